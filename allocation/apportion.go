@@ -1,0 +1,176 @@
+package allocation
+
+import (
+	"errors"
+	"math/big"
+	"math/bits"
+	"slices"
+)
+
+// ErrNoWeight reports an apportionment of a positive total over weights that
+// are all zero (or over no items at all).
+var ErrNoWeight = errors.New("all weights are zero")
+
+// Apportion splits total fen (≥ 0) over items with weights w_i ≥ 0 by largest
+// remainder (DESIGN §4.1): item i first gets ⌊total×w_i/W⌋ fen, and the
+// leftover fen go one each to the items with the largest fractional parts;
+// ties go to the larger weight, then to the item earlier in the slice. The
+// slice order is the apportionment's order. Every comparison is exact.
+//
+// The result always sums to total. A zero total gives all zeros whatever the
+// weights; a positive total over all-zero weights is ErrNoWeight.
+func Apportion(total Fen, weights []Ratio) ([]Fen, error) {
+	if total < 0 {
+		return nil, errors.New("allocation: apportion of a negative total")
+	}
+	out := make([]Fen, len(weights))
+	if total == 0 {
+		return out, nil
+	}
+	var scale uint8
+	for _, w := range weights {
+		scale = max(scale, w.Scale)
+	}
+	ws := make([]uint64, len(weights))
+	for i, w := range weights {
+		hi, lo := bits.Mul64(w.Num, pow10[scale-w.Scale])
+		if hi != 0 {
+			return apportionBig(total, weights, out)
+		}
+		ws[i] = lo
+	}
+	return apportionUint(total, ws, out)
+}
+
+// ApportionFen is Apportion with whole-fen weights, as used when a need is
+// drawn from category balances or needs are scaled to what is available.
+func ApportionFen(total Fen, weights []Fen) ([]Fen, error) {
+	ws := make([]uint64, len(weights))
+	for i, w := range weights {
+		if w < 0 {
+			return nil, errors.New("allocation: negative weight")
+		}
+		ws[i] = uint64(w)
+	}
+	if total < 0 {
+		return nil, errors.New("allocation: apportion of a negative total")
+	}
+	out := make([]Fen, len(weights))
+	if total == 0 {
+		return out, nil
+	}
+	return apportionUint(total, ws, out)
+}
+
+// apportionUint is the integer fast path: weights at one common scale, each
+// product formed in 128 bits. It falls back to big integers when ΣW does not
+// fit in 64 bits.
+func apportionUint(total Fen, ws []uint64, out []Fen) ([]Fen, error) {
+	var sum uint64
+	for _, w := range ws {
+		var carry uint64
+		sum, carry = bits.Add64(sum, w, 0)
+		if carry != 0 {
+			bw := make([]*big.Int, len(ws))
+			for i, w := range ws {
+				bw[i] = new(big.Int).SetUint64(w)
+			}
+			return apportionBigInts(total, bw, out)
+		}
+	}
+	if sum == 0 {
+		return nil, ErrNoWeight
+	}
+	rem := make([]uint64, len(ws))
+	left := uint64(total)
+	for i, w := range ws {
+		hi, lo := bits.Mul64(uint64(total), w)
+		q, r := bits.Div64(hi, lo, sum) // hi < sum because w ≤ sum and total < 2^64
+		out[i] = Fen(q)
+		rem[i] = r
+		left -= q
+	}
+	if left == 0 {
+		return out, nil
+	}
+	// Remainders share the denominator ΣW, so comparing them compares the
+	// fractional parts exactly.
+	idx := candidates(len(ws), func(i int) bool { return rem[i] != 0 })
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := cmpU(rem[b], rem[a]); c != 0 {
+			return c
+		}
+		if c := cmpU(ws[b], ws[a]); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	for _, i := range idx[:left] {
+		out[i]++
+	}
+	return out, nil
+}
+
+func apportionBig(total Fen, weights []Ratio, out []Fen) ([]Fen, error) {
+	var scale uint8
+	for _, w := range weights {
+		scale = max(scale, w.Scale)
+	}
+	bw := make([]*big.Int, len(weights))
+	for i, w := range weights {
+		bw[i] = new(big.Int).SetUint64(w.Num)
+		bw[i].Mul(bw[i], new(big.Int).SetUint64(pow10[scale-w.Scale]))
+	}
+	return apportionBigInts(total, bw, out)
+}
+
+// apportionBigInts is the exact slow path for weights whose common-scale
+// values or sum exceed 64 bits.
+func apportionBigInts(total Fen, ws []*big.Int, out []Fen) ([]Fen, error) {
+	sum := new(big.Int)
+	for _, w := range ws {
+		sum.Add(sum, w)
+	}
+	if sum.Sign() == 0 {
+		return nil, ErrNoWeight
+	}
+	t := big.NewInt(int64(total))
+	rem := make([]*big.Int, len(ws))
+	left := int64(total)
+	var p big.Int
+	for i, w := range ws {
+		p.Mul(t, w)
+		q, r := new(big.Int).QuoRem(&p, sum, new(big.Int))
+		out[i] = Fen(q.Int64())
+		rem[i] = r
+		left -= q.Int64()
+	}
+	if left == 0 {
+		return out, nil
+	}
+	idx := candidates(len(ws), func(i int) bool { return rem[i].Sign() != 0 })
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := rem[b].Cmp(rem[a]); c != 0 {
+			return c
+		}
+		if c := ws[b].Cmp(ws[a]); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	for _, i := range idx[:left] {
+		out[i]++
+	}
+	return out, nil
+}
+
+// candidates lists the indexes for which keep is true.
+func candidates(n int, keep func(int) bool) []int32 {
+	idx := make([]int32, 0, n)
+	for i := range n {
+		if keep(i) {
+			idx = append(idx, int32(i))
+		}
+	}
+	return idx
+}

@@ -1,0 +1,222 @@
+package allocation
+
+import "errors"
+
+// Tier is a unit's level in the three-tier network.
+type Tier uint8
+
+// The three tiers.
+const (
+	Hub     Tier = iota // 市社工服务中心（社工总站）
+	Station             // 镇街社工站
+	Room                // 村（社区）社工室
+)
+
+var tierNames = [...]string{"hub", "station", "room"}
+
+func (t Tier) String() string { return tierNames[t] }
+
+// Grade is an operator's yearly evaluation grade.
+type Grade uint8
+
+// The evaluation grades. New (新建) is the zero value: an operator without an
+// evaluation yet.
+const (
+	New Grade = iota
+	Excellent
+	Good
+	Qualified
+	Unqualified
+	numGrades
+)
+
+var gradeNames = [...]string{"new", "excellent", "good", "qualified", "unqualified"}
+
+func (g Grade) String() string { return gradeNames[g] }
+
+// Stage is one step of the allocation, in the order the stages run.
+type Stage uint8
+
+// The six stages of DESIGN §4.5, in order.
+const (
+	Directed Stage = iota
+	HubProject
+	Baseline
+	Pilot
+	Demand
+	Rooms
+	NumStages
+)
+
+var stageNames = [...]string{"directed", "hub", "baseline", "pilot", "demand", "rooms"}
+
+func (s Stage) String() string { return stageNames[s] }
+
+// Status says whether a line's money is paid to its unit or held for it.
+type Status uint8
+
+const (
+	// Allocated money goes to the unit's operator.
+	Allocated Status = iota
+	// Reserved money is kept for the unit's service area while its
+	// unqualified operator is re-procured.
+	Reserved
+)
+
+func (s Status) String() string {
+	if s == Reserved {
+		return "reserved"
+	}
+	return "allocated"
+}
+
+// Unit is a hub, station or room as read from the units file.
+type Unit struct {
+	Code          string
+	Name          string
+	Tier          Tier
+	Parent        string // the parent's code; empty for the hub
+	SocialWorkers int64
+	Pilot         bool
+	Grade         Grade // ignored for rooms
+	ContractYear  int   // 1–3 within the three-year cycle; 0 when not given
+	Drivers       []Ratio
+}
+
+// Reserved reports whether every line of the unit is reserved: its operator
+// is graded unqualified. Rooms have no operator of their own.
+func (u *Unit) Reserved() bool { return u.Tier != Room && u.Grade == Unqualified }
+
+// Fund is one fund line (资金来源).
+type Fund struct {
+	ID       string
+	Category int    // index into Input.Categories
+	Amount   Fen    // > 0
+	Unit     string // designated unit's code; empty for pooled money
+}
+
+// Input is everything the allocation reads besides its rules.
+type Input struct {
+	Categories []string // category codes in configured order
+	Drivers    []string // driver column names; every Unit.Drivers follows this order
+	Units      []Unit
+	Funds      []Fund
+}
+
+// Rules are the stage parameters of DESIGN §4.5. An empty category list means
+// every category.
+type Rules struct {
+	Factors  [numGrades]Ratio // by Grade; the Unqualified entry is ignored (always 1)
+	Hub      Draw
+	Baseline struct {
+		PerWorker, PerStation Fen
+		Categories            []int
+	}
+	Pilot  Draw
+	Demand struct {
+		Share      Ratio
+		Drivers    []int // per category index: the driver column index, -1 for none
+		Categories []int
+	}
+	Rooms struct {
+		Share Ratio
+	}
+}
+
+// Draw is a stage that gives units a fixed amount drawn from the pool.
+type Draw struct {
+	Amount     Fen
+	Categories []int
+}
+
+// DefaultFactors are the grade factors of DESIGN §4.3.
+func DefaultFactors() [numGrades]Ratio {
+	var f [numGrades]Ratio
+	f[Excellent] = Ratio{Num: 11, Scale: 1}
+	f[Good] = One
+	f[Qualified] = Ratio{Num: 9, Scale: 1}
+	f[New] = One
+	f[Unqualified] = One
+	return f
+}
+
+// Plan is the result of an allocation: the pool, every line with the basis
+// that produced it, what is left unallocated and the warnings.
+type Plan struct {
+	Categories  []string
+	Drivers     []string
+	Units       []Unit // sorted by code; Line.Unit indexes this slice
+	Funds       []Fund
+	Pool        []PoolEntry // by category
+	Lines       []Line      // by stage, unit code, category order
+	Unallocated []Fen       // by category
+	Warnings    []Warning
+	// Directed lists, for each directed line's Basis.Ref, the indexes into
+	// Funds of the fund lines it sums.
+	Directed [][]int32
+}
+
+// PoolEntry is one category's pool (DESIGN §4.2).
+type PoolEntry struct {
+	Total      Fen // Σ fund lines of the category
+	Designated Fen // earmarked for their units
+	Pooled     Fen // Total − Designated: what the stages draw on
+}
+
+// Line is one (stage, unit, category) with its status and amount, and why.
+type Line struct {
+	Stage    Stage
+	Status   Status
+	Category int32 // index into Plan.Categories
+	Unit     int32 // index into Plan.Units
+	Amount   Fen   // > 0
+	Basis    Basis
+}
+
+// Basis records how a line's amount came about. Which fields are set depends
+// on the stage:
+//
+//   - directed: Ref indexes Plan.Directed, the fund lines summed.
+//   - hub, baseline, pilot: Need is the unit's need n_u, Granted what it got
+//     after any pro-rata scaling, Weight the category's pooled balance the
+//     granted amount was apportioned by.
+//   - demand: Pot is the category's demand amount D[c], Driver the driver
+//     column, Value the station's driver value, Factor its grade factor and
+//     Weight = Value × Factor.
+//   - rooms: Pot is what the station passed down in the category, From the
+//     station, Driver and Value the room's driver (also its Weight).
+type Basis struct {
+	Need, Granted, Pot Fen
+	Value, Factor      Ratio
+	Weight             Ratio
+	Driver             int32
+	From               int32
+	Ref                int32
+}
+
+// WarningKind classifies a warning.
+type WarningKind uint8
+
+const (
+	// Shortfall: a unit's need in a drawing stage was scaled down because
+	// the stage's categories did not hold enough.
+	Shortfall WarningKind = iota
+	// NoWeight: an amount could not be split because every weight was zero;
+	// it stays where it was (unallocated, or with the station).
+	NoWeight
+)
+
+// Warning is something an officer should look at; the plan is still valid.
+type Warning struct {
+	Kind     WarningKind
+	Stage    Stage
+	Unit     int // index into Plan.Units, or -1
+	Category int // index into Plan.Categories, or -1
+	Need     Fen
+	Got      Fen
+	Message  string
+}
+
+// ErrInvariant reports that a plan failed the conservation check: a bug, not
+// bad input.
+var ErrInvariant = errors.New("conservation invariant failed")

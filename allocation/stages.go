@@ -1,0 +1,423 @@
+package allocation
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Allocate consolidates the fund lines into the pool and runs the six stages
+// of DESIGN §4.5 in order: directed, hub, baseline, pilot, demand, rooms. It
+// checks the conservation invariant before returning; a failure there is
+// ErrInvariant. Input is assumed validated by sources (unique codes, one hub,
+// parents of the tier above); Allocate still refuses what it cannot compute.
+func Allocate(in Input, r Rules) (*Plan, error) {
+	a, err := newAllocator(in, r)
+	if err != nil {
+		return nil, err
+	}
+	steps := []func() error{a.directed, a.hub, a.baseline, a.pilot, a.demand, a.rooms}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	p := a.plan
+	p.Unallocated = a.balance
+	slices.SortStableFunc(p.Lines, func(x, y Line) int {
+		return cmp.Or(cmp.Compare(x.Stage, y.Stage), cmp.Compare(x.Unit, y.Unit), cmp.Compare(x.Category, y.Category))
+	})
+	if err := Check(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+type allocator struct {
+	plan     *Plan
+	rules    Rules
+	hubUnit  int32
+	stations []int32   // by code
+	roomsOf  [][]int32 // by station position in stations, rooms by code
+	balance  []Fen     // pooled balance B[c]
+	allCats  []int
+	// demandLine[i][c] indexes station stations[i]'s demand line in category
+	// c in plan.Lines, or is -1; the rooms stage reduces those lines.
+	demandLine [][]int
+}
+
+func newAllocator(in Input, r Rules) (*allocator, error) {
+	units := slices.Clone(in.Units)
+	slices.SortFunc(units, func(x, y Unit) int { return cmp.Compare(x.Code, y.Code) })
+	nc := len(in.Categories)
+	a := &allocator{
+		plan: &Plan{
+			Categories: in.Categories,
+			Drivers:    in.Drivers,
+			Units:      units,
+			Funds:      in.Funds,
+			Pool:       make([]PoolEntry, nc),
+		},
+		rules:   r,
+		hubUnit: -1,
+		balance: make([]Fen, nc),
+		allCats: make([]int, nc),
+	}
+	for c := range a.allCats {
+		a.allCats[c] = c
+	}
+	pos := make(map[string]int32, len(units)) // station code → position in a.stations
+	for i := range units {
+		u := &units[i]
+		if i > 0 && units[i-1].Code == u.Code {
+			return nil, fmt.Errorf("allocation: unit %s appears twice", u.Code)
+		}
+		if len(u.Drivers) != len(in.Drivers) {
+			return nil, fmt.Errorf("allocation: unit %s has %d driver values for %d drivers", u.Code, len(u.Drivers), len(in.Drivers))
+		}
+		switch u.Tier {
+		case Hub:
+			if a.hubUnit >= 0 {
+				return nil, fmt.Errorf("allocation: two hubs, %s and %s", units[a.hubUnit].Code, u.Code)
+			}
+			a.hubUnit = int32(i)
+		case Station:
+			pos[u.Code] = int32(len(a.stations))
+			a.stations = append(a.stations, int32(i))
+		}
+	}
+	if a.hubUnit < 0 {
+		return nil, errors.New("allocation: no hub")
+	}
+	a.roomsOf = make([][]int32, len(a.stations))
+	for i := range units {
+		u := &units[i]
+		switch u.Tier {
+		case Station:
+			if u.Parent != units[a.hubUnit].Code {
+				return nil, fmt.Errorf("allocation: station %s has parent %q, not the hub", u.Code, u.Parent)
+			}
+		case Room:
+			s, ok := pos[u.Parent]
+			if !ok {
+				return nil, fmt.Errorf("allocation: room %s has parent %q, not a station", u.Code, u.Parent)
+			}
+			a.roomsOf[s] = append(a.roomsOf[s], int32(i))
+		}
+	}
+	for _, f := range in.Funds {
+		if f.Category < 0 || f.Category >= nc || f.Amount <= 0 {
+			return nil, fmt.Errorf("allocation: fund line %s: bad category or amount", f.ID)
+		}
+		e := &a.plan.Pool[f.Category]
+		var err error
+		if e.Total, err = e.Total.Add(f.Amount); err != nil {
+			return nil, fmt.Errorf("category %s: the total of its fund lines %w", in.Categories[f.Category], ErrOverflow)
+		}
+		if f.Unit != "" {
+			e.Designated += f.Amount // ≤ Total, cannot overflow
+		}
+	}
+	for c := range a.plan.Pool {
+		e := &a.plan.Pool[c]
+		e.Pooled = e.Total - e.Designated
+		a.balance[c] = e.Pooled
+	}
+	if len(r.Demand.Drivers) != nc {
+		return nil, fmt.Errorf("allocation: %d demand drivers for %d categories", len(r.Demand.Drivers), nc)
+	}
+	return a, nil
+}
+
+func (a *allocator) cats(list []int) []int {
+	if len(list) == 0 {
+		return a.allCats
+	}
+	return list
+}
+
+func (a *allocator) add(stage Stage, unit int32, cat int, amount Fen, b Basis) int {
+	if amount == 0 {
+		return -1
+	}
+	st := Allocated
+	if a.plan.Units[unit].Reserved() {
+		st = Reserved
+	}
+	a.plan.Lines = append(a.plan.Lines, Line{Stage: stage, Status: st, Category: int32(cat), Unit: unit, Amount: amount, Basis: b})
+	return len(a.plan.Lines) - 1
+}
+
+func (a *allocator) warn(w Warning, format string, args ...any) {
+	w.Message = fmt.Sprintf(format, args...)
+	a.plan.Warnings = append(a.plan.Warnings, w)
+}
+
+// directed gives every designated fund line to its unit in its own category;
+// lines for the same unit and category are summed into one.
+func (a *allocator) directed() error {
+	p := a.plan
+	type key struct {
+		unit int32
+		cat  int
+	}
+	index := make(map[key]int)
+	byCode := make(map[string]int32, len(p.Units))
+	for i := range p.Units {
+		byCode[p.Units[i].Code] = int32(i)
+	}
+	for fi, f := range p.Funds {
+		if f.Unit == "" {
+			continue
+		}
+		u, ok := byCode[f.Unit]
+		if !ok {
+			return fmt.Errorf("allocation: fund line %s is designated to unknown unit %s", f.ID, f.Unit)
+		}
+		k := key{u, f.Category}
+		if li, ok := index[k]; ok {
+			l := &p.Lines[li]
+			l.Amount += f.Amount // the category total did not overflow
+			p.Directed[l.Basis.Ref] = append(p.Directed[l.Basis.Ref], int32(fi))
+			continue
+		}
+		p.Directed = append(p.Directed, []int32{int32(fi)})
+		index[k] = a.add(Directed, u, f.Category, f.Amount, Basis{Ref: int32(len(p.Directed) - 1), Driver: -1, From: -1})
+	}
+	return nil
+}
+
+func (a *allocator) hub() error {
+	return a.draw(HubProject, []int32{a.hubUnit}, []Fen{a.rules.Hub.Amount}, a.cats(a.rules.Hub.Categories))
+}
+
+// baseline gives each station its human cost: social_workers × per_worker +
+// per_station. Grade factors do not scale it.
+func (a *allocator) baseline() error {
+	b := a.rules.Baseline
+	needs := make([]Fen, len(a.stations))
+	for i, s := range a.stations {
+		u := &a.plan.Units[s]
+		w, err := b.PerWorker.MulInt(u.SocialWorkers)
+		if err == nil {
+			needs[i], err = w.Add(b.PerStation)
+		}
+		if err != nil {
+			return fmt.Errorf("baseline for station %s: %w", u.Code, ErrOverflow)
+		}
+	}
+	return a.draw(Baseline, a.stations, needs, a.cats(b.Categories))
+}
+
+func (a *allocator) pilot() error {
+	var units []int32
+	var needs []Fen
+	for _, s := range a.stations {
+		if a.plan.Units[s].Pilot {
+			units = append(units, s)
+			needs = append(needs, a.rules.Pilot.Amount)
+		}
+	}
+	return a.draw(Pilot, units, needs, a.cats(a.rules.Pilot.Categories))
+}
+
+// draw gives each unit its need, taken from the stage's categories in
+// proportion to their current balances (DESIGN §4.4). When the needs exceed
+// what the categories hold, every need is first scaled down pro rata and each
+// shortfall is a warning.
+func (a *allocator) draw(stage Stage, units []int32, needs []Fen, cats []int) error {
+	var need, avail Fen
+	var err error
+	for _, n := range needs {
+		if need, err = need.Add(n); err != nil {
+			return fmt.Errorf("%s: the total need: %w", stage, ErrOverflow)
+		}
+	}
+	for _, c := range cats {
+		if avail, err = avail.Add(a.balance[c]); err != nil {
+			return fmt.Errorf("%s: the available balance: %w", stage, ErrOverflow)
+		}
+	}
+	if need == 0 {
+		return nil
+	}
+	granted := needs
+	if need > avail {
+		if granted, err = ApportionFen(avail, needs); err != nil {
+			return err
+		}
+		for k, u := range units {
+			if granted[k] < needs[k] {
+				a.warn(Warning{Kind: Shortfall, Stage: stage, Unit: int(u), Category: -1, Need: needs[k], Got: granted[k]},
+					"%s: %s %s needs %s but gets %s (shortfall %s): the stage's categories hold %s for needs of %s",
+					stage, a.plan.Units[u].Tier, a.plan.Units[u].Code, needs[k], granted[k], needs[k]-granted[k], avail, need)
+			}
+		}
+	}
+	bal := make([]Fen, len(cats))
+	for k, u := range units {
+		if granted[k] == 0 {
+			continue
+		}
+		for j, c := range cats {
+			bal[j] = a.balance[c]
+		}
+		split, err := ApportionFen(granted[k], bal)
+		if err != nil {
+			return fmt.Errorf("allocation: %s draw for %s: %w", stage, a.plan.Units[u].Code, err)
+		}
+		for j, c := range cats {
+			a.balance[c] -= split[j]
+			a.add(stage, u, c, split[j], Basis{Need: needs[k], Granted: granted[k], Weight: Ratio{Num: uint64(bal[j])}, Driver: -1, From: -1, Ref: -1})
+		}
+	}
+	return nil
+}
+
+// demand splits share × the remaining balance of each category over all
+// stations by driver × grade factor. Unqualified stations take part at
+// factor 1 on reserved lines.
+func (a *allocator) demand() error {
+	d := a.rules.Demand
+	nc := len(a.plan.Categories)
+	a.demandLine = make([][]int, len(a.stations))
+	for i := range a.demandLine {
+		a.demandLine[i] = make([]int, nc)
+		for c := range a.demandLine[i] {
+			a.demandLine[i][c] = -1
+		}
+	}
+	weights := make([]Ratio, len(a.stations))
+	values := make([]Ratio, len(a.stations))
+	factors := make([]Ratio, len(a.stations))
+	for _, c := range a.cats(d.Categories) {
+		pot, err := a.balance[c].MulFloor(d.Share)
+		if err != nil {
+			return err
+		}
+		if pot == 0 {
+			continue
+		}
+		drv := d.Drivers[c]
+		if drv < 0 || drv >= len(a.plan.Drivers) {
+			return fmt.Errorf("allocation: category %s has no demand driver", a.plan.Categories[c])
+		}
+		for i, s := range a.stations {
+			u := &a.plan.Units[s]
+			f := a.rules.Factors[u.Grade]
+			if u.Grade == Unqualified {
+				f = One
+			}
+			values[i], factors[i] = u.Drivers[drv], f
+			if weights[i], err = values[i].Mul(f); err != nil {
+				return fmt.Errorf("demand: weight of station %s: %w", u.Code, ErrOverflow)
+			}
+		}
+		split, err := Apportion(pot, weights)
+		if errors.Is(err, ErrNoWeight) {
+			a.warn(Warning{Kind: NoWeight, Stage: Demand, Unit: -1, Category: c, Need: pot},
+				"demand: %s has %s to distribute but every station's %s is zero; it stays unallocated",
+				a.plan.Categories[c], pot, a.plan.Drivers[drv])
+			continue
+		} else if err != nil {
+			return err
+		}
+		a.balance[c] -= pot
+		for i, s := range a.stations {
+			a.demandLine[i][c] = a.add(Demand, s, c, split[i], Basis{Pot: pot, Driver: int32(drv), Value: values[i], Factor: factors[i], Weight: weights[i], From: -1, Ref: -1})
+		}
+	}
+	return nil
+}
+
+// rooms lets each station that is not reserved pass ⌊demand × share⌋ of each
+// demand line down to its rooms, split by the rooms' own driver values; the
+// station's demand line keeps the rest.
+func (a *allocator) rooms() error {
+	share := a.rules.Rooms.Share
+	if share.IsZero() {
+		return nil
+	}
+	var weights []Ratio
+	for i, s := range a.stations {
+		st := &a.plan.Units[s]
+		if st.Reserved() || len(a.roomsOf[i]) == 0 {
+			continue
+		}
+		for c, li := range a.demandLine[i] {
+			if li < 0 {
+				continue
+			}
+			line := &a.plan.Lines[li]
+			pass, err := line.Amount.MulFloor(share)
+			if err != nil {
+				return err
+			}
+			if pass == 0 {
+				continue
+			}
+			drv := line.Basis.Driver
+			weights = weights[:0]
+			for _, r := range a.roomsOf[i] {
+				weights = append(weights, a.plan.Units[r].Drivers[drv])
+			}
+			split, err := Apportion(pass, weights)
+			if errors.Is(err, ErrNoWeight) {
+				a.warn(Warning{Kind: NoWeight, Stage: Rooms, Unit: int(s), Category: c, Need: pass},
+					"rooms: station %s would pass %s of %s down, but every room's %s is zero; the station keeps it",
+					st.Code, pass, a.plan.Categories[c], a.plan.Drivers[drv])
+				continue
+			} else if err != nil {
+				return err
+			}
+			line = &a.plan.Lines[li] // a.add below may move the slice
+			line.Amount -= pass
+			for k, r := range a.roomsOf[i] {
+				w := weights[k]
+				a.add(Rooms, r, c, split[k], Basis{Pot: pass, Driver: drv, Value: w, Factor: One, Weight: w, From: s, Ref: -1})
+			}
+		}
+	}
+	// A station that passed everything down keeps a zero demand line: drop it.
+	a.plan.Lines = slices.DeleteFunc(a.plan.Lines, func(l Line) bool { return l.Amount == 0 })
+	return nil
+}
+
+// Check verifies the plan's invariant: for every category, the lines
+// (allocated and reserved) plus the unallocated balance equal the pool, to the
+// fen, and no line or balance is negative or zero where it must not be.
+func Check(p *Plan) error {
+	nc := len(p.Categories)
+	if len(p.Pool) != nc || len(p.Unallocated) != nc {
+		return fmt.Errorf("%w: %d categories but %d pool entries and %d unallocated", ErrInvariant, nc, len(p.Pool), len(p.Unallocated))
+	}
+	sum := make([]Fen, nc)
+	designated := make([]Fen, nc)
+	for i, l := range p.Lines {
+		if l.Amount <= 0 {
+			return fmt.Errorf("%w: line %d (%s %s %s) has amount %s", ErrInvariant, i, l.Stage, p.Units[l.Unit].Code, p.Categories[l.Category], l.Amount)
+		}
+		var err error
+		if sum[l.Category], err = sum[l.Category].Add(l.Amount); err != nil {
+			return fmt.Errorf("%w: category %s lines overflow", ErrInvariant, p.Categories[l.Category])
+		}
+		if l.Stage == Directed {
+			designated[l.Category] += l.Amount
+		}
+	}
+	for c := range nc {
+		e := p.Pool[c]
+		if p.Unallocated[c] < 0 {
+			return fmt.Errorf("%w: category %s: unallocated %s is negative", ErrInvariant, p.Categories[c], p.Unallocated[c])
+		}
+		if got := sum[c] + p.Unallocated[c]; got != e.Total {
+			return fmt.Errorf("%w: category %s: lines %s + unallocated %s = %s, but the pool is %s",
+				ErrInvariant, p.Categories[c], sum[c], p.Unallocated[c], got, e.Total)
+		}
+		if designated[c] != e.Designated || e.Pooled != e.Total-e.Designated {
+			return fmt.Errorf("%w: category %s: directed lines %s, designated %s", ErrInvariant, p.Categories[c], designated[c], e.Designated)
+		}
+	}
+	return nil
+}
