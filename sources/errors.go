@@ -1,0 +1,142 @@
+// Package sources reads units, fund lines and expenditure ledgers from .csv
+// and .xlsx files and validates them into the core's types. Every problem is
+// located by file, sheet, row and column, and a reader keeps going after a
+// problem so that one run reports all of them.
+package sources
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Sentinel errors wrapped by Error, for errors.Is.
+var (
+	ErrUnreadable      = errors.New("unreadable file")
+	ErrMissingColumn   = errors.New("missing column")
+	ErrDuplicateCol    = errors.New("duplicate column")
+	ErrRequired        = errors.New("required value missing")
+	ErrDuplicate       = errors.New("duplicate value")
+	ErrBadAmount       = errors.New("bad amount")
+	ErrBadNumber       = errors.New("bad number")
+	ErrBadEnum         = errors.New("bad value")
+	ErrUnknownUnit     = errors.New("unknown unit")
+	ErrBadParent       = errors.New("bad parent")
+	ErrHub             = errors.New("hub")
+	ErrBadDate         = errors.New("bad date")
+	ErrRaggedRow       = errors.New("ragged row")
+	ErrLimit           = errors.New("limit exceeded")
+	ErrUnknownCategory = errors.New("unknown category")
+)
+
+// Error is one located input problem. Row and Column are what a spreadsheet
+// shows: the header is row 1 and column 1 is A; zero means "not located".
+type Error struct {
+	File   string
+	Sheet  string // empty for CSV
+	Row    int
+	Column int
+	Err    error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Sheet != "" {
+		b.WriteString(":")
+		b.WriteString(e.Sheet)
+	}
+	if e.Row > 0 {
+		b.WriteString(":")
+		b.WriteString(strconv.Itoa(e.Row))
+		if e.Column > 0 {
+			b.WriteString(":")
+			b.WriteString(ColumnName(e.Column))
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ColumnName returns the spreadsheet letters of column n (1 → A, 27 → AA).
+func ColumnName(n int) string {
+	var buf [8]byte
+	i := len(buf)
+	for n > 0 {
+		n--
+		i--
+		buf[i] = byte('A' + n%26)
+		n /= 26
+	}
+	return string(buf[i:])
+}
+
+// wrapf builds an error that wraps sentinel with a message.
+func wrapf(sentinel error, format string, args ...any) error {
+	return &msgError{msg: fmt.Sprintf(format, args...), sentinel: sentinel}
+}
+
+type msgError struct {
+	msg      string
+	sentinel error
+}
+
+func (e *msgError) Error() string { return e.msg }
+func (e *msgError) Unwrap() error { return e.sentinel }
+
+// MaxProblems caps how many problems are kept; the rest are only counted.
+const MaxProblems = 1000
+
+// Problems collects input problems across files. The zero value is ready.
+type Problems struct {
+	list    []*Error
+	dropped int
+}
+
+// Add records a problem.
+func (p *Problems) Add(e *Error) {
+	if len(p.list) >= MaxProblems {
+		p.dropped++
+		return
+	}
+	p.list = append(p.list, e)
+}
+
+// Len returns how many problems were found, kept or not.
+func (p *Problems) Len() int { return len(p.list) + p.dropped }
+
+// List returns the kept problems in the order they were found.
+func (p *Problems) List() []*Error { return p.list }
+
+// Err returns nil when there were no problems, else a *ProblemsError.
+func (p *Problems) Err() error {
+	if p.Len() == 0 {
+		return nil
+	}
+	return &ProblemsError{Problems: p.list, Dropped: p.dropped}
+}
+
+// ProblemsError is every problem found in the inputs; its message has one
+// problem per line.
+type ProblemsError struct {
+	Problems []*Error
+	Dropped  int
+}
+
+func (e *ProblemsError) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.Error())
+	}
+	if e.Dropped > 0 {
+		fmt.Fprintf(&b, "\n… and %d more problems", e.Dropped)
+	}
+	return b.String()
+}

@@ -1,0 +1,200 @@
+package sources
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"strings"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+
+	"fundalloc/allocation"
+)
+
+// Reasons a value is refused. Callers put the column and the value in front:
+// `amount "12.345" has more than 2 decimal places`.
+var (
+	errNotAmount   = errors.New("is not an amount (digits, an optional ¥ and , separators, at most 2 decimals)")
+	errDecimals    = errors.New("has more than 2 decimal places")
+	errTooLarge    = errors.New("is too large")
+	errNotNumber   = errors.New("is not a number")
+	errNegative    = errors.New("must not be negative")
+	errNotWhole    = errors.New("is not a whole number")
+	errPrecision   = errors.New("has more decimal places than fundalloc keeps (19)")
+	errNotPositive = errors.New("must be greater than 0")
+)
+
+// ParseAmount reads money typed as text (DESIGN §3.4): surrounding spaces, an
+// optional sign, an optional leading ¥ or ￥, digits with correctly grouped
+// "," thousands separators, and at most 2 decimals (further zeros are
+// allowed: "12.300" is 12.30). Anything else is an error, exponents included.
+func ParseAmount(s string) (allocation.Fen, error) {
+	t := strings.TrimFunc(s, unicode.IsSpace)
+	neg := false
+	if rest, ok := strings.CutPrefix(t, "-"); ok {
+		neg, t = true, rest
+	}
+	for _, sym := range []string{"¥", "￥"} {
+		if rest, ok := strings.CutPrefix(t, sym); ok {
+			t = strings.TrimFunc(rest, unicode.IsSpace)
+			break
+		}
+	}
+	if rest, ok := strings.CutPrefix(t, "-"); ok && !neg {
+		neg, t = true, rest
+	}
+	intPart, frac, hasDot := strings.Cut(t, ".")
+	digits, ok := ungroup(intPart)
+	if !ok || (hasDot && frac == "") || !allDigits(frac) {
+		return 0, errNotAmount
+	}
+	frac = strings.TrimRight(frac, "0")
+	if len(frac) > 2 {
+		return 0, errDecimals
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	var v uint64
+	for _, c := range digits + frac {
+		d := uint64(c - '0')
+		if v > (math.MaxInt64-d)/10 {
+			return 0, errTooLarge
+		}
+		v = v*10 + d
+	}
+	if neg {
+		return -allocation.Fen(v), nil
+	}
+	return allocation.Fen(v), nil
+}
+
+// ungroup checks the integer part of a number: plain digits, or digits in
+// groups of three separated by commas ("1,234,567"); it returns the digits.
+func ungroup(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	if !strings.Contains(s, ",") {
+		return s, allDigits(s)
+	}
+	groups := strings.Split(s, ",")
+	for i, g := range groups {
+		if !allDigits(g) || g == "" || len(g) > 3 || (i > 0 && len(g) != 3) {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// storedNumber reads the stored text of a numeric spreadsheet cell, which may
+// carry an exponent ("8.00005E4") or binary noise ("1234.5600000000001"), and
+// rounds it to 15 significant digits as Excel displays it.
+func storedNumber(s string) (decimal.Decimal, error) {
+	d, err := decimal.NewFromString(strings.TrimSpace(s))
+	if err != nil {
+		return decimal.Decimal{}, errNotNumber
+	}
+	if d.IsZero() {
+		return d, nil
+	}
+	coef := new(big.Int).Abs(d.Coefficient())
+	nd := int32(len(coef.String()))
+	if nd > 15 {
+		// The leading digit sits at 10^(nd−1+exp); keep 15 digits from it.
+		d = d.Round(15 - (nd + d.Exponent()))
+	}
+	return d, nil
+}
+
+// cellAmount reads an amount from a cell: a numeric cell by its stored text
+// rounded to 15 significant digits, a text cell by ParseAmount.
+func cellAmount(c Cell) (allocation.Fen, error) {
+	switch c.Kind {
+	case Text:
+		return ParseAmount(c.Text)
+	case Number:
+		d, err := storedNumber(c.Text)
+		if err != nil {
+			return 0, errNotAmount
+		}
+		f := d.Shift(2)
+		if !f.IsInteger() {
+			return 0, errDecimals
+		}
+		b := f.BigInt()
+		if !b.IsInt64() {
+			return 0, errTooLarge
+		}
+		return allocation.Fen(b.Int64()), nil
+	}
+	return 0, errNotAmount
+}
+
+// cellRatio reads a non-negative decimal (a driver value) from a cell: text
+// with optional "," separators, or a numeric cell rounded to 15 significant
+// digits.
+func cellRatio(c Cell) (allocation.Ratio, error) {
+	var d decimal.Decimal
+	switch c.Kind {
+	case Text:
+		t := strings.TrimFunc(c.Text, unicode.IsSpace)
+		if strings.HasPrefix(t, "-") {
+			if _, err := cellRatio(Cell{Kind: Text, Text: t[1:]}); err == nil {
+				return allocation.Ratio{}, errNegative
+			}
+			return allocation.Ratio{}, errNotNumber
+		}
+		intPart, frac, hasDot := strings.Cut(t, ".")
+		digits, ok := ungroup(intPart)
+		if !ok || (hasDot && frac == "") || !allDigits(frac) {
+			return allocation.Ratio{}, errNotNumber
+		}
+		if hasDot {
+			digits += "." + frac
+		}
+		r, err := allocation.ParseRatio(digits)
+		if errors.Is(err, allocation.ErrOverflow) {
+			return allocation.Ratio{}, errPrecision
+		}
+		return r, err
+	case Number:
+		var err error
+		if d, err = storedNumber(c.Text); err != nil {
+			return allocation.Ratio{}, err
+		}
+	default:
+		return allocation.Ratio{}, errNotNumber
+	}
+	if d.Sign() < 0 {
+		return allocation.Ratio{}, errNegative
+	}
+	r, err := allocation.ParseRatio(d.String())
+	if err != nil {
+		return allocation.Ratio{}, errPrecision
+	}
+	return r, nil
+}
+
+// cellCount reads a whole number ≥ 0 (a head count) from a cell.
+func cellCount(c Cell) (int64, error) {
+	r, err := cellRatio(c)
+	if err != nil {
+		return 0, err
+	}
+	if r.Scale != 0 {
+		return 0, errNotWhole
+	}
+	if r.Num > math.MaxInt32 {
+		return 0, errTooLarge
+	}
+	return int64(r.Num), nil
+}

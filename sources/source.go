@@ -1,0 +1,215 @@
+package sources
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// File is an open input file. *os.File and files of an embed.FS are Files.
+type File interface {
+	io.Reader
+	io.ReaderAt
+	io.Closer
+	Stat() (fs.FileInfo, error)
+}
+
+// Source is one input file: the name shown in messages and in the budget
+// JSON, and a way to open it (more than once if need be).
+type Source struct {
+	Name string
+	Open func() (File, error)
+}
+
+// SHA256 returns the hex SHA-256 of the file's bytes.
+func (s Source) SHA256() (string, error) {
+	f, err := s.Open()
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Base is where relative input paths are resolved: a directory on disk, or a
+// file system such as the embedded sample city.
+type Base struct {
+	Dir string // directory of the config file; "" means the working directory
+	FS  fs.FS  // when set, paths are resolved inside it and Dir is ignored
+}
+
+// Resolve expands glob patterns relative to b, in pattern order and sorted
+// within a pattern, each file once. A pattern without glob characters must
+// name an existing file; a glob may match nothing.
+func (b Base) Resolve(patterns []string) ([]Source, error) {
+	var out []Source
+	seen := map[string]bool{}
+	for _, pat := range patterns {
+		matches, err := b.glob(pat)
+		if err != nil {
+			return nil, err
+		}
+		if len(matches) == 0 && !hasMeta(pat) {
+			return nil, &fs.PathError{Op: "open", Path: pat, Err: fs.ErrNotExist}
+		}
+		slices.Sort(matches)
+		for _, m := range matches {
+			if seen[m] {
+				continue
+			}
+			seen[m] = true
+			out = append(out, b.source(m))
+		}
+	}
+	return out, nil
+}
+
+func hasMeta(p string) bool { return strings.ContainsAny(p, `*?[\`) }
+
+func (b Base) glob(pat string) ([]string, error) {
+	if b.FS != nil {
+		if !hasMeta(pat) {
+			if _, err := fs.Stat(b.FS, path.Clean(pat)); err != nil {
+				return nil, nil
+			}
+			return []string{path.Clean(pat)}, nil
+		}
+		return fs.Glob(b.FS, path.Clean(pat))
+	}
+	full := pat
+	if !filepath.IsAbs(pat) {
+		full = filepath.Join(b.Dir, pat)
+	}
+	if !hasMeta(pat) {
+		if st, err := os.Stat(full); err != nil || st.IsDir() {
+			return nil, nil
+		}
+		return []string{full}, nil
+	}
+	m, err := filepath.Glob(full)
+	if err != nil {
+		return nil, errors.New("bad pattern " + pat)
+	}
+	var files []string
+	for _, f := range m {
+		if st, err := os.Stat(f); err == nil && !st.IsDir() {
+			files = append(files, f)
+		}
+	}
+	return files, nil
+}
+
+// source names a file relative to the base directory when it lies inside it.
+func (b Base) source(p string) Source {
+	if b.FS != nil {
+		fsys := b.FS
+		return Source{Name: p, Open: func() (File, error) { return openFS(fsys, p) }}
+	}
+	name := p
+	if rel, err := filepath.Rel(orDot(b.Dir), p); err == nil && !strings.HasPrefix(rel, "..") {
+		name = filepath.ToSlash(rel)
+	}
+	return Source{Name: name, Open: func() (File, error) { return os.Open(p) }}
+}
+
+func orDot(d string) string {
+	if d == "" {
+		return "."
+	}
+	return d
+}
+
+func openFS(fsys fs.FS, p string) (File, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	if ff, ok := f.(File); ok {
+		return ff, nil
+	}
+	f.Close()
+	return nil, errors.New(p + ": file system does not support random access")
+}
+
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// openTable opens a source as a table: a workbook's sheet (the named one, or
+// the first) when the file is a workbook, else CSV. It returns the rows and
+// the sheet name to show in messages ("" for CSV).
+func openTable(src Source, sheet string, lim Limits) (Rows, string, error) {
+	f, err := src.Open()
+	if err != nil {
+		return nil, "", wrapf(ErrUnreadable, "cannot open: %v", unwrapPath(err))
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, "", wrapf(ErrUnreadable, "cannot read: %v", err)
+	}
+	var head [8]byte
+	n, _ := f.ReadAt(head[:], 0)
+	ext := strings.ToLower(path.Ext(src.Name))
+	workbook := ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" ||
+		bytes.HasPrefix(head[:n], zipMagic) || bytes.HasPrefix(head[:n], oleMagic)
+	if workbook {
+		rows, wb, err := OpenXLSX(f, st.Size(), sheet, lim)
+		if err != nil {
+			f.Close()
+			return nil, "", err
+		}
+		return &closeBoth{Rows: rows, f: f}, wb.Sheet, nil
+	}
+	if st.Size() == 0 {
+		f.Close()
+		return nil, "", wrapf(ErrUnreadable, "the file is empty")
+	}
+	utf8ok, err := IsUTF8(f)
+	f.Close()
+	if err != nil {
+		return nil, "", wrapf(ErrUnreadable, "%v", err)
+	}
+	if f, err = src.Open(); err != nil {
+		return nil, "", wrapf(ErrUnreadable, "cannot open: %v", unwrapPath(err))
+	}
+	return OpenCSV(f, !utf8ok, lim), "", nil
+}
+
+type closeBoth struct {
+	Rows
+	f io.Closer
+}
+
+func (c *closeBoth) Close() error {
+	err := c.Rows.Close()
+	if err2 := c.f.Close(); err == nil {
+		err = err2
+	}
+	return err
+}
+
+// unwrapPath drops the path from a *fs.PathError: messages name the file already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, fs.ErrNotExist) {
+			return errors.New("no such file")
+		}
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,236 @@
+package sources
+
+import (
+	"fmt"
+	"strings"
+
+	"fundalloc/allocation"
+)
+
+// Indexes into unitColumns.
+const (
+	uCode = iota
+	uName
+	uTier
+	uParent
+	uWorkers
+	uPilot
+	uGrade
+	uContractYear
+)
+
+// SocialWorkers is the driver name of the social_workers column, which the
+// demand stage may use like any other driver.
+const SocialWorkers = "social_workers"
+
+// UnitTable is a validated units file.
+type UnitTable struct {
+	Source  string
+	Sheet   string
+	Units   []allocation.Unit // in file order
+	Rows    []int             // the spreadsheet row of each unit
+	Drivers []string          // driver names: social_workers, then the extra columns in file order
+}
+
+// Index returns the position of the unit with the given code, or -1.
+func (t *UnitTable) Index(code string) int {
+	for i := range t.Units {
+		if t.Units[i].Code == code {
+			return i
+		}
+	}
+	return -1
+}
+
+var (
+	tierNames = map[string]allocation.Tier{
+		"hub": allocation.Hub, "总站": allocation.Hub, "社工总站": allocation.Hub,
+		"station": allocation.Station, "社工站": allocation.Station, "镇街社工站": allocation.Station,
+		"room": allocation.Room, "社工室": allocation.Room, "社工点": allocation.Room, "社工室（点）": allocation.Room, "社工室(点)": allocation.Room,
+	}
+	gradeNames = map[string]allocation.Grade{
+		"excellent": allocation.Excellent, "优秀": allocation.Excellent,
+		"good": allocation.Good, "良好": allocation.Good,
+		"qualified": allocation.Qualified, "合格": allocation.Qualified,
+		"unqualified": allocation.Unqualified, "不合格": allocation.Unqualified,
+		"new": allocation.New, "新建": allocation.New,
+	}
+	boolNames = map[string]bool{
+		"yes": true, "true": true, "1": true, "是": true, "y": true,
+		"no": false, "false": false, "0": false, "否": false, "n": false,
+	}
+)
+
+// DriverName is the name a driver column goes by: its header trimmed and in
+// lower case, with the usual Chinese headers (人口, 老年人口, 儿童, 救助对象)
+// mapped to their English names.
+func DriverName(header string) string {
+	h := normHeader(header)
+	if en, ok := driverAliases[h]; ok {
+		return en
+	}
+	if matchHeader(unitColumns[uWorkers:uWorkers+1], h) == 0 {
+		return SocialWorkers
+	}
+	return h
+}
+
+// ReadUnits reads and validates the units file (DESIGN §3.1). Problems go to
+// p; the table returned holds the units that could be read.
+func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
+	ut := &UnitTable{Source: src.Name}
+	var drivers []extra
+	first := map[string]int{} // code → row
+	badTier := map[int]bool{} // units whose tier could not be read
+	t, ok := scanTable(src, sheet, lim, unitColumns, p, func(t *table, row int, cells []Cell) {
+		if drivers == nil {
+			drivers = t.h.extras
+			ut.Drivers = []string{SocialWorkers}
+			seen := map[string]bool{SocialWorkers: true}
+			for _, d := range drivers {
+				name := DriverName(d.text)
+				if seen[name] {
+					t.add(t.headerRow, d.col+1, wrapf(ErrDuplicateCol, "column %q is a second %s column", d.text, name))
+				}
+				seen[name] = true
+				ut.Drivers = append(ut.Drivers, name)
+			}
+		}
+		u := allocation.Unit{Drivers: make([]allocation.Ratio, 1+len(drivers))}
+		u.Code, _ = t.required(row, cells, uCode)
+		u.Name, _ = t.required(row, cells, uName)
+		if u.Code != "" {
+			if prev, dup := first[u.Code]; dup {
+				t.bad(row, uCode, wrapf(ErrDuplicate, "code %q appears twice (first at row %d)", u.Code, prev))
+			} else {
+				first[u.Code] = row
+			}
+		}
+		if s, ok := t.required(row, cells, uTier); ok {
+			tier, known := tierNames[strings.ToLower(s)]
+			if !known {
+				t.bad(row, uTier, wrapf(ErrBadEnum, "%s %q is not a tier: use hub, station or room (总站, 社工站, 社工室)", t.h.label(uTier), s))
+				badTier[len(ut.Units)] = true
+			}
+			u.Tier = tier
+		} else {
+			badTier[len(ut.Units)] = true
+		}
+		u.Parent = t.text(cells, uParent)
+		if c := t.h.cell(cells, uWorkers); c.Kind != Blank {
+			n, err := cellCount(c)
+			if err != nil {
+				t.badValue(row, uWorkers, c.Text, err)
+			}
+			u.SocialWorkers = n
+			u.Drivers[0] = allocation.Int(uint64(n))
+		}
+		if s := t.text(cells, uPilot); s != "" {
+			b, known := boolNames[strings.ToLower(s)]
+			if !known {
+				t.bad(row, uPilot, wrapf(ErrBadEnum, "%s %q is not yes or no (是/否, true/false, 1/0)", t.h.label(uPilot), s))
+			}
+			u.Pilot = b
+		}
+		if s := t.text(cells, uGrade); s != "" && u.Tier != allocation.Room {
+			g, known := gradeNames[strings.ToLower(s)]
+			if !known {
+				t.bad(row, uGrade, wrapf(ErrBadEnum, "%s %q is not a grade: use excellent, good, qualified, unqualified or new (优秀, 良好, 合格, 不合格, 新建)", t.h.label(uGrade), s))
+			}
+			u.Grade = g
+		}
+		if c := t.h.cell(cells, uContractYear); c.Kind != Blank {
+			n, err := cellCount(c)
+			if err == nil && (n < 1 || n > 3) {
+				err = fmt.Errorf("is not 1, 2 or 3 (the year within the three-year cycle)")
+			}
+			if err != nil {
+				t.badValue(row, uContractYear, c.Text, err)
+			}
+			u.ContractYear = int(n)
+		}
+		for i, d := range drivers {
+			c := Cell{}
+			if d.col < len(cells) {
+				c = cells[d.col]
+			}
+			if c.Kind == Blank {
+				continue
+			}
+			v, err := cellRatio(c)
+			if err != nil {
+				t.add(row, d.col+1, &msgError{msg: fmt.Sprintf("driver %s %q %s (a driver column holds numbers ≥ 0)", d.text, strings.TrimSpace(c.Text), err), sentinel: ErrBadNumber})
+			}
+			u.Drivers[1+i] = v
+		}
+		ut.Units = append(ut.Units, u)
+		ut.Rows = append(ut.Rows, row)
+	})
+	ut.Sheet = t.sheet
+	if !ok {
+		return ut
+	}
+	if len(ut.Units) == 0 {
+		t.add(0, 0, wrapf(ErrRequired, "no units: the file has a header but no rows"))
+		return ut
+	}
+	if ut.Drivers == nil {
+		ut.Drivers = []string{SocialWorkers}
+	}
+	checkTree(t, ut, badTier)
+	return ut
+}
+
+// checkTree checks the hub and the parents: exactly one hub without a parent,
+// stations under the hub, rooms under a station.
+// Units in skip have no valid tier and were reported already.
+func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
+	hub := -1
+	byCode := make(map[string]int, len(ut.Units))
+	for i, u := range ut.Units {
+		if _, dup := byCode[u.Code]; !dup && u.Code != "" {
+			byCode[u.Code] = i
+		}
+		if u.Tier != allocation.Hub || skip[i] {
+			continue
+		}
+		if hub >= 0 {
+			t.bad(ut.Rows[i], uTier, wrapf(ErrHub, "a second hub: %s is the hub already (row %d); there is exactly one", ut.Units[hub].Code, ut.Rows[hub]))
+			continue
+		}
+		hub = i
+	}
+	if hub < 0 {
+		t.add(0, 0, wrapf(ErrHub, "no hub: exactly one unit must have tier hub (总站)"))
+	}
+	for i, u := range ut.Units {
+		if skip[i] {
+			continue
+		}
+		row := ut.Rows[i]
+		switch u.Tier {
+		case allocation.Hub:
+			if u.Parent != "" {
+				t.bad(row, uParent, wrapf(ErrBadParent, "%s %q: the hub has no parent; leave it empty", t.h.label(uParent), u.Parent))
+			}
+			continue
+		}
+		want := "the hub"
+		if u.Tier == allocation.Room {
+			want = "a station"
+		}
+		if u.Parent == "" {
+			t.bad(row, uParent, wrapf(ErrBadParent, "%s is empty: a %s's parent must be %s", t.h.label(uParent), u.Tier, want))
+			continue
+		}
+		pi, ok := byCode[u.Parent]
+		if !ok {
+			t.bad(row, uParent, wrapf(ErrBadParent, "%s %q is not the code of any unit in this file", t.h.label(uParent), u.Parent))
+			continue
+		}
+		pt := ut.Units[pi].Tier
+		if (u.Tier == allocation.Station && pt != allocation.Hub) || (u.Tier == allocation.Room && pt != allocation.Station) {
+			t.bad(row, uParent, wrapf(ErrBadParent, "%s %q is a %s: a %s's parent must be %s", t.h.label(uParent), u.Parent, pt, u.Tier, want))
+		}
+	}
+}
