@@ -1,0 +1,167 @@
+// Package config loads and validates fundalloc's configuration: a YAML file,
+// FUNDALLOC_* environment variables and command-line flags, over a default
+// for every key. With no file at all it falls back to the embedded sample
+// city. Validation names the key of every problem.
+package config
+
+import (
+	"time"
+
+	"fundalloc/allocation"
+	"fundalloc/sources"
+)
+
+// Config is a loaded, validated configuration.
+type Config struct {
+	// Source says where the configuration came from: the file's path, or
+	// SampleSource for the embedded sample city.
+	Source string
+	// Base resolves the input paths: the config file's directory, or the
+	// embedded sample's file system.
+	Base sources.Base
+
+	FiscalYear int
+	Units      string
+	FundLines  []string
+	Ledgers    []string
+	Sheets     Sheets
+	// Out is the output directory, resolved: relative to the config file's
+	// directory when set in the file, to the working directory for the
+	// embedded sample or a flag.
+	Out        string
+	Language   string
+	Categories []sources.Category
+	Grades     [5]allocation.Ratio // by allocation.Grade
+	Stages     Stages
+	Reconcile  Reconcile
+	Schedule   Schedule
+	Limits     sources.Limits
+}
+
+// SampleSource is Config.Source for the embedded sample city.
+const SampleSource = "embedded sample city"
+
+// Sheets names the sheet to read from .xlsx inputs; "" means the first sheet.
+type Sheets struct {
+	Units, FundLines, Ledgers string
+}
+
+// Stages holds the stage parameters of DESIGN §4.5. Category lists hold
+// indexes into Config.Categories; empty means all.
+type Stages struct {
+	Hub      Draw
+	Baseline struct {
+		PerWorker, PerStation allocation.Fen
+		Categories            []int
+	}
+	Pilot  Draw
+	Demand struct {
+		Share      allocation.Ratio
+		Categories []int
+		Drivers    []string // by category: the driver column, "" when not named
+	}
+	Rooms struct {
+		Share allocation.Ratio
+	}
+}
+
+// Draw is a stage that gives a fixed amount drawn from some categories.
+type Draw struct {
+	Amount     allocation.Fen
+	Categories []int
+}
+
+// Reconcile holds the reconciliation parameters of DESIGN §8.
+type Reconcile struct {
+	Even      bool                 // phasing: even
+	Profile   [12]allocation.Ratio // the monthly weights (all 1 when Even)
+	Tolerance allocation.Ratio
+	Behind    allocation.Ratio
+}
+
+// Schedule holds the scheduler's settings (DESIGN §9).
+type Schedule struct {
+	Timezone string
+	Location *time.Location
+	CatchUp  bool
+	Jobs     []Job
+}
+
+// Job is one scheduled job.
+type Job struct {
+	Name string
+	Spec string
+	Run  string // "budget" or "reconcile"
+}
+
+// DefaultCategories are the seven fund categories of DESIGN §1.
+func DefaultCategories() []sources.Category {
+	return []sources.Category{
+		{Code: "social_assistance", Zh: "社会救助", En: "Social assistance"},
+		{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"},
+		{Code: "child_welfare", Zh: "儿童福利", En: "Child welfare"},
+		{Code: "community_governance", Zh: "社区治理", En: "Community governance"},
+		{Code: "social_affairs", Zh: "社会事务", En: "Social affairs"},
+		{Code: "partner_org", Zh: "部门及群团组织资金", En: "Departments and mass organisations"},
+		{Code: "charity", Zh: "慈善资源", En: "Charity"},
+	}
+}
+
+// Rules returns the allocation rules for a units file with the given driver
+// columns. A demand category whose driver the units file lacks is an error
+// naming the key.
+func (c *Config) Rules(drivers []string) (allocation.Rules, error) {
+	var r allocation.Rules
+	r.Factors = c.Grades
+	r.Hub = allocation.Draw{Amount: c.Stages.Hub.Amount, Categories: c.Stages.Hub.Categories}
+	r.Baseline.PerWorker = c.Stages.Baseline.PerWorker
+	r.Baseline.PerStation = c.Stages.Baseline.PerStation
+	r.Baseline.Categories = c.Stages.Baseline.Categories
+	r.Pilot = allocation.Draw{Amount: c.Stages.Pilot.Amount, Categories: c.Stages.Pilot.Categories}
+	r.Demand.Share = c.Stages.Demand.Share
+	r.Demand.Categories = c.Stages.Demand.Categories
+	r.Rooms.Share = c.Stages.Rooms.Share
+	index := map[string]int{}
+	for i, d := range drivers {
+		index[d] = i
+	}
+	var errs Errors
+	r.Demand.Drivers = make([]int, len(c.Categories))
+	for i := range r.Demand.Drivers {
+		r.Demand.Drivers[i] = -1
+	}
+	for _, ci := range c.demandCategories() {
+		name := c.Stages.Demand.Drivers[ci]
+		key := "stages.demand.drivers." + c.Categories[ci].Code
+		if name == "" {
+			continue // reported by validate
+		}
+		d, ok := index[sources.DriverName(name)]
+		if !ok {
+			errs.add(key, "column %q is not in the units file %s (its driver columns: %s)", name, c.Units, joinQuoted(drivers))
+			continue
+		}
+		r.Demand.Drivers[ci] = d
+	}
+	return r, errs.err()
+}
+
+func (c *Config) demandCategories() []int {
+	if len(c.Stages.Demand.Categories) > 0 {
+		return c.Stages.Demand.Categories
+	}
+	all := make([]int, len(c.Categories))
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+// UnitsSource resolves the units file.
+func (c *Config) UnitsSource() (sources.Source, error) {
+	s, err := c.Base.Resolve([]string{c.Units})
+	if err != nil {
+		return sources.Source{}, err
+	}
+	return s[0], nil
+}

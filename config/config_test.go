@@ -1,0 +1,185 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fundalloc/allocation"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func write(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const minimal = `fiscal_year: 2027
+units: data/units.csv
+fund_lines: [data/funds/*.csv]
+stages:
+  demand:
+    drivers: {social_assistance: population, elderly_care: population, child_welfare: population,
+      community_governance: population, social_affairs: population, partner_org: population, charity: population}
+`
+
+func TestDiscoveryOrder(t *testing.T) {
+	dir := t.TempDir()
+	// Nothing anywhere: the embedded sample city.
+	c, err := Load(Options{Dir: dir, Getenv: env(nil)})
+	if err != nil || c.Source != SampleSource || c.FiscalYear != 2026 || c.Base.FS == nil {
+		t.Fatalf("no config: %+v, %v", c, err)
+	}
+	if c.Out != filepath.Join(dir, "out") {
+		t.Errorf("sample out = %s, want the working directory's out", c.Out)
+	}
+	// ./fundalloc.yaml wins over the sample.
+	local := write(t, dir, FileName, minimal)
+	if c, err = Load(Options{Dir: dir, Getenv: env(nil)}); err != nil || c.Source != local {
+		t.Fatalf("./fundalloc.yaml: %v, %v", c.Source, err)
+	}
+	// FUNDALLOC_CONFIG wins over ./fundalloc.yaml.
+	other := write(t, dir, "elsewhere/city.yaml", strings.Replace(minimal, "2027", "2028", 1))
+	if c, err = Load(Options{Dir: dir, Getenv: env(map[string]string{"FUNDALLOC_CONFIG": "elsewhere/city.yaml"})}); err != nil || c.Source != other || c.FiscalYear != 2028 {
+		t.Fatalf("FUNDALLOC_CONFIG: %v, %v", c.Source, err)
+	}
+	// Paths are relative to that file.
+	if c.Base.Dir != filepath.Join(dir, "elsewhere") || c.Out != filepath.Join(dir, "elsewhere", "out") {
+		t.Errorf("base %s, out %s", c.Base.Dir, c.Out)
+	}
+	// --config wins over everything.
+	if c, err = Load(Options{Path: local, Dir: dir, Getenv: env(map[string]string{"FUNDALLOC_CONFIG": other})}); err != nil || c.Source != local {
+		t.Fatalf("--config: %v, %v", c.Source, err)
+	}
+	// --out is relative to the working directory.
+	if c, err = Load(Options{Path: local, Dir: dir, Getenv: env(nil), Out: "o"}); err != nil || c.Out != filepath.Join(dir, "o") {
+		t.Fatalf("--out: %v, %v", c.Out, err)
+	}
+	// A --config that does not exist is an error, not a fallback.
+	if _, err := Load(Options{Path: "missing.yaml", Dir: dir, Getenv: env(nil)}); err == nil || !strings.Contains(err.Error(), "cannot read the configuration") {
+		t.Fatalf("missing --config: %v", err)
+	}
+}
+
+func TestDefaultsAndOverrides(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "c.yaml", minimal)
+	c, err := Load(Options{Path: p, Getenv: env(map[string]string{
+		"FUNDALLOC_STAGES_HUB_AMOUNT":  "¥1,500,000.00",
+		"FUNDALLOC_GRADES_EXCELLENT":   "1.2",
+		"FUNDALLOC_FUND_LINES":         "a.csv,b.xlsx",
+		"FUNDALLOC_RECONCILE_PHASING":  "40,0,0,0,0,0,30,0,0,0,0,30",
+		"FUNDALLOC_SCHEDULE_TIMEZONE":  "Asia/Urumqi",
+		"FUNDALLOC_LIMITS_MAX_ROWS":    "1000",
+		"FUNDALLOC_STAGES_ROOMS_SHARE": "0.25",
+	}), Set: map[string]any{"language": "en"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Stages.Hub.Amount != 150_000_000 || c.Grades[allocation.Excellent] != (allocation.Ratio{Num: 12, Scale: 1}) {
+		t.Errorf("hub %s, excellent %s", c.Stages.Hub.Amount, c.Grades[allocation.Excellent])
+	}
+	if strings.Join(c.FundLines, " ") != "a.csv b.xlsx" || c.Language != "en" || c.Limits.MaxRows != 1000 {
+		t.Errorf("fund lines %v, language %s, max rows %d", c.FundLines, c.Language, c.Limits.MaxRows)
+	}
+	if c.Reconcile.Even || c.Reconcile.Profile[0] != allocation.Int(40) || c.Reconcile.Profile[6] != allocation.Int(30) {
+		t.Errorf("phasing %+v", c.Reconcile)
+	}
+	if c.Schedule.Location.String() != "Asia/Urumqi" || c.Stages.Rooms.Share != (allocation.Ratio{Num: 25, Scale: 2}) {
+		t.Errorf("zone %v, rooms share %v", c.Schedule.Location, c.Stages.Rooms.Share)
+	}
+	// Defaults of keys the file leaves out.
+	if c.Stages.Demand.Share != allocation.One || c.Stages.Pilot.Amount != 0 || c.Grades[allocation.Qualified] != (allocation.Ratio{Num: 9, Scale: 1}) ||
+		c.Reconcile.Tolerance != (allocation.Ratio{Num: 1, Scale: 1}) || len(c.Categories) != 7 {
+		t.Errorf("defaults: %+v", c.Stages)
+	}
+}
+
+func TestValidationErrorsNameKeys(t *testing.T) {
+	dir := t.TempDir()
+	body := `fiscal_year: 1999
+units: u.csv
+fund_lines: f.csv
+language: fr
+categories:
+  - {code: Elderly, zh: 养老}
+  - {code: charity}
+  - {code: charity}
+grades: {excellent: "x", unqualified: "1.0"}
+stages:
+  hub: {amount: "-5", categories: [nope]}
+  baseline: {per_worker: 90000}
+  demand: {share: "2"}
+reconcile: {phasing: [50, 40, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1]}
+schedule:
+  timezone: Mars/Olympus
+  jobs: [{name: a, spec: "@sometimes", run: audit}]
+`
+	p := write(t, dir, "c.yaml", body)
+	_, err := Load(Options{Path: p, Getenv: env(nil)})
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	msg := err.Error()
+	// Unknown keys and unquoted amounts are reported before anything else.
+	for _, want := range []string{
+		"grades.unqualified: unknown key",
+		"stages.baseline.per_worker: 90000: write the value in quotes",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+	body = strings.Replace(strings.Replace(body, ", unqualified: \"1.0\"", "", 1), "per_worker: 90000", "per_worker: \"90000\"", 1)
+	write(t, dir, "c.yaml", body)
+	_, err = Load(Options{Path: p, Getenv: env(nil)})
+	msg = err.Error()
+	for _, want := range []string{
+		p + ": fiscal_year: 1999 is not a plausible budget year",
+		`language: "fr": use zh or en`,
+		`categories[0].code: "Elderly": use lower-case letters`,
+		`categories[2].code: "charity" appears twice`,
+		`grades.excellent: "x" is not a decimal number`,
+		`stages.hub.amount: "-5" must not be negative`,
+		`stages.hub.categories[0]: "nope" is not a category`,
+		`stages.demand.share: "2" must be between 0 and 1`,
+		"reconcile.phasing: the 12 percentages sum to 101, not 100",
+		`schedule.timezone: "Mars/Olympus" is not a time zone`,
+		`schedule.jobs[0].spec: "@sometimes" is not a cron spec`,
+		`schedule.jobs[0].run: "audit": use budget or reconcile`,
+		"stages.demand.drivers.charity: missing",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing %q in:\n%s", want, msg)
+		}
+	}
+}
+
+func TestRulesChecksDriverColumns(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "c.yaml", strings.Replace(minimal, "charity: population", "charity: 人口", 1))
+	c, err := Load(Options{Path: p, Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Rules([]string{"social_workers", "population"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Demand.Drivers[6] != 1 {
+		t.Errorf("charity's driver 人口 should map to column population, got %d", r.Demand.Drivers[6])
+	}
+	_, err = c.Rules([]string{"social_workers", "elderly"})
+	if err == nil || !strings.Contains(err.Error(), `stages.demand.drivers.social_assistance: column "population" is not in the units file data/units.csv`) {
+		t.Errorf("err = %v", err)
+	}
+}

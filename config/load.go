@@ -1,0 +1,668 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the bureau's zone must load on machines without zoneinfo
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/robfig/cron/v3"
+	"github.com/spf13/viper"
+
+	"fundalloc/allocation"
+	"fundalloc/config/sample"
+	"fundalloc/sources"
+)
+
+// FileName is the config file looked for in the working directory.
+const FileName = "fundalloc.yaml"
+
+// EnvPrefix prefixes every environment variable fundalloc reads.
+const EnvPrefix = "FUNDALLOC"
+
+// Options say where to look for the configuration and what overrides it.
+type Options struct {
+	// Path is --config; when empty, FUNDALLOC_CONFIG, then ./fundalloc.yaml,
+	// then the embedded sample city are tried in turn.
+	Path string
+	// Dir is the working directory; "" means the process's.
+	Dir string
+	// Getenv reads the environment; nil means os.Getenv. Environment
+	// overrides of keys (FUNDALLOC_STAGES_HUB_AMOUNT …) go through it too.
+	Getenv func(string) string
+	// Set holds values from flags by key ("language" → "en"); they win over
+	// everything else.
+	Set map[string]any
+	// Out, when set, is the output directory from --out, relative to Dir.
+	Out string
+}
+
+// raw is the configuration as decoded, before validation. Its mapstructure
+// tags are the keys; the `kind` tags say how a value must be written.
+type raw struct {
+	FiscalYear int      `mapstructure:"fiscal_year"`
+	Units      string   `mapstructure:"units"`
+	FundLines  []string `mapstructure:"fund_lines"`
+	Ledgers    []string `mapstructure:"ledgers"`
+	Sheets     struct {
+		Units     string `mapstructure:"units"`
+		FundLines string `mapstructure:"fund_lines"`
+		Ledgers   string `mapstructure:"ledgers"`
+	} `mapstructure:"sheets"`
+	Out        string `mapstructure:"out"`
+	Language   string `mapstructure:"language"`
+	Categories []struct {
+		Code string `mapstructure:"code"`
+		Zh   string `mapstructure:"zh"`
+		En   string `mapstructure:"en"`
+	} `mapstructure:"categories"`
+	Grades struct {
+		Excellent string `mapstructure:"excellent" kind:"decimal"`
+		Good      string `mapstructure:"good" kind:"decimal"`
+		Qualified string `mapstructure:"qualified" kind:"decimal"`
+		New       string `mapstructure:"new" kind:"decimal"`
+	} `mapstructure:"grades"`
+	Stages struct {
+		Hub struct {
+			Amount     string   `mapstructure:"amount" kind:"amount"`
+			Categories []string `mapstructure:"categories"`
+		} `mapstructure:"hub"`
+		Baseline struct {
+			PerWorker  string   `mapstructure:"per_worker" kind:"amount"`
+			PerStation string   `mapstructure:"per_station" kind:"amount"`
+			Categories []string `mapstructure:"categories"`
+		} `mapstructure:"baseline"`
+		Pilot struct {
+			Amount     string   `mapstructure:"amount" kind:"amount"`
+			Categories []string `mapstructure:"categories"`
+		} `mapstructure:"pilot"`
+		Demand struct {
+			Share      string            `mapstructure:"share" kind:"decimal"`
+			Categories []string          `mapstructure:"categories"`
+			Drivers    map[string]string `mapstructure:"drivers"`
+		} `mapstructure:"demand"`
+		Rooms struct {
+			Share string `mapstructure:"share" kind:"decimal"`
+		} `mapstructure:"rooms"`
+	} `mapstructure:"stages"`
+	Reconcile struct {
+		Phasing   any    `mapstructure:"phasing"`
+		Tolerance string `mapstructure:"tolerance" kind:"decimal"`
+		Behind    string `mapstructure:"behind" kind:"decimal"`
+	} `mapstructure:"reconcile"`
+	Schedule struct {
+		Timezone string `mapstructure:"timezone"`
+		CatchUp  bool   `mapstructure:"catch_up"`
+		Jobs     []struct {
+			Name string `mapstructure:"name"`
+			Spec string `mapstructure:"spec"`
+			Run  string `mapstructure:"run"`
+		} `mapstructure:"jobs"`
+	} `mapstructure:"schedule"`
+	Limits struct {
+		UnzipSize      int64 `mapstructure:"unzip_size"`
+		UnzipXMLSize   int64 `mapstructure:"unzip_xml_size"`
+		MaxRows        int   `mapstructure:"max_rows"`
+		MaxCellsPerRow int   `mapstructure:"max_cells_per_row"`
+		MaxFieldBytes  int   `mapstructure:"max_field_bytes"`
+	} `mapstructure:"limits"`
+}
+
+// defaults gives every key its default, so that every key can also come
+// from the environment (viper only reads the environment for keys it knows).
+func defaults(v *viper.Viper) {
+	lim := sources.DefaultLimits()
+	for key, val := range map[string]any{
+		"fiscal_year":                 0,
+		"units":                       "",
+		"fund_lines":                  []string{},
+		"ledgers":                     []string{},
+		"sheets.units":                "",
+		"sheets.fund_lines":           "",
+		"sheets.ledgers":              "",
+		"out":                         "out",
+		"language":                    "zh",
+		"categories":                  []map[string]any{},
+		"grades.excellent":            "1.10",
+		"grades.good":                 "1.00",
+		"grades.qualified":            "0.90",
+		"grades.new":                  "1.00",
+		"stages.hub.amount":           "0.00",
+		"stages.hub.categories":       []string{},
+		"stages.baseline.per_worker":  "0.00",
+		"stages.baseline.per_station": "0.00",
+		"stages.baseline.categories":  []string{},
+		"stages.pilot.amount":         "0.00",
+		"stages.pilot.categories":     []string{},
+		"stages.demand.share":         "1.00",
+		"stages.demand.categories":    []string{},
+		"stages.rooms.share":          "0.00",
+		"reconcile.phasing":           "even",
+		"reconcile.tolerance":         "0.10",
+		"reconcile.behind":            "0.80",
+		"schedule.timezone":           "Asia/Shanghai",
+		"schedule.catch_up":           false,
+		"schedule.jobs":               []map[string]any{},
+		"limits.unzip_size":           lim.UnzipSize,
+		"limits.unzip_xml_size":       lim.UnzipXMLSize,
+		"limits.max_rows":             lim.MaxRows,
+		"limits.max_cells_per_row":    lim.MaxCellsPerRow,
+		"limits.max_field_bytes":      lim.MaxFieldBytes,
+	} {
+		v.SetDefault(key, val)
+	}
+}
+
+// Load finds, reads and validates the configuration (DESIGN §5). Errors
+// about the configuration are *Errors naming each key.
+func Load(opts Options) (*Config, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	path := opts.Path
+	if path == "" {
+		path = getenv(EnvPrefix + "_CONFIG")
+	}
+	if path == "" {
+		if p := filepath.Join(opts.Dir, FileName); fileExists(p) {
+			path = p
+		}
+	}
+	cfg := &Config{}
+	var data []byte
+	var err error
+	if path == "" {
+		cfg.Source = SampleSource
+		cfg.Base = sources.Base{FS: sample.FS}
+		data, err = fs.ReadFile(sample.FS, FileName)
+	} else {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(opts.Dir, path)
+		}
+		cfg.Source = path
+		cfg.Base = sources.Base{Dir: filepath.Dir(path)}
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, &Errors{List: []string{fmt.Sprintf("%s: cannot read the configuration: %v", cfg.Source, errors.Unwrap(err))}}
+	}
+
+	v := viper.New()
+	defaults(v)
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		return nil, &Errors{List: []string{fmt.Sprintf("%s: not valid YAML: %v", cfg.Source, err)}}
+	}
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if opts.Getenv != nil {
+		// viper reads the process environment; tests pass their own.
+		for _, key := range v.AllKeys() {
+			if val := getenv(EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))); val != "" {
+				v.Set(key, val)
+			}
+		}
+	}
+	// Drivers are keyed by category; let the environment name them too.
+	for _, code := range categoryCodes(v) {
+		key := "stages.demand.drivers." + code
+		if opts.Getenv != nil {
+			if val := getenv(EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))); val != "" {
+				v.Set(key, val)
+			}
+		} else {
+			_ = v.BindEnv(key)
+		}
+	}
+	for key, val := range opts.Set {
+		v.Set(key, val)
+	}
+
+	var errs Errors
+	checkKeys(v, &errs)
+	if errs.Len() > 0 {
+		return nil, errs.withSource(cfg.Source)
+	}
+	var r raw
+	dc := func(c *mapstructure.DecoderConfig) {
+		c.DecodeHook = mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(),
+			mapstructure.StringToSliceHookFunc(","),
+		)
+	}
+	if err := v.UnmarshalExact(&r, dc); err != nil {
+		errs.add("", "%s", strings.ReplaceAll(err.Error(), "\n", "; "))
+		return nil, errs.withSource(cfg.Source)
+	}
+	cfg.validate(&r, &errs)
+	if errs.Len() > 0 {
+		return nil, errs.withSource(cfg.Source)
+	}
+	switch {
+	case opts.Out != "":
+		cfg.Out = opts.Out
+		if !filepath.IsAbs(cfg.Out) {
+			cfg.Out = filepath.Join(opts.Dir, cfg.Out)
+		}
+	case cfg.Base.FS != nil:
+		cfg.Out = filepath.Join(opts.Dir, r.Out)
+	case !filepath.IsAbs(r.Out):
+		cfg.Out = filepath.Join(cfg.Base.Dir, r.Out)
+	default:
+		cfg.Out = r.Out
+	}
+	return cfg, nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// categoryCodes lists the configured category codes (or the default ones).
+func categoryCodes(v *viper.Viper) []string {
+	var codes []string
+	if list, ok := v.Get("categories").([]any); ok && len(list) > 0 {
+		for _, item := range list {
+			if m, ok := item.(map[string]any); ok {
+				if code, ok := m["code"].(string); ok {
+					codes = append(codes, strings.ToLower(code))
+				}
+			}
+		}
+		return codes
+	}
+	for _, c := range DefaultCategories() {
+		codes = append(codes, c.Code)
+	}
+	return codes
+}
+
+// checkKeys reports keys the configuration does not know, with the nearest
+// known key as a hint, and amounts or decimals written without quotes.
+func checkKeys(v *viper.Viper, errs *Errors) {
+	walk(v.AllSettings(), reflect.TypeOf(raw{}), "", errs)
+}
+
+func walk(settings map[string]any, t reflect.Type, prefix string, errs *Errors) {
+	fields := map[string]reflect.StructField{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		fields[f.Tag.Get("mapstructure")] = f
+	}
+	keys := make([]string, 0, len(settings))
+	for k := range settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		val := settings[k]
+		key := prefix + k
+		f, ok := fields[k]
+		if !ok {
+			errs.add(key, "unknown key%s", hint(k, fields))
+			continue
+		}
+		switch f.Tag.Get("kind") {
+		case "amount", "decimal":
+			if _, isString := val.(string); !isString && val != nil {
+				errs.add(key, "%v: write the value in quotes (%q) so it is read exactly, not as a floating-point number", val, fmt.Sprint(val))
+			}
+			continue
+		}
+		ft := f.Type
+		switch {
+		case ft.Kind() == reflect.Struct:
+			if m, ok := val.(map[string]any); ok {
+				walk(m, ft, key+".", errs)
+			} else if val != nil {
+				errs.add(key, "must be a mapping of keys, not %v", val)
+			}
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			list, _ := val.([]any)
+			for i, item := range list {
+				if m, ok := item.(map[string]any); ok {
+					walk(m, ft.Elem(), fmt.Sprintf("%s[%d].", key, i), errs)
+				} else {
+					errs.add(fmt.Sprintf("%s[%d]", key, i), "must be a mapping of keys, not %v", item)
+				}
+			}
+		}
+	}
+}
+
+// hint suggests the known key nearest to an unknown one.
+func hint(k string, fields map[string]reflect.StructField) string {
+	best, dist := "", 3
+	for name := range fields {
+		if d := editDistance(k, name); d < dist || (d == dist && name < best) {
+			best, dist = name, d
+		}
+	}
+	if best == "" {
+		names := make([]string, 0, len(fields))
+		for name := range fields {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		return " (known keys here: " + strings.Join(names, ", ") + ")"
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// validate turns the decoded values into cfg, reporting every problem by key.
+func (cfg *Config) validate(r *raw, errs *Errors) {
+	cfg.FiscalYear = r.FiscalYear
+	if r.FiscalYear < 2000 || r.FiscalYear > 2100 {
+		if r.FiscalYear == 0 {
+			errs.add("fiscal_year", "missing: set the budget year, e.g. fiscal_year: 2026")
+		} else {
+			errs.add("fiscal_year", "%d is not a plausible budget year", r.FiscalYear)
+		}
+	}
+	cfg.Units = r.Units
+	if r.Units == "" {
+		errs.add("units", "missing: name the units file, e.g. units: data/units.xlsx")
+	}
+	cfg.FundLines = nonEmpty(r.FundLines)
+	if len(cfg.FundLines) == 0 {
+		errs.add("fund_lines", "missing: name the fund line files, e.g. fund_lines: [data/funds/*.xlsx]")
+	}
+	cfg.Ledgers = nonEmpty(r.Ledgers)
+	cfg.Sheets = Sheets{Units: r.Sheets.Units, FundLines: r.Sheets.FundLines, Ledgers: r.Sheets.Ledgers}
+	cfg.Language = strings.ToLower(r.Language)
+	if cfg.Language != "zh" && cfg.Language != "en" {
+		errs.add("language", "%q: use zh or en", r.Language)
+	}
+
+	cfg.Categories = DefaultCategories()
+	if len(r.Categories) > 0 {
+		cfg.Categories = nil
+		seen := map[string]bool{}
+		for i, c := range r.Categories {
+			key := fmt.Sprintf("categories[%d].code", i)
+			code := strings.TrimSpace(c.Code)
+			switch {
+			case code == "":
+				errs.add(key, "missing")
+			case !validCode(code):
+				errs.add(key, "%q: use lower-case letters, digits and _ (e.g. elderly_care)", code)
+			case seen[code]:
+				errs.add(key, "%q appears twice", code)
+			}
+			seen[code] = true
+			zh, en := c.Zh, c.En
+			if zh == "" {
+				zh = code
+			}
+			if en == "" {
+				en = code
+			}
+			cfg.Categories = append(cfg.Categories, sources.Category{Code: code, Zh: zh, En: en})
+		}
+	}
+	cats := sources.NewCategories(cfg.Categories)
+
+	cfg.Grades = allocation.DefaultFactors()
+	cfg.Grades[allocation.Excellent] = decimal(errs, "grades.excellent", r.Grades.Excellent, 0, 10)
+	cfg.Grades[allocation.Good] = decimal(errs, "grades.good", r.Grades.Good, 0, 10)
+	cfg.Grades[allocation.Qualified] = decimal(errs, "grades.qualified", r.Grades.Qualified, 0, 10)
+	cfg.Grades[allocation.New] = decimal(errs, "grades.new", r.Grades.New, 0, 10)
+
+	s := &cfg.Stages
+	s.Hub.Amount = amount(errs, "stages.hub.amount", r.Stages.Hub.Amount)
+	s.Hub.Categories = categoryList(errs, cats, "stages.hub.categories", r.Stages.Hub.Categories)
+	s.Baseline.PerWorker = amount(errs, "stages.baseline.per_worker", r.Stages.Baseline.PerWorker)
+	s.Baseline.PerStation = amount(errs, "stages.baseline.per_station", r.Stages.Baseline.PerStation)
+	s.Baseline.Categories = categoryList(errs, cats, "stages.baseline.categories", r.Stages.Baseline.Categories)
+	s.Pilot.Amount = amount(errs, "stages.pilot.amount", r.Stages.Pilot.Amount)
+	s.Pilot.Categories = categoryList(errs, cats, "stages.pilot.categories", r.Stages.Pilot.Categories)
+	s.Demand.Share = decimal(errs, "stages.demand.share", r.Stages.Demand.Share, 0, 1)
+	s.Demand.Categories = categoryList(errs, cats, "stages.demand.categories", r.Stages.Demand.Categories)
+	s.Demand.Drivers = make([]string, len(cfg.Categories))
+	driverKeys := make([]string, 0, len(r.Stages.Demand.Drivers))
+	for k := range r.Stages.Demand.Drivers {
+		driverKeys = append(driverKeys, k)
+	}
+	sort.Strings(driverKeys)
+	for _, k := range driverKeys {
+		col := strings.TrimSpace(r.Stages.Demand.Drivers[k])
+		if col == "" {
+			continue
+		}
+		ci := cats.Lookup(k)
+		if ci < 0 {
+			errs.add("stages.demand.drivers."+k, "%q is not a category", k)
+			continue
+		}
+		s.Demand.Drivers[ci] = col
+	}
+	reported := map[string]bool{}
+	for _, ci := range cfg.demandCategories() {
+		if code := cfg.Categories[ci].Code; s.Demand.Drivers[ci] == "" && !reported[code] {
+			reported[code] = true
+			errs.add("stages.demand.drivers."+cfg.Categories[ci].Code, "missing: every demand category must name a driver column of the units file (e.g. population)")
+		}
+	}
+	s.Rooms.Share = decimal(errs, "stages.rooms.share", r.Stages.Rooms.Share, 0, 1)
+
+	cfg.Reconcile.Even, cfg.Reconcile.Profile = phasing(errs, r.Reconcile.Phasing)
+	cfg.Reconcile.Tolerance = decimal(errs, "reconcile.tolerance", r.Reconcile.Tolerance, 0, 10)
+	cfg.Reconcile.Behind = decimal(errs, "reconcile.behind", r.Reconcile.Behind, 0, 1)
+
+	cfg.Schedule.Timezone = r.Schedule.Timezone
+	loc, err := time.LoadLocation(r.Schedule.Timezone)
+	if err != nil || r.Schedule.Timezone == "" {
+		errs.add("schedule.timezone", "%q is not a time zone (e.g. Asia/Shanghai)", r.Schedule.Timezone)
+	}
+	cfg.Schedule.Location = loc
+	cfg.Schedule.CatchUp = r.Schedule.CatchUp
+	names := map[string]bool{}
+	for i, j := range r.Schedule.Jobs {
+		key := fmt.Sprintf("schedule.jobs[%d]", i)
+		if j.Name == "" {
+			errs.add(key+".name", "missing")
+		} else if names[j.Name] {
+			errs.add(key+".name", "%q appears twice", j.Name)
+		}
+		names[j.Name] = true
+		if _, err := cron.ParseStandard(j.Spec); err != nil {
+			errs.add(key+".spec", "%q is not a cron spec (5 fields, e.g. \"0 6 1 * *\", or @monthly, @every 1h): %v", j.Spec, err)
+		}
+		if j.Run != "budget" && j.Run != "reconcile" {
+			errs.add(key+".run", "%q: use budget or reconcile", j.Run)
+		}
+		cfg.Schedule.Jobs = append(cfg.Schedule.Jobs, Job{Name: j.Name, Spec: j.Spec, Run: j.Run})
+	}
+
+	l := r.Limits
+	cfg.Limits = sources.Limits{UnzipSize: l.UnzipSize, UnzipXMLSize: l.UnzipXMLSize, MaxRows: l.MaxRows,
+		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes}
+	for _, lim := range []struct {
+		key string
+		n   int64
+	}{{"limits.unzip_size", l.UnzipSize}, {"limits.unzip_xml_size", l.UnzipXMLSize}, {"limits.max_rows", int64(l.MaxRows)},
+		{"limits.max_cells_per_row", int64(l.MaxCellsPerRow)}, {"limits.max_field_bytes", int64(l.MaxFieldBytes)}} {
+		if lim.n <= 0 {
+			errs.add(lim.key, "%d: must be a positive number", lim.n)
+		}
+	}
+	if l.UnzipXMLSize > l.UnzipSize {
+		errs.add("limits.unzip_xml_size", "%d is larger than limits.unzip_size %d", l.UnzipXMLSize, l.UnzipSize)
+	}
+}
+
+func nonEmpty(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func validCode(s string) bool {
+	for i, c := range s {
+		if !(c >= 'a' && c <= 'z' || c == '_' || (i > 0 && c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// amount reads a quoted amount ≥ 0 in yuan.
+func amount(errs *Errors, key, s string) allocation.Fen {
+	v, err := sources.ParseAmount(s)
+	switch {
+	case err != nil:
+		errs.add(key, "%q %v", s, err)
+	case v < 0:
+		errs.add(key, "%q must not be negative", s)
+	}
+	return v
+}
+
+// decimal reads a quoted decimal within [lo, hi].
+func decimal(errs *Errors, key, s string, lo, hi uint64) allocation.Ratio {
+	v, err := allocation.ParseRatio(strings.TrimSpace(s))
+	if err != nil {
+		errs.add(key, "%q is not a decimal number (e.g. \"0.30\")", s)
+		return v
+	}
+	if v.Cmp(allocation.Int(lo)) < 0 || v.Cmp(allocation.Int(hi)) > 0 {
+		errs.add(key, "%q must be between %d and %d", s, lo, hi)
+	}
+	return v
+}
+
+func categoryList(errs *Errors, cats *sources.Categories, key string, list []string) []int {
+	var out []int
+	seen := map[int]bool{}
+	for i, name := range list {
+		ci := cats.Lookup(name)
+		switch {
+		case ci < 0:
+			errs.add(fmt.Sprintf("%s[%d]", key, i), "%q is not a category", name)
+		case seen[ci]:
+			errs.add(fmt.Sprintf("%s[%d]", key, i), "%q appears twice", name)
+		default:
+			seen[ci] = true
+			out = append(out, ci)
+		}
+	}
+	slices.Sort(out) // categories always go in configured order
+	return out
+}
+
+// phasing reads reconcile.phasing: "even", or 12 monthly percentages (numbers
+// or quoted decimals, or one comma-separated string from the environment)
+// that are ≥ 0 and sum to exactly 100.
+func phasing(errs *Errors, v any) (bool, [12]allocation.Ratio) {
+	var p [12]allocation.Ratio
+	even := func() (bool, [12]allocation.Ratio) {
+		for i := range p {
+			p[i] = allocation.One
+		}
+		return true, p
+	}
+	var items []string
+	switch x := v.(type) {
+	case nil:
+		return even()
+	case string:
+		if strings.EqualFold(strings.TrimSpace(x), "even") {
+			return even()
+		}
+		items = strings.Split(x, ",")
+	case []any:
+		for _, item := range x {
+			switch n := item.(type) {
+			case string:
+				items = append(items, n)
+			case int:
+				items = append(items, strconv.Itoa(n))
+			case float64:
+				items = append(items, strconv.FormatFloat(n, 'f', -1, 64))
+			default:
+				items = append(items, fmt.Sprint(n))
+			}
+		}
+	default:
+		errs.add("reconcile.phasing", "use even or a list of 12 monthly percentages")
+		return even()
+	}
+	if len(items) != 12 {
+		errs.add("reconcile.phasing", "has %d values; give 12 monthly percentages (or even)", len(items))
+		return even()
+	}
+	var total allocation.Ratio
+	parsed := true
+	for i, s := range items {
+		r, err := allocation.ParseRatio(strings.TrimSpace(s))
+		if err != nil || r.Scale > 6 || r.Cmp(allocation.Int(100)) > 0 {
+			errs.add(fmt.Sprintf("reconcile.phasing[%d]", i), "%q is not a percentage between 0 and 100", strings.TrimSpace(s))
+			parsed = false
+			continue
+		}
+		p[i] = r
+		total = addRatio(total, r)
+	}
+	if parsed && total.Cmp(allocation.Int(100)) != 0 {
+		errs.add("reconcile.phasing", "the 12 percentages sum to %s, not 100", total)
+	}
+	return false, p
+}
+
+// addRatio adds two small decimals exactly (percentages).
+func addRatio(a, b allocation.Ratio) allocation.Ratio {
+	scale := max(a.Scale, b.Scale)
+	an, bn := a.Num, b.Num
+	for s := a.Scale; s < scale; s++ {
+		an *= 10
+	}
+	for s := b.Scale; s < scale; s++ {
+		bn *= 10
+	}
+	return allocation.Ratio{Num: an + bn, Scale: scale}
+}
+
+func joinQuoted(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
