@@ -1,0 +1,877 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"fundalloc/allocation"
+	"fundalloc/sources"
+)
+
+// Params are the allocation parameters shown on the Summary sheet.
+type Params struct {
+	HubAmount, PerWorker, PerStation, PilotAmount allocation.Fen
+	HubCats, BaselineCats, PilotCats, DemandCats  []int // empty: all
+	DemandShare, RoomsShare                       allocation.Ratio
+	Factors                                       [5]allocation.Ratio // by allocation.Grade
+	Drivers                                       []string            // by category
+}
+
+// Budget is everything the budget workbook shows.
+type Budget struct {
+	Year       int
+	RunDate    time.Time
+	Language   string // zh or en
+	Config     string // where the configuration came from
+	Plan       *allocation.Plan
+	Categories []sources.Category
+	Funds      *sources.FundTable
+	Inputs     []Input
+	Params     Params
+}
+
+// Contract decisions (DESIGN §8).
+const (
+	Renew     = "renew"
+	Reprocure = "re-procure"
+)
+
+var decisionLabel = map[string]string{Renew: "decision.renew", Reprocure: "decision.reprocure"}
+
+// Decision returns the contract decision for an operator and the label key
+// of its reason: unqualified → re-procure; contract year 3 → a new cycle is
+// procured; otherwise renew.
+func Decision(u *allocation.Unit) (decision, reason string) {
+	switch {
+	case u.Grade == allocation.Unqualified:
+		return Reprocure, "reason.unqualified"
+	case u.ContractYear == 3:
+		return Reprocure, "reason.cycle"
+	default:
+		return Renew, "reason.renew"
+	}
+}
+
+// budgetSheets are the sheets of the budget workbook, by key.
+type budgetSheets struct {
+	summary                                      string
+	sources, pool, alloc, lines, contr, warnings []string
+}
+
+// WriteBudgetWorkbook writes budget-<year>.xlsx (DESIGN §7): Summary, Sources,
+// Pool, Allocation, Lines, Contracts and Warnings. Totals are live formulas
+// that carry their cached values; check cells show 0 when the formulas agree
+// with the pool. The same inputs and run date give the same cell contents.
+func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
+	p := bb.Plan
+	for _, l := range p.Lines {
+		if err := checkMoney(l.Amount); err != nil {
+			return err
+		}
+	}
+	for _, e := range p.Pool {
+		if err := checkMoney(e.Total); err != nil {
+			return err
+		}
+	}
+	b, err := newBook(bb.Language)
+	if err != nil {
+		return err
+	}
+	defer b.f.Close()
+	l := b.l
+	matrix := newMatrix(p)
+	s := budgetSheets{summary: l.t("sheet.summary")}
+	s.sources = b.sheetsFor(l.t("sheet.sources"), len(bb.Funds.Lines))
+	s.pool = []string{l.t("sheet.pool")}
+	s.alloc = b.sheetsFor(l.t("sheet.allocation"), len(p.Units)+4)
+	s.lines = b.sheetsFor(l.t("sheet.lines"), len(p.Lines))
+	s.contr = b.sheetsFor(l.t("sheet.contracts"), matrix.operators)
+	s.warnings = b.sheetsFor(l.t("sheet.warnings"), len(p.Warnings))
+	if err := b.f.SetSheetName("Sheet1", s.summary); err != nil {
+		return err
+	}
+	for _, group := range [][]string{s.sources, s.pool, s.alloc, s.lines, s.contr, s.warnings} {
+		for _, name := range group {
+			if _, err := b.f.NewSheet(name); err != nil {
+				return err
+			}
+		}
+	}
+	src, err := b.writeSources(bb, s.sources)
+	if err != nil {
+		return err
+	}
+	lines, err := b.writeLines(bb, s.lines)
+	if err != nil {
+		return err
+	}
+	if err := b.writePool(bb, s.pool[0], src, lines); err != nil {
+		return err
+	}
+	if err := b.writeAllocation(bb, matrix, s.alloc, s.pool[0]); err != nil {
+		return err
+	}
+	if err := b.writeContracts(bb, matrix, s.contr); err != nil {
+		return err
+	}
+	if err := b.writeWarnings(bb, s.warnings); err != nil {
+		return err
+	}
+	if err := b.writeSummary(bb, matrix, s, lines); err != nil {
+		return err
+	}
+	b.f.SetActiveSheet(0)
+	stamp := bb.RunDate.UTC().Format(time.RFC3339)
+	if err := b.f.SetDocProps(&excelize.DocProperties{
+		Title:          l.t("title.budget", bb.Year),
+		Subject:        l.t("title.budget", bb.Year),
+		Creator:        "fundalloc",
+		LastModifiedBy: "fundalloc",
+		Created:        stamp,
+		Modified:       stamp,
+		Description:    "fundalloc budget; inputs: " + inputList(bb.Inputs),
+		Language:       map[lang]string{zh: "zh-CN", en: "en"}[l],
+		Keywords:       fmt.Sprintf("fundalloc budget %d", bb.Year),
+		Category:       "budget",
+		Version:        "1",
+		Revision:       "1",
+	}); err != nil {
+		return err
+	}
+	return saveDeterministic(b.f, w)
+}
+
+func inputList(in []Input) string {
+	var parts []string
+	for _, i := range in {
+		parts = append(parts, i.Path+" "+i.SHA256)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// matrix is the unit × category view of a plan, with the row order of the
+// Allocation sheet: the hub, then each station followed by its rooms.
+type matrix struct {
+	p         *allocation.Plan
+	amount    [][]allocation.Fen // by unit index, category
+	order     []int32            // unit indexes in sheet order
+	station   []int32            // by unit index: its station (itself for a station), -1 for the hub
+	stations  []int32            // station unit indexes by code
+	group     []allocation.Fen   // by unit index: for a station, its own lines plus its rooms'
+	catTotal  []allocation.Fen
+	operators int // hub and stations: rows of the Contracts sheet
+}
+
+func newMatrix(p *allocation.Plan) *matrix {
+	nc := len(p.Categories)
+	m := &matrix{p: p, amount: make([][]allocation.Fen, len(p.Units)), station: make([]int32, len(p.Units)),
+		group: make([]allocation.Fen, len(p.Units)), catTotal: make([]allocation.Fen, nc)}
+	flat := make([]allocation.Fen, len(p.Units)*nc)
+	for i := range m.amount {
+		m.amount[i] = flat[i*nc : (i+1)*nc]
+	}
+	byCode := make(map[string]int32, len(p.Units))
+	for i := range p.Units {
+		byCode[p.Units[i].Code] = int32(i)
+	}
+	rooms := map[int32][]int32{}
+	hub := int32(-1)
+	for i := range p.Units {
+		u := &p.Units[i]
+		switch u.Tier {
+		case allocation.Hub:
+			hub = int32(i)
+			m.station[i] = -1
+		case allocation.Station:
+			m.station[i] = int32(i)
+			m.stations = append(m.stations, int32(i))
+		case allocation.Room:
+			s := byCode[u.Parent]
+			m.station[i] = s
+			rooms[s] = append(rooms[s], int32(i))
+		}
+	}
+	m.operators = 1 + len(m.stations)
+	m.order = append(m.order, hub)
+	for _, s := range m.stations {
+		m.order = append(m.order, s)
+		m.order = append(m.order, rooms[s]...)
+	}
+	for _, l := range p.Lines {
+		m.amount[l.Unit][l.Category] += l.Amount
+		m.catTotal[l.Category] += l.Amount
+		if s := m.station[l.Unit]; s >= 0 {
+			m.group[s] += l.Amount
+		} else {
+			m.group[l.Unit] += l.Amount
+		}
+	}
+	return m
+}
+
+func (m *matrix) unitTotal(u int32) allocation.Fen {
+	var t allocation.Fen
+	for _, a := range m.amount[u] {
+		t += a
+	}
+	return t
+}
+
+// sourcesCols are the columns of the Sources sheet.
+const (
+	srcID = iota + 1
+	srcCat
+	srcCatName
+	srcProvider
+	srcDesc
+	srcAmount
+	srcUnit
+	srcFile
+	srcSheet
+	srcRow
+)
+
+func (b *book) catName(cats []sources.Category, c int) string {
+	if b.l == en {
+		return cats[c].En
+	}
+	return cats[c].Zh
+}
+
+func (b *book) writeSources(bb *Budget, names []string) (*table, error) {
+	l, st := b.l, b.style
+	cols := []column{
+		{header: l.t("col.id"), style: st.text}, {header: l.t("col.category"), style: st.text},
+		{header: l.t("col.catname"), style: st.text}, {header: l.t("col.provider"), style: st.text},
+		{header: l.t("col.description"), style: st.text}, {header: l.t("col.amount"), style: st.amount},
+		{header: l.t("col.unit"), style: st.text}, {header: l.t("col.file"), style: st.text},
+		{header: l.t("col.sheet"), style: st.text}, {header: l.t("col.row"), style: st.int},
+	}
+	ft := bb.Funds
+	for i := range ft.Lines {
+		fl := &ft.Lines[i]
+		cols[0].fit(fl.ID)
+		cols[3].fit(fl.Provider)
+		cols[4].fit(fl.Description)
+		cols[5].fitAmount(fl.Amount)
+		cols[6].fit(fl.Unit)
+		if i > 2000 {
+			break // widths from a sample are enough
+		}
+	}
+	for _, f := range ft.Files {
+		cols[7].fit(f)
+	}
+	for c := range bb.Categories {
+		cols[1].fit(bb.Categories[c].Code)
+		cols[2].fit(b.catName(bb.Categories, c))
+	}
+	t, err := b.newTable(names, cols, true)
+	if err != nil {
+		return nil, err
+	}
+	row := make([]any, len(cols))
+	for i := range ft.Lines {
+		fl := &ft.Lines[i]
+		row[0] = excelize.Cell{StyleID: st.text, Value: text(fl.ID)}
+		row[1] = excelize.Cell{StyleID: st.text, Value: bb.Categories[fl.Category].Code}
+		row[2] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, fl.Category)}
+		row[3] = excelize.Cell{StyleID: st.text, Value: text(fl.Provider)}
+		row[4] = excelize.Cell{StyleID: st.text, Value: text(fl.Description)}
+		row[5] = excelize.Cell{StyleID: st.amount, Value: money(fl.Amount)}
+		row[6] = excelize.Cell{StyleID: st.text, Value: text(fl.Unit)}
+		row[7] = excelize.Cell{StyleID: st.text, Value: text(ft.Files[fl.File])}
+		row[8] = excelize.Cell{StyleID: st.text, Value: text(ft.Sheets[fl.File])}
+		row[9] = excelize.Cell{StyleID: st.int, Value: int(fl.Row)}
+		if err := t.add(row); err != nil {
+			return nil, err
+		}
+	}
+	return t, t.finish()
+}
+
+// linesCols are the columns of the Lines sheet.
+const (
+	lnStage = iota + 1
+	lnUnit
+	lnUnitName
+	lnTier
+	lnStation
+	lnCat
+	lnCatName
+	lnStatus
+	lnDriver
+	lnValue
+	lnFactor
+	lnWeight
+	lnBasis
+	lnAmount
+)
+
+func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
+	l, st, p := b.l, b.style, bb.Plan
+	cols := []column{
+		{header: l.t("col.stage"), style: st.text}, {header: l.t("col.unit"), style: st.text},
+		{header: l.t("col.unitname"), style: st.text}, {header: l.t("col.tier"), style: st.text},
+		{header: l.t("col.station"), style: st.text}, {header: l.t("col.category"), style: st.text},
+		{header: l.t("col.catname"), style: st.text}, {header: l.t("col.status"), style: st.text},
+		{header: l.t("col.driver"), style: st.text}, {header: l.t("col.value"), style: st.decimal},
+		{header: l.t("col.factor"), style: st.decimal}, {header: l.t("col.weight"), style: st.decimal},
+		{header: l.t("col.basis"), style: st.text}, {header: l.t("col.amount"), style: st.amount},
+	}
+	station := func(i int32) string {
+		u := &p.Units[i]
+		switch u.Tier {
+		case allocation.Station:
+			return u.Code
+		case allocation.Room:
+			return u.Parent
+		}
+		return ""
+	}
+	for i := range p.Lines {
+		if i > 5000 {
+			break
+		}
+		ln := &p.Lines[i]
+		u := &p.Units[ln.Unit]
+		cols[0].fit(l.t("stage." + ln.Stage.String()))
+		cols[1].fit(u.Code)
+		cols[2].fit(u.Name)
+		cols[4].fit(station(ln.Unit))
+		cols[12].fit(b.basis(bb, ln))
+		cols[13].fitAmount(ln.Amount)
+	}
+	for c := range bb.Categories {
+		cols[5].fit(bb.Categories[c].Code)
+		cols[6].fit(b.catName(bb.Categories, c))
+	}
+	for _, d := range p.Drivers {
+		cols[8].fit(d)
+	}
+	t, err := b.newTable(names, cols, true)
+	if err != nil {
+		return nil, err
+	}
+	row := make([]any, len(cols))
+	for i := range p.Lines {
+		ln := &p.Lines[i]
+		u := &p.Units[ln.Unit]
+		row[0] = excelize.Cell{StyleID: st.text, Value: l.t("stage." + ln.Stage.String())}
+		row[1] = excelize.Cell{StyleID: st.text, Value: text(u.Code)}
+		row[2] = excelize.Cell{StyleID: st.text, Value: text(u.Name)}
+		row[3] = excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())}
+		row[4] = excelize.Cell{StyleID: st.text, Value: text(station(ln.Unit))}
+		row[5] = excelize.Cell{StyleID: st.text, Value: bb.Categories[ln.Category].Code}
+		row[6] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, int(ln.Category))}
+		row[7] = excelize.Cell{StyleID: st.text, Value: l.t("status." + ln.Status.String())}
+		for k := 8; k <= 11; k++ {
+			row[k] = excelize.Cell{StyleID: st.text}
+		}
+		bs := &ln.Basis
+		switch ln.Stage {
+		case allocation.Demand, allocation.Rooms:
+			row[8] = excelize.Cell{StyleID: st.text, Value: text(p.Drivers[bs.Driver])}
+			row[9] = excelize.Cell{StyleID: st.decimal, Value: ratio(bs.Value)}
+			row[10] = excelize.Cell{StyleID: st.decimal, Value: ratio(bs.Factor)}
+			row[11] = excelize.Cell{StyleID: st.decimal, Value: ratio(bs.Weight)}
+		case allocation.HubProject, allocation.Baseline, allocation.Pilot:
+			row[11] = excelize.Cell{StyleID: st.amount, Value: money(allocation.Fen(bs.Weight.Num))}
+		}
+		row[12] = excelize.Cell{StyleID: st.text, Value: b.basis(bb, ln)}
+		row[13] = excelize.Cell{StyleID: st.amount, Value: money(ln.Amount)}
+		if err := t.add(row); err != nil {
+			return nil, err
+		}
+	}
+	return t, t.finish()
+}
+
+// basis explains a line in words, from the basis the core recorded.
+func (b *book) basis(bb *Budget, ln *allocation.Line) string {
+	p, bs := bb.Plan, &ln.Basis
+	switch ln.Stage {
+	case allocation.Directed:
+		refs := p.Directed[bs.Ref]
+		ids := make([]string, 0, min(len(refs), 8))
+		for i, fi := range refs {
+			if i == 8 {
+				ids = append(ids, fmt.Sprintf("… (%d)", len(refs)))
+				break
+			}
+			ids = append(ids, p.Funds[fi].ID)
+		}
+		return text(b.l.t("basis.directed", strings.Join(ids, ", ")))
+	case allocation.HubProject, allocation.Baseline, allocation.Pilot:
+		return b.l.t("basis.draw", Yuan(bs.Need), Yuan(bs.Granted), Yuan(allocation.Fen(bs.Weight.Num)))
+	case allocation.Demand:
+		return b.l.t("basis.demand", Yuan(bs.Pot), bs.Weight.String())
+	case allocation.Rooms:
+		return text(b.l.t("basis.rooms", p.Units[bs.From].Code, Yuan(bs.Pot), p.Drivers[bs.Driver]))
+	}
+	return ""
+}
+
+// Pool sheet columns.
+const (
+	plCode = iota + 1
+	plName
+	plTotal
+	plDesignated
+	plPooled
+	plDirected
+	plHub
+	plBaseline
+	plPilot
+	plDemand
+	plRooms
+	plUnallocated
+	plCheck
+)
+
+func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
+	l, st, p := b.l, b.style, bb.Plan
+	stages := []allocation.Stage{allocation.Directed, allocation.HubProject, allocation.Baseline, allocation.Pilot, allocation.Demand, allocation.Rooms}
+	cols := []column{
+		{header: l.t("col.category"), style: st.text}, {header: l.t("col.catname"), style: st.text},
+		{header: l.t("col.pool"), style: st.amount}, {header: l.t("col.designated"), style: st.amount},
+		{header: l.t("col.pooled"), style: st.amount},
+	}
+	for _, s := range stages {
+		cols = append(cols, column{header: l.t("stage." + s.String()), style: st.amount})
+	}
+	cols = append(cols, column{header: l.t("col.unallocated"), style: st.amount}, column{header: l.t("col.check"), style: st.check})
+	for c := range cols {
+		if c >= 2 {
+			cols[c].width = 16
+		}
+	}
+	for c := range bb.Categories {
+		cols[0].fit(bb.Categories[c].Code)
+		cols[1].fit(b.catName(bb.Categories, c))
+	}
+	byStage := make([][]allocation.Fen, len(p.Categories))
+	for c := range byStage {
+		byStage[c] = make([]allocation.Fen, allocation.NumStages)
+	}
+	for _, ln := range p.Lines {
+		byStage[ln.Category][ln.Stage] += ln.Amount
+	}
+	t, err := b.newTable([]string{name}, cols, true)
+	if err != nil {
+		return err
+	}
+	n := len(p.Categories)
+	for c, e := range p.Pool {
+		r := c + 2
+		code := bb.Categories[c].Code
+		row := []any{
+			excelize.Cell{StyleID: st.text, Value: code},
+			excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, c)},
+			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code), Value: money(e.Total)},
+			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code, srcUnit, "<>"), Value: money(e.Designated)},
+			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(plTotal, r), cell(plDesignated, r)), Value: money(e.Pooled)},
+		}
+		for _, s := range stages {
+			row = append(row, excelize.Cell{StyleID: st.amount, Formula: lines.sumIfs(lnAmount, lnCat, code, lnStage, l.t("stage."+s.String())), Value: money(byStage[c][s])})
+		}
+		row = append(row,
+			excelize.Cell{StyleID: st.amount, Value: money(p.Unallocated[c])},
+			excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("SUM(%s:%s)-%s", cell(plDirected, r), cell(plUnallocated, r), cell(plTotal, r)), Value: 0})
+		if err := t.add(row); err != nil {
+			return err
+		}
+	}
+	total := []any{excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold}}
+	sums := make([]allocation.Fen, plCheck+1)
+	for c, e := range p.Pool {
+		sums[plTotal] += e.Total
+		sums[plDesignated] += e.Designated
+		sums[plPooled] += e.Pooled
+		for k, s := range stages {
+			sums[plDirected+k] += byStage[c][s]
+		}
+		sums[plUnallocated] += p.Unallocated[c]
+	}
+	for col := plTotal; col <= plCheck; col++ {
+		style := st.boldAmount
+		if col == plCheck {
+			style = st.check
+		}
+		total = append(total, excelize.Cell{StyleID: style, Formula: fmt.Sprintf("SUM(%s:%s)", cell(col, 2), cell(col, n+1)), Value: money(sums[col])})
+	}
+	if err := t.add(total); err != nil {
+		return err
+	}
+	t.end = n + 1
+	return t.finish()
+}
+
+func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet string) error {
+	l, st, p := b.l, b.style, bb.Plan
+	nc := len(p.Categories)
+	cols := []column{
+		{header: l.t("col.code"), style: st.text}, {header: l.t("col.name"), style: st.text},
+		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.status"), style: st.text},
+	}
+	for c := range bb.Categories {
+		cols = append(cols, column{header: b.catName(bb.Categories, c), style: st.amount, width: 14})
+	}
+	cols = append(cols, column{header: l.t("col.total"), style: st.amount, width: 16})
+	for i := range p.Units {
+		cols[0].fit(p.Units[i].Code)
+		cols[1].fit(p.Units[i].Name)
+		if i > 5000 {
+			break
+		}
+	}
+	cols[1].fit(l.t("row.unallocated"))
+	first := 5 // first category column
+	last := first + nc - 1
+	t, err := b.newTable(names, cols, true)
+	if err != nil {
+		return err
+	}
+	t.outline = true
+	for _, ui := range m.order {
+		if ui < 0 {
+			continue
+		}
+		u := &p.Units[ui]
+		status := ""
+		if u.Reserved() {
+			status = l.t("status.reserved")
+		}
+		row := []any{
+			excelize.Cell{StyleID: st.text, Value: text(u.Code)},
+			excelize.Cell{StyleID: st.text, Value: text(u.Name)},
+			excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())},
+			excelize.Cell{StyleID: st.text, Value: status},
+		}
+		for c := range nc {
+			row = append(row, excelize.Cell{StyleID: st.amount, Value: money(m.amount[ui][c])})
+		}
+		r := t.row + 1
+		if r > maxSheetRows {
+			r = 2
+		}
+		row = append(row, excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r)), Value: money(m.unitTotal(ui))})
+		var opts []excelize.RowOpts
+		if u.Tier == allocation.Room {
+			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
+		}
+		if err := t.add(row, opts...); err != nil {
+			return err
+		}
+	}
+	// Footer rows on the last sheet: totals over every sheet, unallocated,
+	// the pool from the Pool sheet and the check.
+	t.end = t.row
+	sumAcross := func(col int) string {
+		var parts []string
+		for i, name := range t.names[:t.sheet+1] {
+			lastRow := t.row
+			if i < t.sheet {
+				lastRow = t.last[i]
+			}
+			parts = append(parts, fmt.Sprintf("SUM(%s)", colRange(name, col, 2, max(lastRow, 2))))
+		}
+		return strings.Join(parts, "+")
+	}
+	var grand, unalloc, pool allocation.Fen
+	totalRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	unallocRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.unallocated")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	poolRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.pool")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	checkRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.check")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	tr := t.row + 1
+	for c := range nc {
+		col := first + c
+		grand += m.catTotal[c]
+		unalloc += p.Unallocated[c]
+		pool += p.Pool[c].Total
+		totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: sumAcross(col), Value: money(m.catTotal[c])})
+		unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Value: money(p.Unallocated[c])})
+		poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, c+2)), Value: money(p.Pool[c].Total)})
+		checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("%s+%s-%s", cell(col, tr), cell(col, tr+1), cell(col, tr+2)), Value: 0})
+	}
+	totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr), cell(last, tr)), Value: money(grand)})
+	unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+1), cell(last, tr+1)), Value: money(unalloc)})
+	poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+2), cell(last, tr+2)), Value: money(pool)})
+	checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("%s+%s-%s", cell(last+1, tr), cell(last+1, tr+1), cell(last+1, tr+2)), Value: 0})
+	for _, r := range [][]any{totalRow, unallocRow, poolRow, checkRow} {
+		t.row++
+		if err := t.sw.SetRow(cell(1, t.row), r); err != nil {
+			return err
+		}
+	}
+	return t.finish()
+}
+
+func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
+	l, st, p := b.l, b.style, bb.Plan
+	cols := []column{
+		{header: l.t("col.code"), style: st.text}, {header: l.t("col.name"), style: st.text},
+		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.grade"), style: st.text},
+		{header: l.t("col.year"), style: st.int}, {header: l.t("col.decision"), style: st.text},
+		{header: l.t("col.reason"), style: st.text}, {header: l.t("col.funding"), style: st.amount, width: 18},
+	}
+	ops := []int32{m.order[0]}
+	ops = append(ops, m.stations...)
+	for _, ui := range ops {
+		u := &p.Units[ui]
+		cols[0].fit(u.Code)
+		cols[1].fit(u.Name)
+		_, reason := Decision(u)
+		cols[6].fit(l.t(reason, l.t("grade."+u.Grade.String())))
+	}
+	t, err := b.newTable(names, cols, true)
+	if err != nil {
+		return err
+	}
+	for _, ui := range ops {
+		if ui < 0 {
+			continue
+		}
+		u := &p.Units[ui]
+		decision, reason := Decision(u)
+		year := excelize.Cell{StyleID: st.int}
+		if u.ContractYear > 0 {
+			year.Value = u.ContractYear
+		}
+		row := []any{
+			excelize.Cell{StyleID: st.text, Value: text(u.Code)},
+			excelize.Cell{StyleID: st.text, Value: text(u.Name)},
+			excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())},
+			excelize.Cell{StyleID: st.text, Value: l.t("grade." + u.Grade.String())},
+			year,
+			excelize.Cell{StyleID: st.bold, Value: l.t(decisionLabel[decision])},
+			excelize.Cell{StyleID: st.text, Value: l.t(reason, l.t("grade."+u.Grade.String()))},
+			excelize.Cell{StyleID: st.amount, Value: money(m.group[ui])},
+		}
+		if err := t.add(row); err != nil {
+			return err
+		}
+	}
+	return t.finish()
+}
+
+func (b *book) writeWarnings(bb *Budget, names []string) error {
+	l, st := b.l, b.style
+	cols := []column{{header: l.t("col.no"), style: st.int, width: 6}, {header: l.t("col.message"), style: st.text, width: 100}}
+	t, err := b.newTable(names, cols, false)
+	if err != nil {
+		return err
+	}
+	if len(bb.Plan.Warnings) == 0 {
+		if err := t.add([]any{excelize.Cell{StyleID: st.int}, excelize.Cell{StyleID: st.text, Value: l.t("warnings.none")}}); err != nil {
+			return err
+		}
+	}
+	for i, w := range bb.Plan.Warnings {
+		if err := t.add([]any{excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.text, Value: text(w.Message)}}); err != nil {
+			return err
+		}
+	}
+	return t.finish()
+}
+
+// grid collects a small sheet's rows before they are streamed, so that its
+// layout (where the charts point) is known before the first row is written.
+type grid struct {
+	rows [][]any
+}
+
+// add appends a row of cells and returns its row number.
+func (g *grid) add(cells ...any) int {
+	g.rows = append(g.rows, cells)
+	return len(g.rows)
+}
+
+// skip leaves n blank rows.
+func (g *grid) skip(n int) {
+	for range n {
+		g.rows = append(g.rows, nil)
+	}
+}
+
+func (g *grid) next() int { return len(g.rows) + 1 }
+
+// writeSummary writes the Summary sheet: year, run date, the totals by
+// category with their check cells, the parameters, the input hashes and the
+// totals per station, with a chart of each of the last two tables. Formula
+// cells are streamed so that their cached values are numbers.
+func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table) error {
+	f, l, st, p := b.f, b.l, b.style, bb.Plan
+	sh := s.summary
+	var g grid
+	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
+	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.bold, Value: v} }
+	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
+	amt := func(v allocation.Fen) excelize.Cell { return excelize.Cell{StyleID: st.amount, Value: money(v)} }
+	fx := func(style int, expr string, v allocation.Fen) excelize.Cell {
+		return excelize.Cell{StyleID: style, Formula: expr, Value: money(v)}
+	}
+
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("title.budget", bb.Year)})
+	g.skip(1)
+	g.add(bold(l.t("summary.year")), txt(bb.Year))
+	g.add(bold(l.t("summary.rundate")), txt(bb.RunDate.Format("2006-01-02")))
+	g.add(bold(l.t("summary.config")), txt(text(bb.Config)))
+	g.skip(1)
+
+	// Totals by category, by formula over Pool and Lines.
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.totals")})
+	hdr := g.add(head(l.t("col.category")), head(l.t("col.catname")), head(l.t("col.pool")), head(l.t("col.allocated")),
+		head(l.t("col.reserved")), head(l.t("col.unallocated")), head(l.t("col.check")))
+	nc := len(p.Categories)
+	alloc := make([]allocation.Fen, nc+1)
+	reserved := make([]allocation.Fen, nc+1)
+	for _, ln := range p.Lines {
+		if ln.Status == allocation.Reserved {
+			reserved[ln.Category] += ln.Amount
+		} else {
+			alloc[ln.Category] += ln.Amount
+		}
+	}
+	var pool, unalloc allocation.Fen
+	catFirst := g.next()
+	for c := range nc {
+		r := g.next()
+		code := bb.Categories[c].Code
+		g.add(txt(code), txt(b.catName(bb.Categories, c)),
+			fx(st.amount, fmt.Sprintf("%s!%s", quoteSheet(s.pool[0]), cell(plTotal, c+2)), p.Pool[c].Total),
+			fx(st.amount, lines.sumIfs(lnAmount, lnCat, code, lnStatus, l.t("status.allocated")), alloc[c]),
+			fx(st.amount, lines.sumIfs(lnAmount, lnCat, code, lnStatus, l.t("status.reserved")), reserved[c]),
+			amt(p.Unallocated[c]),
+			fx(st.check, fmt.Sprintf("D%d+E%d+F%d-C%d", r, r, r, r), 0))
+		pool += p.Pool[c].Total
+		alloc[nc] += alloc[c]
+		reserved[nc] += reserved[c]
+		unalloc += p.Unallocated[c]
+	}
+	catLast := g.next() - 1
+	sum := func(col int, style int, v allocation.Fen) excelize.Cell {
+		return fx(style, fmt.Sprintf("SUM(%s:%s)", cell(col, catFirst), cell(col, catLast)), v)
+	}
+	g.add(bold(l.t("row.total")), bold(""), sum(3, st.boldAmount, pool), sum(4, st.boldAmount, alloc[nc]),
+		sum(5, st.boldAmount, reserved[nc]), sum(6, st.boldAmount, unalloc), sum(7, st.check, 0))
+	g.add(excelize.Cell{StyleID: st.note, Value: l.t("summary.checknote")})
+	g.skip(1)
+
+	// Parameters.
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.params")})
+	pr := bb.Params
+	catsOf := func(list []int) string {
+		if len(list) == 0 {
+			return l.t("param.all")
+		}
+		var names []string
+		for _, c := range list {
+			names = append(names, b.catName(bb.Categories, c))
+		}
+		return strings.Join(names, l.t("sep"))
+	}
+	g.add(head(l.t("col.item")), head(l.t("col.setting")))
+	g.add(txt(l.t("param.hub")+l.t("param.categories", catsOf(pr.HubCats))), amt(pr.HubAmount))
+	g.add(txt(l.t("param.perworker")+l.t("param.categories", catsOf(pr.BaselineCats))), amt(pr.PerWorker))
+	g.add(txt(l.t("param.perstation")), amt(pr.PerStation))
+	g.add(txt(l.t("param.pilot")+l.t("param.categories", catsOf(pr.PilotCats))), amt(pr.PilotAmount))
+	g.add(txt(l.t("param.demandshare")+l.t("param.categories", catsOf(pr.DemandCats))), txt(pr.DemandShare.String()))
+	g.add(txt(l.t("param.roomsshare")), txt(pr.RoomsShare.String()))
+	for _, gr := range []allocation.Grade{allocation.Excellent, allocation.Good, allocation.Qualified, allocation.New} {
+		g.add(txt(l.t("param.factor", l.t("grade."+gr.String()))), txt(pr.Factors[gr].String()))
+	}
+	g.add(txt(l.t("param.factor", l.t("grade.unqualified"))), txt("1 ("+l.t("status.reserved")+")"))
+	for c, d := range pr.Drivers {
+		if d != "" {
+			g.add(txt(l.t("param.driver", b.catName(bb.Categories, c))), txt(text(d)))
+		}
+	}
+	g.skip(1)
+
+	// Inputs with their hashes.
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.inputs")})
+	g.add(head(l.t("col.path")), head(l.t("col.sha256")))
+	for _, in := range bb.Inputs {
+		g.add(txt(text(in.Path)), txt(in.SHA256))
+	}
+	g.skip(1)
+
+	// Stations: own lines, rooms, total (the chart's data).
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.stations")})
+	stHdr := g.add(head(l.t("col.code")), head(l.t("col.name")), head(l.t("col.own")), head(l.t("col.rooms")), head(l.t("col.total")))
+	// SUMIFS per station over millions of lines would stall a spreadsheet:
+	// large plans get values here (the Lines sheet still proves the totals).
+	useFormulas := len(p.Lines) <= 200_000
+	stFirst := g.next()
+	for _, si := range m.stations {
+		r := g.next()
+		u := &p.Units[si]
+		own, group := m.unitTotal(si), m.group[si]
+		ownCell, groupCell := amt(own), amt(group)
+		if useFormulas {
+			ownCell = fx(st.amount, lines.sumIfs(lnAmount, lnUnit, u.Code), own)
+			groupCell = fx(st.amount, lines.sumIfs(lnAmount, lnStation, u.Code), group)
+		}
+		g.add(txt(text(u.Code)), txt(text(u.Name)), ownCell, fx(st.amount, fmt.Sprintf("E%d-C%d", r, r), group-own), groupCell)
+	}
+	stLast := g.next() - 1
+	g.skip(1)
+
+	// Charts below the tables, so that the printed page keeps its width.
+	q := quoteSheet(sh)
+	chartRow := g.next()
+	if err := f.AddChart(sh, cell(1, chartRow), &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$C$%d", q, hdr),
+			Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, catFirst, catLast), Values: fmt.Sprintf("%s!$C$%d:$C$%d", q, catFirst, catLast)}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: l.t("chart.pool")}}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		Dimension: excelize.ChartDimension{Width: 760, Height: 300},
+	}); err != nil {
+		return err
+	}
+	if len(m.stations) > 0 {
+		last := min(stLast, stFirst+99)
+		if err := f.AddChart(sh, cell(1, chartRow+17), &excelize.Chart{
+			Type: excelize.Col,
+			Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$E$%d", q, stHdr),
+				Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, stFirst, last), Values: fmt.Sprintf("%s!$E$%d:$E$%d", q, stFirst, last)}},
+			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: l.t("chart.stations")}}},
+			Legend:    excelize.ChartLegend{Position: "none"},
+			Dimension: excelize.ChartDimension{Width: 760, Height: 360},
+		}); err != nil {
+			return err
+		}
+	}
+	orient, one, zero, fit := "portrait", 1, 0, true
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sh)
+	if err != nil {
+		return err
+	}
+	for i, w := range []float64{36, 22, 16, 16, 16, 16, 12} {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	for i, r := range g.rows {
+		if len(r) == 0 {
+			continue
+		}
+		if err := sw.SetRow(cell(1, i+1), r); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}

@@ -1,0 +1,292 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"fundalloc/allocation"
+	"fundalloc/sources"
+)
+
+// testBudget allocates a tiny city whose texts try formula injection.
+func testBudget(t *testing.T) *Budget {
+	t.Helper()
+	cats := []sources.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}, {Code: "charity", Zh: "慈善资源", En: "Charity"}}
+	one := allocation.Int(1)
+	in := allocation.Input{
+		Categories: []string{"elderly_care", "charity"},
+		Drivers:    []string{"social_workers", "population"},
+		Units: []allocation.Unit{
+			{Code: "H", Name: "=HYPERLINK(\"http://x\")", Tier: allocation.Hub, Drivers: []allocation.Ratio{one, one}},
+			{Code: "S1", Name: "+1+1", Tier: allocation.Station, Parent: "H", SocialWorkers: 2, Grade: allocation.Excellent, ContractYear: 3, Drivers: []allocation.Ratio{allocation.Int(2), allocation.Int(10)}},
+			{Code: "S2", Name: "@SUM(A1)", Tier: allocation.Station, Parent: "H", Grade: allocation.Unqualified, Drivers: []allocation.Ratio{{}, allocation.Int(30)}},
+			{Code: "R1", Name: "-2", Tier: allocation.Room, Parent: "S1", Drivers: []allocation.Ratio{{}, allocation.Int(5)}},
+		},
+		Funds: []allocation.Fund{
+			{ID: "=1+2", Category: 0, Amount: 1_000_001},
+			{ID: "F2", Category: 1, Amount: 50_000, Unit: "R1"},
+		},
+	}
+	var r allocation.Rules
+	r.Factors = allocation.DefaultFactors()
+	r.Hub.Amount = 10_000
+	r.Baseline.PerWorker = 20_000
+	r.Demand.Share = one
+	r.Demand.Drivers = []int{1, 1}
+	r.Rooms.Share = allocation.Ratio{Num: 3, Scale: 1}
+	p, err := allocation.Allocate(in, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ft := &sources.FundTable{Files: []string{"funds/a.csv"}, Sheets: []string{""}}
+	for i, f := range in.Funds {
+		ft.Lines = append(ft.Lines, sources.FundLine{Fund: f, Provider: "=cmd|' /C calc'!A0", Description: "-@x", File: 0, Row: int32(i + 2)})
+	}
+	return &Budget{Year: 2026, RunDate: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), Language: "zh", Config: "c.yaml",
+		Plan: p, Categories: cats, Funds: ft, Inputs: []Input{{Path: "u.csv", SHA256: "ab"}},
+		Params: Params{HubAmount: r.Hub.Amount, PerWorker: r.Baseline.PerWorker, DemandShare: one, RoomsShare: r.Rooms.Share,
+			Factors: r.Factors, Drivers: []string{"population", "population"}}}
+}
+
+func TestBudgetJSONShape(t *testing.T) {
+	bb := testBudget(t)
+	var buf bytes.Buffer
+	if err := WriteBudgetJSON(&buf, 2026, bb.Plan, bb.Inputs); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, buf.String())
+	}
+	keys := []string{"fiscal_year", "categories", "pool", "lines", "unallocated", "warnings", "inputs"}
+	if len(doc) != len(keys) {
+		t.Errorf("keys = %v", doc)
+	}
+	for _, k := range keys {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("missing %s", k)
+		}
+	}
+	line := doc["lines"].([]any)[0].(map[string]any)
+	want := map[string]any{"unit": "R1", "tier": "room", "category": "charity", "stage": "directed", "status": "allocated", "amount": "500.00"}
+	for k, v := range want {
+		if line[k] != v {
+			t.Errorf("first line %s = %v, want %v", k, line[k], v)
+		}
+	}
+	if len(line) != len(want) {
+		t.Errorf("first line has keys %v", line)
+	}
+	pool := doc["pool"].([]any)[0].(map[string]any)
+	if pool["total"] != "10000.01" || pool["designated"] != "0.00" || pool["pooled"] != "10000.01" {
+		t.Errorf("pool[0] = %v", pool)
+	}
+	if w, ok := doc["warnings"].([]any); !ok || len(w) != 0 {
+		t.Errorf("warnings = %#v, want []", doc["warnings"])
+	}
+}
+
+func TestAppendJSONString(t *testing.T) {
+	for _, s := range []string{"plain", `q"uote\`, "tab\tnl\n\x01", "养老\u2028", "bad\xffutf8"} {
+		got := AppendJSONString(nil, s)
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatalf("%q → %s: %v", s, got, err)
+		}
+		want, _ := json.Marshal(s)
+		var ref string
+		json.Unmarshal(want, &ref)
+		if back != ref {
+			t.Errorf("%q round-trips to %q, encoding/json gives %q", s, back, ref)
+		}
+	}
+}
+
+func TestYuan(t *testing.T) {
+	for f, want := range map[allocation.Fen]string{0: "0.00", 5: "0.05", 123456: "1,234.56", -100000000: "-1,000,000.00", 99999: "999.99"} {
+		if got := Yuan(f); got != want {
+			t.Errorf("Yuan(%d) = %s, want %s", f, got, want)
+		}
+	}
+}
+
+func TestMoneyIsExactUpTo15Digits(t *testing.T) {
+	for _, f := range []allocation.Fen{1, 10, 33, 123456, 99999999999999, maxExactFen, -maxExactFen, 100000000000001} {
+		got := strconv.FormatFloat(money(f), 'f', -1, 64)
+		want := strings.TrimRight(strings.TrimRight(f.String(), "0"), ".")
+		if got != want {
+			t.Errorf("money(%d) is written as %s, want %s", f, got, want)
+		}
+	}
+	if checkMoney(maxExactFen+1) == nil {
+		t.Error("an amount past 15 digits was accepted for a spreadsheet")
+	}
+}
+
+func writeBook(t *testing.T, bb *Budget) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteBudgetWorkbook(&buf, bb); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestWorkbookTextIsNeverAFormula(t *testing.T) {
+	data := writeBook(t, testBudget(t))
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	checks := []struct{ sheet, cell, want string }{
+		{"资金来源", "A2", "=1+2"}, {"资金来源", "D2", "=cmd|' /C calc'!A0"}, {"资金来源", "E2", "-@x"},
+		{"分配表", "B2", "=HYPERLINK(\"http://x\")"}, {"分配表", "B3", "+1+1"},
+	}
+	for _, c := range checks {
+		v, _ := f.GetCellValue(c.sheet, c.cell)
+		formula, _ := f.GetCellFormula(c.sheet, c.cell)
+		typ, _ := f.GetCellType(c.sheet, c.cell)
+		if v != c.want || formula != "" || (typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString) {
+			t.Errorf("%s!%s = %q (formula %q, type %v), want the text %q", c.sheet, c.cell, v, formula, typ, c.want)
+		}
+	}
+	// And fundalloc's own totals are formulas.
+	if fm, _ := f.GetCellFormula("资金池", "C2"); !strings.HasPrefix(fm, "SUMIFS(") {
+		t.Errorf("资金池!C2 formula = %q", fm)
+	}
+}
+
+func TestWorkbookIsDeterministic(t *testing.T) {
+	a := writeBook(t, testBudget(t))
+	b := writeBook(t, testBudget(t))
+	if !bytes.Equal(a, b) {
+		t.Error("two runs on the same inputs and date wrote different workbooks")
+	}
+	f, _ := excelize.OpenReader(bytes.NewReader(a))
+	defer f.Close()
+	props, _ := f.GetDocProps()
+	if props.Created != "2026-11-20T09:00:00Z" || props.Modified != props.Created || props.Creator != "fundalloc" {
+		t.Errorf("doc props = %+v", props)
+	}
+}
+
+func TestWorkbookSheetsAndEnglish(t *testing.T) {
+	bb := testBudget(t)
+	bb.Language = "en"
+	f, err := excelize.OpenReader(bytes.NewReader(writeBook(t, bb)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := []string{"Summary", "Sources", "Pool", "Allocation", "Lines", "Contracts", "Warnings"}
+	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("sheets = %v", got)
+	}
+	// Contracts: S1 is in year 3 (re-procure), S2 unqualified (re-procure), the hub renews.
+	rows, _ := f.GetRows("Contracts")
+	got := map[string]string{}
+	for _, r := range rows[1:] {
+		got[r[0]] = r[5]
+	}
+	if got["H"] != "renew" || got["S1"] != "re-procure" || got["S2"] != "re-procure" {
+		t.Errorf("decisions = %v", got)
+	}
+	// Rooms are grouped under their station.
+	for i, r := range mustRows(t, f, "Allocation") {
+		if len(r) > 0 && r[0] == "R1" {
+			if lvl, _ := f.GetRowOutlineLevel("Allocation", i+1); lvl != 1 {
+				t.Errorf("room R1 outline level %d, want 1", lvl)
+			}
+		}
+	}
+}
+
+func mustRows(t *testing.T, f *excelize.File, sheet string) [][]string {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestLongTablesContinueOnNumberedSheets(t *testing.T) {
+	defer func(n int) { maxSheetRows = n }(maxSheetRows)
+	maxSheetRows = 4 // a header and three lines per sheet
+	bb := testBudget(t)
+	f, err := excelize.OpenReader(bytes.NewReader(writeBook(t, bb)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := len(bb.Plan.Lines)
+	sheets := f.GetSheetList()
+	var lines []string
+	for _, s := range sheets {
+		if strings.HasPrefix(s, "分配明细") {
+			lines = append(lines, s)
+		}
+	}
+	if len(lines) != (n+2)/3 || lines[1] != "分配明细（2）" {
+		t.Fatalf("%d lines over sheets %v", n, lines)
+	}
+	total := 0
+	for _, s := range lines {
+		rows := mustRows(t, f, s)
+		if rows[0][0] != "阶段" {
+			t.Errorf("%s has no header", s)
+		}
+		total += len(rows) - 1
+	}
+	if total != n {
+		t.Errorf("%d lines written over the sheets, want %d", total, n)
+	}
+	// The Summary's formulas sum every continuation sheet.
+	fm, _ := f.GetCellFormula("汇总", "D9")
+	if !strings.Contains(fm, "'分配明细（2）'!") {
+		t.Errorf("summary formula does not reach the continuation sheets: %s", fm)
+	}
+}
+
+func TestBatchIsAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.xlsx")
+	os.WriteFile(a, []byte("old"), 0o644)
+	var batch Batch
+	if err := batch.Write(a, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := batch.Write(b, func(w io.Writer) error { return errors.New("render failed") }); err == nil {
+		t.Fatal("the failing write succeeded")
+	}
+	batch.Abort()
+	if data, _ := os.ReadFile(a); string(data) != "old" {
+		t.Errorf("a.json = %q after an aborted batch", data)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+	// A committed batch replaces the files; stale temporaries are cleaned.
+	os.WriteFile(filepath.Join(dir, TempPrefix+"x"), []byte("stale"), 0o644)
+	if removed, err := CleanTemp(dir); err != nil || len(removed) != 1 {
+		t.Errorf("CleanTemp = %v, %v", removed, err)
+	}
+	if err := WriteFile(a, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(a); string(data) != "new" {
+		t.Errorf("a.json = %q", data)
+	}
+}
