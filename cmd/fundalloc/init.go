@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"fundalloc/config/sample"
+)
+
+func newInitCmd(g *globals) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "init DIR",
+		Short: "Write the sample city's config and data files to DIR, ready to edit",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			if g.dir != "" && !filepath.IsAbs(dir) {
+				dir = filepath.Join(g.dir, dir)
+			}
+			var files []string
+			err := fs.WalkDir(sample.FS, ".", func(p string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					files = append(files, p)
+				}
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			var exists []string
+			for _, f := range files {
+				if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+					exists = append(exists, filepath.Join(dir, f))
+				}
+			}
+			if len(exists) > 0 && !force {
+				return badInput("init: %s already exists; nothing was written (use --force to overwrite)", strings.Join(exists, ", "))
+			}
+			for _, f := range files {
+				data, err := fs.ReadFile(sample.FS, f)
+				if err != nil {
+					return err
+				}
+				target := filepath.Join(dir, filepath.FromSlash(f))
+				if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+					return err
+				}
+				if err := os.WriteFile(target, data, 0o644); err != nil {
+					return errors.Join(fmt.Errorf("init: %s", target), err)
+				}
+			}
+			if !g.quiet {
+				fmt.Fprintf(g.stdout, "wrote the sample city to %s (%d files)\n", dir, len(files))
+				fmt.Fprintf(g.stdout, "next: cd %s && fundalloc budget\n", dir)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	return cmd
+}

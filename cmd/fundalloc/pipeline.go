@@ -1,0 +1,74 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"fundalloc/allocation"
+	"fundalloc/config"
+	"fundalloc/reports"
+	"fundalloc/sources"
+)
+
+// inputs are the validated inputs of a run.
+type inputs struct {
+	cfg    *config.Config
+	cats   *sources.Categories
+	units  *sources.UnitTable
+	funds  *sources.FundTable
+	rules  allocation.Rules
+	hashes []reports.Input // every input file read, with its SHA-256
+}
+
+// readInputs reads and validates the units and fund lines the config names.
+// Every problem in every file is collected; any problem is an input error.
+func readInputs(cfg *config.Config) (*inputs, error) {
+	in := &inputs{cfg: cfg, cats: sources.NewCategories(cfg.Categories)}
+	var p sources.Problems
+	unitSrc, err := cfg.UnitsSource()
+	if err != nil {
+		return nil, badInput("units: %s: %v", cfg.Units, describe(err))
+	}
+	in.units = sources.ReadUnits(unitSrc, cfg.Sheets.Units, cfg.Limits, &p)
+	fundSrcs, err := cfg.Base.Resolve(cfg.FundLines)
+	switch {
+	case err != nil:
+		p.Add(&sources.Error{File: "fund_lines", Err: fmt.Errorf("%v", describe(err))})
+	case len(fundSrcs) == 0:
+		p.Add(&sources.Error{File: "fund_lines", Err: fmt.Errorf("%v match no file", cfg.FundLines)})
+	}
+	in.funds = sources.ReadFunds(fundSrcs, cfg.Sheets.FundLines, cfg.Limits, in.cats, in.units, &p)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if in.rules, err = cfg.Rules(in.units.Drivers); err != nil {
+		return nil, err
+	}
+	for _, s := range append([]sources.Source{unitSrc}, fundSrcs...) {
+		sum, err := s.SHA256()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Name, err)
+		}
+		in.hashes = append(in.hashes, reports.Input{Path: s.Name, SHA256: sum})
+	}
+	return in, nil
+}
+
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist) {
+		return pe.Path + ": no such file"
+	}
+	return err.Error()
+}
+
+// allocate runs the core on the inputs.
+func (in *inputs) allocate() (*allocation.Plan, error) {
+	return allocation.Allocate(allocation.Input{
+		Categories: in.cats.Codes(),
+		Drivers:    in.units.Drivers,
+		Units:      in.units.Units,
+		Funds:      in.funds.Funds(),
+	}, in.rules)
+}
