@@ -2,6 +2,7 @@ package sources
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -190,4 +191,21 @@ func missingList(cols []Column) string {
 		parts[i] = c.Label()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// UnitColumns, FundColumns and LedgerColumns return the known columns of
+// each input table, in the order a template lists them.
+func UnitColumns() []Column   { return slices.Clone(unitColumns) }
+func FundColumns() []Column   { return slices.Clone(fundColumns) }
+func LedgerColumns() []Column { return slices.Clone(ledgerColumns) }
+
+// CommonDrivers are the usual driver columns of a units file, with the
+// Chinese header each may go by.
+func CommonDrivers() []Column {
+	return []Column{
+		{Name: "population", Zh: "人口"},
+		{Name: "elderly", Zh: "老年人口"},
+		{Name: "children", Zh: "儿童"},
+		{Name: "assistance", Zh: "救助对象"},
+	}
 }

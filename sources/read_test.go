@@ -275,3 +275,14 @@ func TestNumericCellAmounts(t *testing.T) {
 		t.Errorf("a text cell with an exponent was accepted (err %v)", err)
 	}
 }
+
+func TestDriverName(t *testing.T) {
+	for h, want := range map[string]string{
+		"population": "population", " Population ": "population", "人口": "population", "人口 population": "population",
+		"elderly (老年人口)": "elderly", "老年人口/elderly": "elderly", "社工人数": "social_workers", "disabled 残疾人": "disabled", "残疾人": "残疾人",
+	} {
+		if got := DriverName(h); got != want {
+			t.Errorf("DriverName(%q) = %q, want %q", h, got, want)
+		}
+	}
+}

@@ -64,6 +64,9 @@ var (
 // DriverName is the name a driver column goes by: its header trimmed and in
 // lower case, with the usual Chinese headers (人口, 老年人口, 儿童, 救助对象)
 // mapped to their English names.
+//
+// A bilingual header ("人口 population", "population (人口)") goes by its
+// known Chinese part, else by its ASCII part.
 func DriverName(header string) string {
 	h := normHeader(header)
 	if en, ok := driverAliases[h]; ok {
@@ -72,7 +75,29 @@ func DriverName(header string) string {
 	if matchHeader(unitColumns[uWorkers:uWorkers+1], h) == 0 {
 		return SocialWorkers
 	}
+	parts := headerParts(h)
+	if len(parts) > 1 {
+		for _, p := range parts {
+			if en, ok := driverAliases[p]; ok {
+				return en
+			}
+		}
+		for _, p := range parts {
+			if isASCII(p) {
+				return p
+			}
+		}
+	}
 	return h
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // ReadUnits reads and validates the units file (DESIGN §3.1). Problems go to
