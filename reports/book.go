@@ -45,7 +45,7 @@ type book struct {
 	f     *excelize.File
 	l     lang
 	style struct {
-		title, header, text, amount, int, decimal, bold, boldAmount, check, note, wrap int
+		title, header, text, amount, int, decimal, bold, boldAmount, check, note, wrap, pct int
 	}
 }
 
@@ -72,6 +72,7 @@ func newBook(language string) (*book, error) {
 		{&b.style.check, excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 10, Color: "006100"}, Border: border,
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E2EFDA"}}, CustomNumFmt: &amountFmt}},
 		{&b.style.note, excelize.Style{Font: &excelize.Font{Family: font, Italic: true, Size: 9, Color: "595959"}}},
+		{&b.style.pct, excelize.Style{Font: &excelize.Font{Family: font, Size: 10}, Border: border, NumFmt: 10}},
 		{&b.style.wrap, excelize.Style{Font: &excelize.Font{Family: font, Size: 10}, Border: border, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 	}
 	for _, s := range styles {
@@ -153,6 +154,9 @@ type table struct {
 	landsc  bool
 	outline bool
 	end     int // when set, the last data row (rows below it are a footer)
+	// beforeFlush, when set, runs on each sheet before it is flushed, with
+	// the sheet's last data row (e.g. to add conditional formats).
+	beforeFlush func(sheet string, last int) error
 }
 
 // sheetsFor returns the sheet names a table of n data rows needs.
@@ -244,10 +248,15 @@ func (t *table) finish() error {
 		last = t.end
 	}
 	t.last = append(t.last, last)
+	name := t.names[t.sheet]
 	if last > 1 {
-		name := t.names[t.sheet]
 		ref := "A1:" + cell(len(t.cols), last)
 		if err := t.b.f.AutoFilter(name, ref, nil); err != nil {
+			return err
+		}
+	}
+	if t.beforeFlush != nil {
+		if err := t.beforeFlush(name, last); err != nil {
 			return err
 		}
 	}
@@ -292,4 +301,35 @@ func text(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// streamGrid writes a small sheet collected in a grid, portrait and fitted
+// to the page width, with the given column widths.
+func (b *book) streamGrid(sheet string, g *grid, widths []float64) error {
+	f := b.f
+	orient, one, zero, fit := "portrait", 1, 0, true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	for i, r := range g.rows {
+		if len(r) == 0 {
+			continue
+		}
+		if err := sw.SetRow(cell(1, i+1), r); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
 }

@@ -125,7 +125,6 @@ func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
 	if err := b.writeSummary(bb, matrix, s, lines); err != nil {
 		return err
 	}
-	b.f.SetActiveSheet(0)
 	stamp := bb.RunDate.UTC().Format(time.RFC3339)
 	if err := b.f.SetDocProps(&excelize.DocProperties{
 		Title:          l.t("title.budget", bb.Year),
@@ -849,29 +848,5 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 			return err
 		}
 	}
-	orient, one, zero, fit := "portrait", 1, 0, true
-	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-		return err
-	}
-	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sh)
-	if err != nil {
-		return err
-	}
-	for i, w := range []float64{36, 22, 16, 16, 16, 16, 12} {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-	}
-	for i, r := range g.rows {
-		if len(r) == 0 {
-			continue
-		}
-		if err := sw.SetRow(cell(1, i+1), r); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
+	return b.streamGrid(sh, &g, []float64{36, 22, 16, 16, 16, 16, 12})
 }

@@ -50,12 +50,12 @@ type Base struct {
 	FS  fs.FS  // when set, paths are resolved inside it and Dir is ignored
 }
 
-// Resolve expands glob patterns relative to b, in pattern order and sorted
-// within a pattern, each file once. A pattern without glob characters must
+// Resolve expands glob patterns relative to b and returns every file they
+// match once, sorted by path (so ledgers named by period are read in
+// order, whatever their format). A pattern without glob characters must
 // name an existing file; a glob may match nothing.
 func (b Base) Resolve(patterns []string) ([]Source, error) {
-	var out []Source
-	seen := map[string]bool{}
+	var all []string
 	for _, pat := range patterns {
 		matches, err := b.glob(pat)
 		if err != nil {
@@ -64,14 +64,13 @@ func (b Base) Resolve(patterns []string) ([]Source, error) {
 		if len(matches) == 0 && !hasMeta(pat) {
 			return nil, &fs.PathError{Op: "open", Path: pat, Err: fs.ErrNotExist}
 		}
-		slices.Sort(matches)
-		for _, m := range matches {
-			if seen[m] {
-				continue
-			}
-			seen[m] = true
-			out = append(out, b.source(m))
-		}
+		all = append(all, matches...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	out := make([]Source, len(all))
+	for i, m := range all {
+		out[i] = b.source(m)
 	}
 	return out, nil
 }
@@ -150,16 +149,16 @@ var (
 
 // openTable opens a source as a table: a workbook's sheet (the named one, or
 // the first) when the file is a workbook, else CSV. It returns the rows and
-// the sheet name to show in messages ("" for CSV).
-func openTable(src Source, sheet string, lim Limits) (Rows, string, error) {
+// the workbook's description (nil for CSV).
+func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
 	f, err := src.Open()
 	if err != nil {
-		return nil, "", wrapf(ErrUnreadable, "cannot open: %v", unwrapPath(err))
+		return nil, nil, wrapf(ErrUnreadable, "cannot open: %v", unwrapPath(err))
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, "", wrapf(ErrUnreadable, "cannot read: %v", err)
+		return nil, nil, wrapf(ErrUnreadable, "cannot read: %v", err)
 	}
 	var head [8]byte
 	n, _ := f.ReadAt(head[:], 0)
@@ -170,23 +169,23 @@ func openTable(src Source, sheet string, lim Limits) (Rows, string, error) {
 		rows, wb, err := OpenXLSX(f, st.Size(), sheet, lim)
 		if err != nil {
 			f.Close()
-			return nil, "", err
+			return nil, nil, err
 		}
-		return &closeBoth{Rows: rows, f: f}, wb.Sheet, nil
+		return &closeBoth{Rows: rows, f: f}, wb, nil
 	}
 	if st.Size() == 0 {
 		f.Close()
-		return nil, "", wrapf(ErrUnreadable, "the file is empty")
+		return nil, nil, wrapf(ErrUnreadable, "the file is empty")
 	}
 	utf8ok, err := IsUTF8(f)
 	f.Close()
 	if err != nil {
-		return nil, "", wrapf(ErrUnreadable, "%v", err)
+		return nil, nil, wrapf(ErrUnreadable, "%v", err)
 	}
 	if f, err = src.Open(); err != nil {
-		return nil, "", wrapf(ErrUnreadable, "cannot open: %v", unwrapPath(err))
+		return nil, nil, wrapf(ErrUnreadable, "cannot open: %v", unwrapPath(err))
 	}
-	return OpenCSV(f, !utf8ok, lim), "", nil
+	return OpenCSV(f, !utf8ok, lim), nil, nil
 }
 
 type closeBoth struct {

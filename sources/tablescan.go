@@ -16,7 +16,8 @@ type table struct {
 	p           *Problems
 	h           *header
 	headerRow   int
-	width       int // cells in the header row
+	date1904    bool // the workbook counts serial dates from 1904
+	width       int  // cells in the header row
 }
 
 func (t *table) add(row, col int, err error) {
@@ -67,13 +68,15 @@ func (t *table) required(row int, cells []Cell, k int) (string, bool) {
 // columns) are reported and end the scan; it returns false then.
 func scanTable(src Source, sheet string, lim Limits, cols []Column, p *Problems, each func(t *table, row int, cells []Cell)) (*table, bool) {
 	t := &table{file: src.Name, p: p}
-	rows, sheetName, err := openTable(src, sheet, lim)
+	rows, wb, err := openTable(src, sheet, lim)
 	if err != nil {
 		t.addErr(err)
 		return t, false
 	}
 	defer rows.Close()
-	t.sheet = sheetName
+	if wb != nil {
+		t.sheet, t.date1904 = wb.Sheet, wb.Date1904
+	}
 	var first []Column // missing columns of the first non-blank row
 	firstRow := 0
 	for seen := 0; t.h == nil && seen < headerSearchRows && rows.Next(); seen++ {

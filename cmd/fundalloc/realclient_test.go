@@ -244,3 +244,64 @@ func cell(col, row int) string {
 	s, _ := excelize.CoordinatesToCellName(col, row)
 	return s
 }
+
+// TestReconcileWorkbookRecalculatesInLibreOffice checks the sample city's
+// reconciliation workbook the same way: no error values, and the
+// recalculated totals equal the JSON's.
+func TestReconcileWorkbookRecalculatesInLibreOffice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	if _, err := exec.LookPath("soffice"); err != nil {
+		t.Skip("soffice not installed (scripts/test.sh installs libreoffice-calc-nogui)")
+	}
+	dir := t.TempDir()
+	if r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "-q"); r.code != 0 {
+		t.Fatalf("reconcile: exit %d: %s", r.code, r.stderr)
+	}
+	got, err := excelize.OpenFile(recalculate(t, filepath.Join(dir, "out", "reconcile-2026-10.xlsx")), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	for _, sheet := range got.GetSheetList() {
+		rows, _ := got.GetRows(sheet, excelize.Options{RawCellValue: true})
+		for r, row := range rows {
+			for c, v := range row {
+				if strings.HasPrefix(v, "#") || strings.HasPrefix(v, "Err:") {
+					t.Errorf("%s!%s holds the error %s", sheet, cell(c+1, r+1), v)
+				}
+			}
+		}
+	}
+	var doc struct {
+		Rows []struct {
+			Annual       string `json:"annual"`
+			PlanToDate   string `json:"plan_to_date"`
+			ActualToDate string `json:"actual_to_date"`
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "out", "reconcile-2026-10.json"))
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var annual, plan, actual decimal.Decimal
+	for _, r := range doc.Rows {
+		annual = annual.Add(decimal.RequireFromString(r.Annual))
+		plan = plan.Add(decimal.RequireFromString(r.PlanToDate))
+		actual = actual.Add(decimal.RequireFromString(r.ActualToDate))
+	}
+	rows, _ := got.GetRows("汇总")
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == "年度预算" {
+			for c, want := range []decimal.Decimal{annual, plan, actual} {
+				v, _ := got.GetCellValue("汇总", cell(c+1, i+2), excelize.Options{RawCellValue: true})
+				if d, err := decimal.NewFromString(v); err != nil || !d.Round(2).Equal(want) {
+					t.Errorf("汇总!%s = %q after recalculation, JSON says %s", cell(c+1, i+2), v, want)
+				}
+			}
+			return
+		}
+	}
+	t.Error("no totals on 汇总")
+}

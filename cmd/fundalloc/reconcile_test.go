@@ -1,0 +1,172 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReconcileSampleCity(t *testing.T) {
+	dir := t.TempDir()
+	r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"budget: recomputed from embedded sample city",
+		"flags: OVERSPEND 1, AHEAD 8, BEHIND 22, MISUSE 2",
+		"exceptions: UNKNOWN_UNIT 1, UNKNOWN_CATEGORY 1, DUPLICATE_VOUCHER 1, OUT_OF_PERIOD 1, BAD_AMOUNT 2, BAD_DATE 2",
+		"3 dated after 2026-10",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "out", "reconcile-2026-10.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "reconcile-2026-10.golden.json", data)
+	if _, err := os.Stat(filepath.Join(dir, "out", "reconcile-2026-10.xlsx")); err != nil {
+		t.Error("no workbook written")
+	}
+	// The JSON's shape (DESIGN §8).
+	var doc struct {
+		FiscalYear int    `json:"fiscal_year"`
+		Month      string `json:"month"`
+		Budget     string `json:"budget"`
+		Rows       []map[string]any
+		Exceptions []map[string]any
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.FiscalYear != 2026 || doc.Month != "2026-10" || doc.Budget != "recomputed" || len(doc.Rows) == 0 || len(doc.Exceptions) != 8 {
+		t.Errorf("header = %d %s %s, %d rows, %d exceptions", doc.FiscalYear, doc.Month, doc.Budget, len(doc.Rows), len(doc.Exceptions))
+	}
+	rowKeys := "actual_to_date annual category execution_rate flags plan_to_date unit variance"
+	for _, row := range doc.Rows[:1] {
+		var keys []string
+		for k := range row {
+			keys = append(keys, k)
+		}
+		if got := strings.Join(sorted(keys), " "); got != rowKeys {
+			t.Errorf("row keys = %s", got)
+		}
+	}
+	for _, e := range doc.Exceptions[:1] {
+		if len(e) != 5 || e["row"] == nil || e["file"] == nil || e["flag"] == nil || e["voucher"] == nil || e["message"] == nil {
+			t.Errorf("exception = %v", e)
+		}
+	}
+}
+
+func sorted(s []string) []string {
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s
+}
+
+func TestReconcileStrict(t *testing.T) {
+	dir := t.TempDir()
+	if r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--strict", "-q"); r.code != 3 {
+		t.Errorf("--strict on the sample: exit %d, want 3", r.code)
+	}
+	// A clean month: the same city, ledgers that follow the plan exactly.
+	cfg := writeCity(t, dir, "id,category,provider,amount\nF1,charity,p,1200.00\n", "ledgers: [ledgers/*.csv]\n")
+	os.MkdirAll(filepath.Join(dir, "ledgers"), 0o755)
+	// demand: S1 110/160 × 1200 = 825.00, S2 50/160 = 375.00; even phasing
+	// over 12 months: January's plans are 68.75 and 31.25.
+	os.WriteFile(filepath.Join(dir, "ledgers", "jan.csv"), []byte("voucher,date,unit,category,amount\nV1,2026-01-20,S1,charity,68.75\nV2,2026-01-21,S2,charity,31.25\n"), 0o644)
+	if r := fundalloc(t, dir, nil, "reconcile", "--config", cfg, "--month", "2026-01", "--strict"); r.code != 0 {
+		t.Errorf("clean month with --strict: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// One fen too much is still within tolerance; a voucher from an unknown
+	// unit is an exception, and --strict says so.
+	os.WriteFile(filepath.Join(dir, "ledgers", "feb.csv"), []byte("voucher,date,unit,category,amount\nV3,2026-02-01,S9,charity,1\n"), 0o644)
+	if r := fundalloc(t, dir, nil, "reconcile", "--config", cfg, "--month", "2026-01", "--strict", "-q"); r.code != 3 {
+		t.Errorf("unknown unit with --strict: exit %d", r.code)
+	}
+}
+
+func TestReconcileAgainstAnApprovedBudget(t *testing.T) {
+	dir := t.TempDir()
+	if r := fundalloc(t, dir, nil, "budget", "-q", "--no-workbook"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	// The same budget of record, read from the file: identical rows.
+	r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--budget", "out/budget-2026.json", "--no-workbook", "--out", "viafile")
+	if r.code != 0 || !strings.Contains(r.stdout, "budget: out/budget-2026.json (sha256 ") {
+		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--no-workbook", "-q"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	var a, b struct{ Rows, Exceptions any }
+	readJSON(t, filepath.Join(dir, "viafile", "reconcile-2026-10.json"), &a)
+	readJSON(t, filepath.Join(dir, "out", "reconcile-2026-10.json"), &b)
+	if !jsonEqualAny(a, b) {
+		t.Error("reconciling against the written budget gives different rows from the recomputed one")
+	}
+	// A different approved budget: the recomputed run warns.
+	path := filepath.Join(dir, "out", "budget-2026.json")
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, []byte(strings.Replace(string(data), `"amount": "180000.00"`, `"amount": "170000.00"`, 1)), 0o644)
+	r = fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--no-workbook")
+	if r.code != 0 || !strings.Contains(r.stderr, "the recomputed budget differs from") || !strings.Contains(r.stderr, "in 1 unit × category amounts") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	// A month outside the budget's year, a bad month, a missing budget file.
+	for _, args := range [][]string{{"--month", "2025-10"}, {"--month", "2026-13"}, {"--month", "10/2026"}, {"--month", "2026-10", "--budget", "nope.json"}, {}} {
+		if r := fundalloc(t, dir, nil, append([]string{"reconcile", "-q"}, args...)...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func jsonEqualAny(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+func TestReconcileTranchePhasing(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeCity(t, dir, "id,category,provider,amount\nF1,charity,p,1200.00\n",
+		"ledgers: [l.csv]\nreconcile:\n  phasing: [40, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 30]\n")
+	os.WriteFile(filepath.Join(dir, "l.csv"), []byte("voucher,date,unit,category,amount\nV1,2026-02-01,S1,charity,330.00\n"), 0o644)
+	r := fundalloc(t, dir, nil, "reconcile", "--config", cfg, "--month", "2026-06", "--no-workbook", "-q")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	var doc struct{ Rows []map[string]any }
+	readJSON(t, filepath.Join(dir, "out", "reconcile-2026-06.json"), &doc)
+	// S1's annual 825.00: January holds 40 % = 330.00, nothing more until July.
+	for _, row := range doc.Rows {
+		if row["unit"] == "S1" {
+			if row["plan_to_date"] != "330.00" || row["execution_rate"] != "1.0000" || len(row["flags"].([]any)) != 0 {
+				t.Errorf("S1 = %v", row)
+			}
+			return
+		}
+	}
+	t.Error("no S1 row")
+}

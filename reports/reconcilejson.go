@@ -1,0 +1,95 @@
+package reports
+
+import (
+	"io"
+	"strconv"
+
+	"fundalloc/allocation"
+	"fundalloc/sources"
+)
+
+// WriteReconcileJSON writes the reconciliation JSON of DESIGN §8: fiscal
+// year, month, the budget of record, one row per unit × category with a
+// budget or spending, and every exception.
+func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
+	j := &jsonWriter{w: w, buf: make([]byte, 0, 64<<10)}
+	j.raw("{\n  \"fiscal_year\": ")
+	j.buf = strconv.AppendInt(j.buf, int64(rc.Year), 10)
+	j.raw(",\n  \"month\": ")
+	j.str(rc.Month)
+	j.raw(",\n  \"budget\": ")
+	j.str(rc.Budget)
+	j.raw(",\n  \"rows\": [")
+	for i := range rc.Rows {
+		r := &rc.Rows[i]
+		j.sep(i)
+		j.raw(`{"unit": `)
+		j.str(r.Unit)
+		j.raw(`, "category": `)
+		j.str(rc.Categories[r.Category].Code)
+		j.field("annual", r.Annual)
+		j.field("plan_to_date", r.PlanToDate)
+		j.field("actual_to_date", r.Actual)
+		j.field("variance", r.Variance)
+		j.raw(`, "execution_rate": `)
+		if r.Rate == "" {
+			j.raw("null")
+		} else {
+			j.str(r.Rate)
+		}
+		j.raw(`, "flags": [`)
+		for k, f := range r.Flags {
+			if k > 0 {
+				j.raw(", ")
+			}
+			j.str(f)
+		}
+		j.raw("]}")
+		if err := j.flushIfFull(); err != nil {
+			return err
+		}
+	}
+	j.end()
+	j.raw(",\n  \"exceptions\": [")
+	for i, e := range rc.Ledger.Exceptions {
+		j.sep(i)
+		j.raw(`{"voucher": `)
+		j.str(e.Voucher)
+		j.raw(`, "file": `)
+		j.str(e.File)
+		j.raw(`, "row": `)
+		j.buf = strconv.AppendInt(j.buf, int64(e.Row), 10)
+		j.raw(`, "flag": `)
+		j.str(e.Flag)
+		j.raw(`, "message": `)
+		j.str(e.Message)
+		j.raw("}")
+		if err := j.flushIfFull(); err != nil {
+			return err
+		}
+	}
+	j.end()
+	j.raw("\n}\n")
+	return j.flush()
+}
+
+// Reconciliation is everything the reconciliation outputs show.
+type Reconciliation struct {
+	Year       int
+	Month      string // YYYY-MM
+	MonthNum   int    // 1–12
+	RunDate    string // YYYY-MM-DD
+	Language   string
+	Budget     string // the budget of record: a budget JSON's path, or "recomputed"
+	BudgetNote string // how the budget of record was found, for people
+	Categories []sources.Category
+	Units      []allocation.Unit // the units file, for names and the station grouping
+	Rows       []allocation.Row
+	Ledger     *sources.Ledger
+	After      int // counted-looking vouchers dated after the month
+	Inputs     []Input
+	Warnings   []string
+	Tolerance  allocation.Ratio
+	Behind     allocation.Ratio
+	Phasing    string
+}

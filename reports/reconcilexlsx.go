@@ -1,0 +1,528 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"fundalloc/allocation"
+	"fundalloc/sources"
+)
+
+// Detail sheet columns.
+const (
+	dtUnit = iota + 1
+	dtName
+	dtTier
+	dtStation
+	dtCat
+	dtCatName
+	dtAnnual
+	dtPlan
+	dtActual
+	dtVariance
+	dtRate
+	dtFlags
+)
+
+// Exceptions sheet columns.
+const (
+	exVoucher = iota + 1
+	exFile
+	exSheet
+	exRow
+	exFlag
+	exLabel
+	exMessage
+)
+
+// unitIndex finds units of the units file by code and their station.
+type unitIndex struct {
+	units   []allocation.Unit
+	byCode  map[string]int
+	station map[string]string // unit code → its station's code ("" for the hub)
+}
+
+func newUnitIndex(units []allocation.Unit) *unitIndex {
+	x := &unitIndex{units: units, byCode: make(map[string]int, len(units)), station: make(map[string]string, len(units))}
+	for i, u := range units {
+		x.byCode[u.Code] = i
+		switch u.Tier {
+		case allocation.Station:
+			x.station[u.Code] = u.Code
+		case allocation.Room:
+			x.station[u.Code] = u.Parent
+		}
+	}
+	return x
+}
+
+// order returns the rows in sheet order: the hub's, then each station's
+// followed by its rooms', then units the units file does not know.
+func (x *unitIndex) order(rows []allocation.Row) []int {
+	byUnit := map[string][]int{}
+	for i, r := range rows {
+		byUnit[r.Unit] = append(byUnit[r.Unit], i)
+	}
+	var out []int
+	take := func(code string) {
+		out = append(out, byUnit[code]...)
+		delete(byUnit, code)
+	}
+	codes := make([]string, len(x.units))
+	for i, u := range x.units {
+		codes[i] = u.Code
+	}
+	slices.Sort(codes)
+	rooms := map[string][]string{}
+	for _, c := range codes {
+		u := x.units[x.byCode[c]]
+		if u.Tier == allocation.Room {
+			rooms[u.Parent] = append(rooms[u.Parent], c)
+		}
+	}
+	for _, c := range codes {
+		if x.units[x.byCode[c]].Tier == allocation.Hub {
+			take(c)
+		}
+	}
+	for _, c := range codes {
+		if x.units[x.byCode[c]].Tier == allocation.Station {
+			take(c)
+			for _, r := range rooms[c] {
+				take(r)
+			}
+		}
+	}
+	for i, r := range rows { // codes only the budget or a ledger knows
+		if _, left := byUnit[r.Unit]; left {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// WriteReconcileWorkbook writes reconcile-<YYYY-MM>.xlsx: Summary (totals,
+// counts of each flag and exception, vouchers dated after the month, and a
+// chart of the execution rate per station), Detail (unit × category with
+// flagged rows highlighted, rooms grouped under their station), Exceptions
+// and Ledger (every voucher read, with its file and row).
+func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
+	for _, r := range rc.Rows {
+		for _, v := range []allocation.Fen{r.Annual, r.Actual, r.PlanToDate} {
+			if err := checkMoney(v); err != nil {
+				return err
+			}
+		}
+	}
+	b, err := newBook(rc.Language)
+	if err != nil {
+		return err
+	}
+	defer b.f.Close()
+	l := b.l
+	summary := l.t("sheet.summary")
+	detail := b.sheetsFor(l.t("sheet.detail"), len(rc.Rows))
+	excs := b.sheetsFor(l.t("sheet.exceptions"), len(rc.Ledger.Exceptions))
+	ledger := b.sheetsFor(l.t("sheet.ledger"), len(rc.Ledger.Entries))
+	if err := b.f.SetSheetName("Sheet1", summary); err != nil {
+		return err
+	}
+	for _, group := range [][]string{detail, excs, ledger} {
+		for _, name := range group {
+			if _, err := b.f.NewSheet(name); err != nil {
+				return err
+			}
+		}
+	}
+	units := newUnitIndex(rc.Units)
+	dt, err := b.writeDetail(rc, units, detail)
+	if err != nil {
+		return err
+	}
+	ex, err := b.writeExceptions(rc, excs)
+	if err != nil {
+		return err
+	}
+	if err := b.writeLedger(rc, ledger); err != nil {
+		return err
+	}
+	if err := b.writeReconcileSummary(rc, units, summary, dt, ex); err != nil {
+		return err
+	}
+	stamp := rc.RunDate + "T00:00:00Z"
+	if _, err := time.Parse("2006-01-02", rc.RunDate); err != nil {
+		return fmt.Errorf("reports: run date %q", rc.RunDate)
+	}
+	if err := b.f.SetDocProps(&excelize.DocProperties{
+		Title: l.t("rc.title", rc.Year, rc.MonthNum), Subject: l.t("rc.title", rc.Year, rc.MonthNum),
+		Creator: "fundalloc", LastModifiedBy: "fundalloc", Created: stamp, Modified: stamp,
+		Description: "fundalloc reconcile " + rc.Month + "; budget: " + rc.Budget + "; inputs: " + inputList(rc.Inputs),
+		Keywords:    "fundalloc reconcile " + rc.Month, Category: "reconciliation", Version: "1", Revision: "1",
+	}); err != nil {
+		return err
+	}
+	return saveDeterministic(b.f, w)
+}
+
+func (b *book) tierLabel(units *unitIndex, code string) string {
+	if i, ok := units.byCode[code]; ok {
+		return b.l.t("tier." + units.units[i].Tier.String())
+	}
+	return b.l.t("tier.unknown")
+}
+
+func (b *book) unitName(units *unitIndex, code string) string {
+	if i, ok := units.byCode[code]; ok {
+		return units.units[i].Name
+	}
+	return ""
+}
+
+func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string) (*table, error) {
+	l, st := b.l, b.style
+	cols := []column{
+		{header: l.t("col.unit"), style: st.text}, {header: l.t("col.unitname"), style: st.text},
+		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.station"), style: st.text},
+		{header: l.t("col.category"), style: st.text}, {header: l.t("col.catname"), style: st.text},
+		{header: l.t("col.annual"), style: st.amount, width: 15}, {header: l.t("col.plan"), style: st.amount, width: 15},
+		{header: l.t("col.actual"), style: st.amount, width: 15}, {header: l.t("col.variance"), style: st.amount, width: 15},
+		{header: l.t("col.rate"), style: st.pct, width: 10}, {header: l.t("col.flags"), style: st.text, width: 22},
+	}
+	for i, r := range rc.Rows {
+		if i > 5000 {
+			break
+		}
+		cols[0].fit(r.Unit)
+		cols[1].fit(b.unitName(units, r.Unit))
+	}
+	for c := range rc.Categories {
+		cols[4].fit(rc.Categories[c].Code)
+		cols[5].fit(b.catName(rc.Categories, c))
+	}
+	t, err := b.newTable(names, cols, true)
+	if err != nil {
+		return nil, err
+	}
+	t.outline = true
+	flagged, err := b.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}},
+		Font: &excelize.Font{Color: "9C0006"}})
+	if err != nil {
+		return nil, err
+	}
+	t.beforeFlush = func(name string, last int) error {
+		if last < 2 {
+			return nil
+		}
+		return b.f.SetConditionalFormat(name, fmt.Sprintf("A2:%s", cell(dtFlags, last)), []excelize.ConditionalFormatOptions{
+			{Type: "formula", Criteria: fmt.Sprintf("LEN($%s2)>0", ColumnLetters(dtFlags)), Format: &flagged}})
+	}
+	row := make([]any, len(cols))
+	for _, i := range units.order(rc.Rows) {
+		r := &rc.Rows[i]
+		n := t.row + 1
+		if n > maxSheetRows {
+			n = 2
+		}
+		rate := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(%s=0,"",%s/%s)`, cell(dtPlan, n), cell(dtActual, n), cell(dtPlan, n))}
+		if r.Rate != "" {
+			v, _ := strconv.ParseFloat(r.Rate, 64) // a ratio, not money
+			rate.Value = v
+		} else {
+			rate.Value = ""
+		}
+		row[0] = excelize.Cell{StyleID: st.text, Value: text(r.Unit)}
+		row[1] = excelize.Cell{StyleID: st.text, Value: text(b.unitName(units, r.Unit))}
+		row[2] = excelize.Cell{StyleID: st.text, Value: b.tierLabel(units, r.Unit)}
+		row[3] = excelize.Cell{StyleID: st.text, Value: text(units.station[r.Unit])}
+		row[4] = excelize.Cell{StyleID: st.text, Value: rc.Categories[r.Category].Code}
+		row[5] = excelize.Cell{StyleID: st.text, Value: b.catName(rc.Categories, r.Category)}
+		row[6] = excelize.Cell{StyleID: st.amount, Value: money(r.Annual)}
+		row[7] = excelize.Cell{StyleID: st.amount, Value: money(r.PlanToDate)}
+		row[8] = excelize.Cell{StyleID: st.amount, Value: money(r.Actual)}
+		row[9] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)), Value: money(r.Variance)}
+		row[10] = rate
+		row[11] = excelize.Cell{StyleID: st.text, Value: strings.Join(r.Flags, " ")}
+		var opts []excelize.RowOpts
+		if i, ok := units.byCode[r.Unit]; ok && units.units[i].Tier == allocation.Room {
+			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
+		}
+		if err := t.add(row, opts...); err != nil {
+			return nil, err
+		}
+	}
+	return t, t.finish()
+}
+
+func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, error) {
+	l, st := b.l, b.style
+	cols := []column{
+		{header: l.t("col.voucher"), style: st.text}, {header: l.t("col.file"), style: st.text},
+		{header: l.t("col.sheet"), style: st.text}, {header: l.t("col.row"), style: st.int},
+		{header: l.t("col.flag"), style: st.text}, {header: l.t("col.description"), style: st.text},
+		{header: l.t("col.message"), style: st.text},
+	}
+	for i, e := range rc.Ledger.Exceptions {
+		if i > 5000 {
+			break
+		}
+		cols[0].fit(e.Voucher)
+		cols[1].fit(e.File)
+		cols[2].fit(e.Sheet)
+		cols[4].fit(e.Flag)
+		cols[5].fit(l.t("exc." + e.Flag))
+		cols[6].fit(e.Message)
+	}
+	t, err := b.newTable(names, cols, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range rc.Ledger.Exceptions {
+		if err := t.add([]any{
+			excelize.Cell{StyleID: st.text, Value: text(e.Voucher)},
+			excelize.Cell{StyleID: st.text, Value: text(e.File)},
+			excelize.Cell{StyleID: st.text, Value: text(e.Sheet)},
+			excelize.Cell{StyleID: st.int, Value: e.Row},
+			excelize.Cell{StyleID: st.text, Value: e.Flag},
+			excelize.Cell{StyleID: st.text, Value: l.t("exc." + e.Flag)},
+			excelize.Cell{StyleID: st.text, Value: text(e.Message)},
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return t, t.finish()
+}
+
+func (b *book) writeLedger(rc *Reconciliation, names []string) error {
+	l, st, lg := b.l, b.style, rc.Ledger
+	cols := []column{
+		{header: l.t("col.voucher"), style: st.text}, {header: l.t("col.date"), style: st.text, width: 12},
+		{header: l.t("col.unit"), style: st.text}, {header: l.t("col.category"), style: st.text},
+		{header: l.t("col.amount"), style: st.amount, width: 14}, {header: l.t("col.description"), style: st.text},
+		{header: l.t("col.file"), style: st.text}, {header: l.t("col.sheet"), style: st.text},
+		{header: l.t("col.row"), style: st.int}, {header: l.t("col.counted"), style: st.text},
+	}
+	for i := range lg.Entries {
+		if i > 5000 {
+			break
+		}
+		e := &lg.Entries[i]
+		cols[0].fit(e.Voucher)
+		cols[2].fit(e.Unit)
+		cols[3].fit(e.CategoryRaw)
+		cols[5].fit(e.Description)
+	}
+	for i, f := range lg.Files {
+		cols[6].fit(f)
+		cols[7].fit(lg.Sheets[i])
+	}
+	cols[9].fit(l.t("status.after"))
+	t, err := b.newTable(names, cols, true)
+	if err != nil {
+		return err
+	}
+	row := make([]any, len(cols))
+	for i := range lg.Entries {
+		e := &lg.Entries[i]
+		status := l.t("status.counted")
+		switch {
+		case len(e.Flags) > 0:
+			status = strings.Join(e.Flags, " ")
+		case e.Month > rc.MonthNum:
+			status = l.t("status.after")
+		}
+		amount := excelize.Cell{StyleID: st.amount, Value: money(e.Amount)}
+		if e.AmountRaw != "" {
+			amount = excelize.Cell{StyleID: st.text, Value: text(e.AmountRaw)}
+		}
+		row[0] = excelize.Cell{StyleID: st.text, Value: text(e.Voucher)}
+		row[1] = excelize.Cell{StyleID: st.text, Value: text(e.Date)}
+		row[2] = excelize.Cell{StyleID: st.text, Value: text(e.Unit)}
+		row[3] = excelize.Cell{StyleID: st.text, Value: text(e.CategoryRaw)}
+		row[4] = amount
+		row[5] = excelize.Cell{StyleID: st.text, Value: text(e.Description)}
+		row[6] = excelize.Cell{StyleID: st.text, Value: text(lg.Files[e.File])}
+		row[7] = excelize.Cell{StyleID: st.text, Value: text(lg.Sheets[e.File])}
+		row[8] = excelize.Cell{StyleID: st.int, Value: int(e.Row)}
+		row[9] = excelize.Cell{StyleID: st.text, Value: status}
+		if err := t.add(row); err != nil {
+			return err
+		}
+	}
+	return t.finish()
+}
+
+func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh string, dt, ex *table) error {
+	f, l, st := b.f, b.l, b.style
+	var g grid
+	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
+	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.bold, Value: v} }
+	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
+	title := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.title, Value: v} }
+	g.add(title(l.t("rc.title", rc.Year, rc.MonthNum)))
+	g.skip(1)
+	g.add(bold(l.t("summary.year")), txt(rc.Year))
+	g.add(bold(l.t("rc.month")), txt(rc.Month))
+	g.add(bold(l.t("rc.budget")), txt(text(rc.BudgetNote)))
+	g.add(bold(l.t("summary.rundate")), txt(rc.RunDate))
+	g.add(bold(l.t("rc.phasing")), txt(rc.Phasing))
+	g.add(bold(l.t("rc.tolerance")), txt(rc.Tolerance.String()))
+	g.add(bold(l.t("rc.behind")), txt(rc.Behind.String()))
+	g.skip(1)
+
+	// Totals, by formula over Detail.
+	var annual, plan, actual allocation.Fen
+	for _, r := range rc.Rows {
+		annual += r.Annual
+		plan += r.PlanToDate
+		actual += r.Actual
+	}
+	sumDetail := func(col int) string {
+		var parts []string
+		for i, name := range dt.names {
+			parts = append(parts, fmt.Sprintf("SUM(%s)", colRange(name, col, 2, max(dt.last[i], 2))))
+		}
+		return strings.Join(parts, "+")
+	}
+	g.add(title(l.t("rc.totals")))
+	g.add(head(l.t("col.annual")), head(l.t("col.plan")), head(l.t("col.actual")), head(l.t("col.variance")), head(l.t("col.rate")))
+	tr := g.next()
+	rateCell := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(B%d=0,"",C%d/B%d)`, tr, tr, tr), Value: ""}
+	if plan != 0 {
+		rateCell.Value = ratioFloat(actual, plan)
+	}
+	g.add(excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtAnnual), Value: money(annual)},
+		excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtPlan), Value: money(plan)},
+		excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtActual), Value: money(actual)},
+		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-B%d", tr, tr), Value: money(actual - plan)},
+		rateCell)
+	g.skip(1)
+
+	// Counts of flags and exceptions.
+	g.add(title(l.t("rc.flags")))
+	g.add(head(l.t("col.flags")), head(l.t("col.description")), head(l.t("rc.count")))
+	for _, flag := range []string{allocation.Overspend, allocation.Ahead, allocation.Behind, allocation.Misuse} {
+		n := 0
+		for _, r := range rc.Rows {
+			for _, fl := range r.Flags {
+				if fl == flag {
+					n++
+				}
+			}
+		}
+		var parts []string
+		for i, name := range dt.names {
+			parts = append(parts, fmt.Sprintf("COUNTIF(%s,%s)", colRange(name, dtFlags, 2, max(dt.last[i], 2)), formulaString("*"+flag+"*")))
+		}
+		g.add(txt(flag), txt(l.t("flag."+flag)), excelize.Cell{StyleID: st.int, Formula: strings.Join(parts, "+"), Value: n})
+	}
+	g.skip(1)
+	g.add(title(l.t("rc.exceptions")))
+	g.add(head(l.t("col.flag")), head(l.t("col.description")), head(l.t("rc.count")))
+	for _, kind := range []string{sources.UnknownUnit, sources.UnknownCategory, sources.DuplicateVoucher, sources.OutOfPeriod,
+		sources.BadAmount, sources.BadDate, sources.MissingVoucher} {
+		n := 0
+		for _, e := range rc.Ledger.Exceptions {
+			if e.Flag == kind {
+				n++
+			}
+		}
+		var parts []string
+		for i, name := range ex.names {
+			parts = append(parts, fmt.Sprintf("COUNTIF(%s,%s)", colRange(name, exFlag, 2, max(ex.last[i], 2)), formulaString(kind)))
+		}
+		g.add(txt(kind), txt(l.t("exc."+kind)), excelize.Cell{StyleID: st.int, Formula: strings.Join(parts, "+"), Value: n})
+	}
+	g.skip(1)
+	counted, excepted := 0, 0
+	for i := range rc.Ledger.Entries {
+		e := &rc.Ledger.Entries[i]
+		switch {
+		case len(e.Flags) > 0:
+			excepted++
+		case e.Month <= rc.MonthNum:
+			counted++
+		}
+	}
+	g.add(title(l.t("rc.vouchers")))
+	g.add(txt(l.t("rc.read")), excelize.Cell{StyleID: st.int, Value: len(rc.Ledger.Entries)})
+	g.add(txt(l.t("rc.counted")), excelize.Cell{StyleID: st.int, Value: counted})
+	g.add(txt(l.t("rc.excepted")), excelize.Cell{StyleID: st.int, Value: excepted})
+	g.add(txt(l.t("rc.after")), excelize.Cell{StyleID: st.int, Value: rc.After})
+	if len(rc.Warnings) > 0 {
+		g.skip(1)
+		g.add(title(l.t("rc.warnings")))
+		for _, w := range rc.Warnings {
+			g.add(txt(text(w)))
+		}
+	}
+	g.skip(1)
+
+	// Execution rate per station (its rows and its rooms').
+	g.add(title(l.t("rc.stations")))
+	hdr := g.add(head(l.t("col.code")), head(l.t("col.name")), head(l.t("col.plan")), head(l.t("col.actual")), head(l.t("col.rate")))
+	type sums struct{ plan, actual allocation.Fen }
+	per := map[string]*sums{}
+	for _, r := range rc.Rows {
+		s := units.station[r.Unit]
+		if s == "" {
+			continue
+		}
+		if per[s] == nil {
+			per[s] = &sums{}
+		}
+		per[s].plan += r.PlanToDate
+		per[s].actual += r.Actual
+	}
+	var stations []string
+	for _, u := range units.units {
+		if u.Tier == allocation.Station {
+			stations = append(stations, u.Code)
+		}
+	}
+	slices.Sort(stations)
+	useFormulas := len(rc.Rows) <= 200_000
+	first := g.next()
+	for _, code := range stations {
+		s := per[code]
+		if s == nil {
+			s = &sums{}
+		}
+		r := g.next()
+		planCell := excelize.Cell{StyleID: st.amount, Value: money(s.plan)}
+		actualCell := excelize.Cell{StyleID: st.amount, Value: money(s.actual)}
+		if useFormulas {
+			planCell.Formula = dt.sumIfs(dtPlan, dtStation, code)
+			actualCell.Formula = dt.sumIfs(dtActual, dtStation, code)
+		}
+		rate := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(C%d=0,"",D%d/C%d)`, r, r, r), Value: ""}
+		if s.plan != 0 {
+			rate.Value = ratioFloat(s.actual, s.plan)
+		}
+		g.add(txt(text(code)), txt(text(b.unitName(units, code))), planCell, actualCell, rate)
+	}
+	last := g.next() - 1
+	g.skip(1)
+	if len(stations) > 0 {
+		q := quoteSheet(sh)
+		if err := f.AddChart(sh, cell(1, g.next()), &excelize.Chart{
+			Type: excelize.Col,
+			Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$E$%d", q, hdr),
+				Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, first, min(last, first+99)), Values: fmt.Sprintf("%s!$E$%d:$E$%d", q, first, min(last, first+99))}},
+			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: l.t("rc.chart")}}},
+			Legend:    excelize.ChartLegend{Position: "none"},
+			Dimension: excelize.ChartDimension{Width: 760, Height: 360},
+		}); err != nil {
+			return err
+		}
+	}
+	return b.streamGrid(sh, &g, []float64{30, 24, 16, 16, 16})
+}
+
+// ratioFloat is a ÷ b for display as a percentage; not money.
+func ratioFloat(a, b allocation.Fen) float64 { return float64(a) / float64(b) }
