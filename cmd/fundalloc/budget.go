@@ -25,24 +25,16 @@ func newBudgetCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			in, err := readInputs(cfg)
-			if err != nil {
-				return err
-			}
-			plan, err := in.allocate()
-			if err != nil {
-				return err
-			}
-			paths, err := writeBudget(cfg, in, plan, g.runDate(cfg), !noWorkbook)
+			res, err := budget(g, cfg, !noWorkbook)
 			if err != nil {
 				return err
 			}
 			if !g.quiet {
-				printBudget(g.stdout, cfg, in, plan)
-				for _, w := range plan.Warnings {
+				printBudget(g.stdout, cfg, res.in, res.plan)
+				for _, w := range res.plan.Warnings {
 					fmt.Fprintln(g.stderr, "warning:", w.Message)
 				}
-				for _, p := range paths {
+				for _, p := range res.outputs {
 					fmt.Fprintln(g.stdout, "wrote", p)
 				}
 			}
@@ -51,6 +43,30 @@ func newBudgetCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&noWorkbook, "no-workbook", false, "write the JSON only")
 	return cmd
+}
+
+// budgetResult is a finished budget run and what it wrote.
+type budgetResult struct {
+	in      *inputs
+	plan    *allocation.Plan
+	outputs []string
+}
+
+// budget reads the inputs, allocates and writes the outputs.
+func budget(g *globals, cfg *config.Config, workbook bool) (*budgetResult, error) {
+	in, err := readInputs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := in.allocate()
+	if err != nil {
+		return nil, err
+	}
+	paths, err := writeBudget(cfg, in, plan, g.runDate(cfg), workbook)
+	if err != nil {
+		return nil, err
+	}
+	return &budgetResult{in: in, plan: plan, outputs: paths}, nil
 }
 
 // writeBudget writes the budget outputs all or nothing and returns their paths.
