@@ -25,9 +25,20 @@ func Allocate(in Input, r Rules) (*Plan, error) {
 	}
 	p := a.plan
 	p.Unallocated = a.balance
-	slices.SortStableFunc(p.Lines, func(x, y Line) int {
-		return cmp.Or(cmp.Compare(x.Stage, y.Stage), cmp.Compare(x.Unit, y.Unit), cmp.Compare(x.Category, y.Category))
+	// Every stage but directed emits its lines in unit and category order;
+	// directed lines follow the fund lines and are few.
+	n := 0
+	for n < len(p.Lines) && p.Lines[n].Stage == Directed {
+		n++
+	}
+	slices.SortFunc(p.Lines[:n], func(x, y Line) int {
+		return cmp.Or(cmp.Compare(x.Unit, y.Unit), cmp.Compare(x.Category, y.Category))
 	})
+	if !slices.IsSortedFunc(p.Lines, func(x, y Line) int {
+		return cmp.Or(cmp.Compare(x.Stage, y.Stage), cmp.Compare(x.Unit, y.Unit), cmp.Compare(x.Category, y.Category))
+	}) {
+		return nil, fmt.Errorf("%w: lines are not in stage, unit and category order", ErrInvariant)
+	}
 	if err := Check(p); err != nil {
 		return nil, err
 	}
@@ -277,55 +288,71 @@ func (a *allocator) draw(stage Stage, units []int32, needs []Fen, cats []int) er
 
 // demand splits share × the remaining balance of each category over all
 // stations by driver × grade factor. Unqualified stations take part at
-// factor 1 on reserved lines.
+// factor 1 on reserved lines. Lines are emitted station by station, so the
+// stage comes out in unit and category order without a sort.
 func (a *allocator) demand() error {
 	d := a.rules.Demand
 	nc := len(a.plan.Categories)
-	a.demandLine = make([][]int, len(a.stations))
-	for i := range a.demandLine {
-		a.demandLine[i] = make([]int, nc)
-		for c := range a.demandLine[i] {
-			a.demandLine[i][c] = -1
+	ns := len(a.stations)
+	type pot struct {
+		amount          Fen
+		driver          int
+		split           []Fen
+		values, weights []Ratio
+	}
+	pots := make([]*pot, nc)
+	factors := make([]Ratio, ns)
+	for i, s := range a.stations {
+		u := &a.plan.Units[s]
+		factors[i] = a.rules.Factors[u.Grade]
+		if u.Grade == Unqualified {
+			factors[i] = One
 		}
 	}
-	weights := make([]Ratio, len(a.stations))
-	values := make([]Ratio, len(a.stations))
-	factors := make([]Ratio, len(a.stations))
+	count := 0
 	for _, c := range a.cats(d.Categories) {
-		pot, err := a.balance[c].MulFloor(d.Share)
+		amount, err := a.balance[c].MulFloor(d.Share)
 		if err != nil {
 			return err
 		}
-		if pot == 0 {
+		if amount == 0 {
 			continue
 		}
 		drv := d.Drivers[c]
 		if drv < 0 || drv >= len(a.plan.Drivers) {
 			return fmt.Errorf("allocation: category %s has no demand driver", a.plan.Categories[c])
 		}
+		pt := &pot{amount: amount, driver: drv, values: make([]Ratio, ns), weights: make([]Ratio, ns)}
 		for i, s := range a.stations {
 			u := &a.plan.Units[s]
-			f := a.rules.Factors[u.Grade]
-			if u.Grade == Unqualified {
-				f = One
-			}
-			values[i], factors[i] = u.Drivers[drv], f
-			if weights[i], err = values[i].Mul(f); err != nil {
+			pt.values[i] = u.Drivers[drv]
+			if pt.weights[i], err = pt.values[i].Mul(factors[i]); err != nil {
 				return fmt.Errorf("demand: weight of station %s: %w", u.Code, ErrOverflow)
 			}
 		}
-		split, err := Apportion(pot, weights)
+		pt.split, err = Apportion(amount, pt.weights)
 		if errors.Is(err, ErrNoWeight) {
-			a.warn(Warning{Kind: NoWeight, Stage: Demand, Unit: -1, Category: c, Need: pot},
+			a.warn(Warning{Kind: NoWeight, Stage: Demand, Unit: -1, Category: c, Need: amount},
 				"demand: %s has %s to distribute but every station's %s is zero; it stays unallocated",
-				a.plan.Categories[c], pot, a.plan.Drivers[drv])
+				a.plan.Categories[c], amount, a.plan.Drivers[drv])
 			continue
 		} else if err != nil {
 			return err
 		}
-		a.balance[c] -= pot
-		for i, s := range a.stations {
-			a.demandLine[i][c] = a.add(Demand, s, c, split[i], Basis{Pot: pot, Driver: int32(drv), Value: values[i], Factor: factors[i], Weight: weights[i], From: -1, Ref: -1})
+		a.balance[c] -= amount
+		pots[c] = pt
+		count += ns
+	}
+	a.plan.Lines = slices.Grow(a.plan.Lines, count)
+	a.demandLine = make([][]int, ns)
+	for i, s := range a.stations {
+		a.demandLine[i] = make([]int, nc)
+		for c, pt := range pots {
+			a.demandLine[i][c] = -1
+			if pt != nil {
+				a.demandLine[i][c] = a.add(Demand, s, c, pt.split[i], Basis{Pot: pt.amount, Driver: int32(pt.driver),
+					Value: pt.values[i], Factor: factors[i], Weight: pt.weights[i], From: -1, Ref: -1})
+			}
 		}
 	}
 	return nil
@@ -333,15 +360,27 @@ func (a *allocator) demand() error {
 
 // rooms lets each station that is not reserved pass ⌊demand × share⌋ of each
 // demand line down to its rooms, split by the rooms' own driver values; the
-// station's demand line keeps the rest.
+// station's demand line keeps the rest. The splits are worked out station by
+// station, then the room lines are emitted in room code order, so the stage
+// needs no sort.
 func (a *allocator) rooms() error {
 	share := a.rules.Rooms.Share
 	if share.IsZero() {
 		return nil
 	}
+	nc := len(a.plan.Categories)
+	// got[r*nc+c] is room unit r's share in category c; passed[i*nc+c] what
+	// station i passed down in c (the pot of its rooms' lines).
+	got := make([]Fen, len(a.plan.Units)*nc)
+	passed := make([]Fen, len(a.stations)*nc)
+	station := make([]int32, len(a.plan.Units))
+	count := 0
 	var weights []Ratio
 	for i, s := range a.stations {
 		st := &a.plan.Units[s]
+		for _, r := range a.roomsOf[i] {
+			station[r] = int32(i)
+		}
 		if st.Reserved() || len(a.roomsOf[i]) == 0 {
 			continue
 		}
@@ -371,12 +410,31 @@ func (a *allocator) rooms() error {
 			} else if err != nil {
 				return err
 			}
-			line = &a.plan.Lines[li] // a.add below may move the slice
 			line.Amount -= pass
+			passed[i*nc+c] = pass
 			for k, r := range a.roomsOf[i] {
-				w := weights[k]
-				a.add(Rooms, r, c, split[k], Basis{Pot: pass, Driver: drv, Value: w, Factor: One, Weight: w, From: s, Ref: -1})
+				if split[k] > 0 {
+					got[int(r)*nc+c] = split[k]
+					count++
+				}
 			}
+		}
+	}
+	a.plan.Lines = slices.Grow(a.plan.Lines, count)
+	for r := range a.plan.Units {
+		u := &a.plan.Units[r]
+		if u.Tier != Room {
+			continue
+		}
+		i := int(station[r])
+		for c := range nc {
+			amount := got[r*nc+c]
+			if amount == 0 {
+				continue
+			}
+			drv := a.plan.Lines[a.demandLine[i][c]].Basis.Driver
+			w := u.Drivers[drv]
+			a.add(Rooms, int32(r), c, amount, Basis{Pot: passed[i*nc+c], Driver: drv, Value: w, Factor: One, Weight: w, From: a.stations[i], Ref: -1})
 		}
 	}
 	// A station that passed everything down keeps a zero demand line: drop it.
