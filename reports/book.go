@@ -142,20 +142,18 @@ func (c *column) fitAmount(f allocation.Fen) {
 // sheets when the rows pass a sheet's limit. Sheets for the continuation
 // must be reserved up front with reserveSheets so that tab order is kept.
 type table struct {
-	b       *book
-	names   []string // sheet names, in order
-	cols    []column
-	sw      *excelize.StreamWriter
-	sheet   int // index into names
-	row     int // last row written on the current sheet
-	rows    int // data rows written in all
-	setup   func(sheet string) error
-	last    []int // last data row of each sheet
-	landsc  bool
-	outline bool
-	end     int // when set, the last data row (rows below it are a footer)
-	// beforeFlush, when set, runs on each sheet before it is flushed, with
-	// the sheet's last data row (e.g. to add conditional formats).
+	b           *book
+	names       []string // sheet names, in order
+	cols        []column
+	sw          *excelize.StreamWriter
+	sheet       int // index into names
+	row         int // last row written on the current sheet
+	rows        int // data rows written in all
+	setup       func(sheet string) error
+	last        []int // last data row of each sheet
+	landsc      bool
+	outline     bool
+	end         int // when set, the last data row (rows below it are a footer)
 	beforeFlush func(sheet string, last int) error
 }
 
@@ -170,8 +168,17 @@ func (b *book) sheetsFor(base string, n int) []string {
 	return names
 }
 
-func (b *book) newTable(names []string, cols []column, landscape bool) (*table, error) {
-	t := &table{b: b, names: names, cols: cols, sheet: -1, landsc: landscape}
+// layout says how a table's sheets are set up.
+type layout struct {
+	landscape bool // print landscape, fitted to the page width
+	outline   bool // rows grouped under the row above them (rooms under stations)
+	// beforeFlush, when set, runs on each sheet before it is flushed, with
+	// the sheet's last data row (e.g. to add conditional formats).
+	beforeFlush func(sheet string, last int) error
+}
+
+func (b *book) newTable(names []string, cols []column, lay layout) (*table, error) {
+	t := &table{b: b, names: names, cols: cols, sheet: -1, landsc: lay.landscape, outline: lay.outline, beforeFlush: lay.beforeFlush}
 	return t, t.next()
 }
 

@@ -270,7 +270,7 @@ func (b *book) writeSources(bb *Budget, names []string) (*table, error) {
 		cols[1].fit(bb.Categories[c].Code)
 		cols[2].fit(b.catName(bb.Categories, c))
 	}
-	t, err := b.newTable(names, cols, true)
+	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
 		return nil, err
 	}
@@ -353,7 +353,7 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 	for _, d := range p.Drivers {
 		cols[8].fit(d)
 	}
-	t, err := b.newTable(names, cols, true)
+	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
 		return nil, err
 	}
@@ -461,7 +461,7 @@ func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 	for _, ln := range p.Lines {
 		byStage[ln.Category][ln.Stage] += ln.Amount
 	}
-	t, err := b.newTable([]string{name}, cols, true)
+	t, err := b.newTable([]string{name}, cols, layout{landscape: true})
 	if err != nil {
 		return err
 	}
@@ -532,11 +532,10 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 	cols[1].fit(l.t("row.unallocated"))
 	first := 5 // first category column
 	last := first + nc - 1
-	t, err := b.newTable(names, cols, true)
+	t, err := b.newTable(names, cols, layout{landscape: true, outline: true})
 	if err != nil {
 		return err
 	}
-	t.outline = true
 	for _, ui := range m.order {
 		if ui < 0 {
 			continue
@@ -628,7 +627,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 		_, reason := Decision(u)
 		cols[6].fit(l.t(reason, l.t("grade."+u.Grade.String())))
 	}
-	t, err := b.newTable(names, cols, true)
+	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
 		return err
 	}
@@ -662,7 +661,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 func (b *book) writeWarnings(bb *Budget, names []string) error {
 	l, st := b.l, b.style
 	cols := []column{{header: l.t("col.no"), style: st.int, width: 6}, {header: l.t("col.message"), style: st.text, width: 100}}
-	t, err := b.newTable(names, cols, false)
+	t, err := b.newTable(names, cols, layout{})
 	if err != nil {
 		return err
 	}

@@ -205,22 +205,21 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string)
 		cols[4].fit(rc.Categories[c].Code)
 		cols[5].fit(b.catName(rc.Categories, c))
 	}
-	t, err := b.newTable(names, cols, true)
-	if err != nil {
-		return nil, err
-	}
-	t.outline = true
 	flagged, err := b.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}},
 		Font: &excelize.Font{Color: "9C0006"}})
 	if err != nil {
 		return nil, err
 	}
-	t.beforeFlush = func(name string, last int) error {
+	highlight := func(name string, last int) error {
 		if last < 2 {
 			return nil
 		}
 		return b.f.SetConditionalFormat(name, fmt.Sprintf("A2:%s", cell(dtFlags, last)), []excelize.ConditionalFormatOptions{
 			{Type: "formula", Criteria: fmt.Sprintf("LEN($%s2)>0", ColumnLetters(dtFlags)), Format: &flagged}})
+	}
+	t, err := b.newTable(names, cols, layout{landscape: true, outline: true, beforeFlush: highlight})
+	if err != nil {
+		return nil, err
 	}
 	row := make([]any, len(cols))
 	for _, i := range units.order(rc.Rows) {
@@ -278,7 +277,7 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 		cols[5].fit(l.t("exc." + e.Flag))
 		cols[6].fit(e.Message)
 	}
-	t, err := b.newTable(names, cols, true)
+	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +321,7 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 		cols[7].fit(lg.Sheets[i])
 	}
 	cols[9].fit(l.t("status.after"))
-	t, err := b.newTable(names, cols, true)
+	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
 		return err
 	}

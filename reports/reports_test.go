@@ -202,7 +202,10 @@ func TestWorkbookSheetsAndEnglish(t *testing.T) {
 	if got["H"] != "renew" || got["S1"] != "re-procure" || got["S2"] != "re-procure" {
 		t.Errorf("decisions = %v", got)
 	}
-	// Rooms are grouped under their station.
+	// Rooms are grouped under their station, whose row carries the button.
+	if props, err := f.GetSheetProps("Allocation"); err != nil || props.OutlineSummaryBelow == nil || *props.OutlineSummaryBelow {
+		t.Errorf("Allocation outline summary rows should be above their group: %+v, %v", props, err)
+	}
 	for i, r := range mustRows(t, f, "Allocation") {
 		if len(r) > 0 && r[0] == "R1" {
 			if lvl, _ := f.GetRowOutlineLevel("Allocation", i+1); lvl != 1 {
