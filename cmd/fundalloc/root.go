@@ -102,7 +102,7 @@ Exit codes: 0 success, 1 internal failure, 2 bad input, config or usage,
 	pf.StringVar(&g.out, "out", "", "output directory (default: the config's out)")
 	pf.StringVar(&g.lang, "lang", "zh", "workbook labels: zh or en")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but errors")
-	root.AddCommand(newBudgetCmd(g), newReconcileCmd(g), newValidateCmd(g), newInitCmd(g))
+	root.AddCommand(newBudgetCmd(g), newReconcileCmd(g), newValidateCmd(g), newInitCmd(g), newTemplateCmd(g))
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"fundalloc/allocation"
+	"fundalloc/config"
+	"fundalloc/reports"
+	"fundalloc/sources"
+)
+
+func newTemplateCmd(g *globals) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "template",
+		Short: "Write blank input workbooks (units, funds, ledger) with headers, notes and drop-down lists",
+		Long: `template writes units.xlsx, funds.xlsx and ledger.xlsx to --out (default: the
+current directory): blank input workbooks with the bilingual headers fundalloc
+reads, a notes sheet explaining every column, drop-down lists and checks.
+
+With a configuration (--config, FUNDALLOC_CONFIG or ./fundalloc.yaml) the
+category list is the configuration's, the unit-code columns offer the codes
+of its units file and ledger dates must fall inside its fiscal year. Without
+one, the default categories are offered and unit codes have no drop-down.
+Existing files are not overwritten unless --force is given.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := g.loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			tpl, err := templateFor(cfg, g.runDate(cfg))
+			if err != nil {
+				return err
+			}
+			dir := g.out
+			if dir == "" {
+				dir = "."
+			}
+			if g.dir != "" && !filepath.IsAbs(dir) {
+				dir = filepath.Join(g.dir, dir)
+			}
+			paths, err := writeTemplates(dir, tpl, force)
+			if err != nil {
+				return err
+			}
+			if !g.quiet {
+				for _, p := range paths {
+					fmt.Fprintln(g.stdout, "wrote", p)
+				}
+				if len(tpl.UnitCodes) > 0 {
+					fmt.Fprintf(g.stdout, "unit-code drop-downs: %d units from %s; ledger dates in %d\n", len(tpl.UnitCodes), tpl.UnitsFile, tpl.FiscalYear)
+				} else {
+					fmt.Fprintln(g.stdout, "no configuration given: unit codes have no drop-down and ledger dates are not limited to a year")
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	return cmd
+}
+
+// templateFor gathers what the templates offer from the configuration: its
+// categories always; its unit codes and fiscal year only when it is a real
+// configuration, not the embedded sample city. A units file with problems
+// is an input error: the templates would offer wrong codes.
+func templateFor(cfg *config.Config, runDate time.Time) (*reports.Template, error) {
+	tpl := &reports.Template{Language: cfg.Language, RunDate: runDate, Categories: cfg.Categories}
+	if cfg.Source == config.SampleSource {
+		return tpl, nil
+	}
+	src, err := cfg.UnitsSource()
+	if err != nil {
+		return nil, badInput("units: %s: %v", cfg.Units, describe(err))
+	}
+	var p sources.Problems
+	units := sources.ReadUnits(src, cfg.Sheets.Units, cfg.Limits, &p)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	for _, u := range units.Units {
+		if u.Tier != allocation.Room {
+			tpl.ParentCodes = append(tpl.ParentCodes, u.Code)
+		}
+		tpl.UnitCodes = append(tpl.UnitCodes, u.Code)
+	}
+	tpl.UnitsFile = src.Name
+	tpl.FiscalYear = cfg.FiscalYear
+	return tpl, nil
+}
+
+// writeTemplates writes the three templates to dir all or nothing and
+// returns their paths. It refuses to overwrite an existing file unless
+// force is set.
+func writeTemplates(dir string, tpl *reports.Template, force bool) ([]string, error) {
+	var paths, exists []string
+	for _, kind := range reports.TemplateKinds() {
+		p := filepath.Join(dir, kind.FileName())
+		paths = append(paths, p)
+		if _, err := os.Lstat(p); err == nil {
+			exists = append(exists, p)
+		}
+	}
+	if len(exists) > 0 && !force {
+		return nil, badInput("template: %s already %s; nothing was written (use --force to overwrite)",
+			strings.Join(exists, ", "), plural(len(exists), "exists", "exist"))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output directory: %w", err)
+	}
+	var b reports.Batch
+	for i, kind := range reports.TemplateKinds() {
+		err := b.Write(paths[i], func(w io.Writer) error { return reports.WriteTemplate(w, kind, tpl) })
+		if err != nil {
+			b.Abort()
+			return nil, fmt.Errorf("%s: %w", paths[i], err)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	return paths, nil
+}
