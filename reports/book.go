@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,13 +20,8 @@ var maxSheetRows = excelize.TotalRows
 // significant digits (10 trillion yuan).
 const maxExactFen = 999_999_999_999_999
 
-// money converts fen to the number a spreadsheet cell holds. This is the one
-// place money meets float64, because an xlsx numeric cell is a double: for
-// amounts of up to 15 significant digits, the double nearest to fen/100 is
-// written by excelize with the shortest round-trip formatting, which is the
-// exact decimal text (1234.56). Larger amounts are refused by checkMoney.
-func money(f allocation.Fen) float64 { return float64(f) / 100 }
-
+// checkMoney refuses amounts a spreadsheet cannot show exactly: a cell is
+// a binary double, exact to 15 significant digits.
 func checkMoney(f allocation.Fen) error {
 	if f > maxExactFen || f < -maxExactFen {
 		return fmt.Errorf("amount %s has more than 15 significant digits: a spreadsheet cannot show it exactly", f)
@@ -40,17 +36,20 @@ func ratio(r allocation.Ratio) float64 {
 	return v
 }
 
-// book is a workbook being written, with its styles and language.
+// book is a workbook being written, with its styles and language. excelize
+// holds the workbook (styles, names, charts); the sheets' rows are written
+// by sheetXML into parts that replace excelize's empty sheets on saving.
 type book struct {
 	f     *excelize.File
 	l     lang
+	parts map[string]string // sheet name → the temporary file of its worksheet part
 	style struct {
 		title, header, text, amount, int, decimal, bold, boldAmount, check, note, wrap, pct int
 	}
 }
 
 func newBook(language string) (*book, error) {
-	b := &book{f: excelize.NewFile(), l: langOf(language)}
+	b := &book{f: excelize.NewFile(), l: langOf(language), parts: map[string]string{}}
 	font := "Microsoft YaHei"
 	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
 		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
@@ -139,22 +138,22 @@ func (c *column) fitAmount(f allocation.Fen) {
 }
 
 // table streams a header and rows into one sheet, continuing on numbered
-// sheets when the rows pass a sheet's limit. Sheets for the continuation
-// must be reserved up front with reserveSheets so that tab order is kept.
+// sheets when the rows pass a sheet's limit. The sheets for the
+// continuation are named by sheetsFor and created up front, so that the tab
+// order is kept.
 type table struct {
 	b           *book
 	names       []string // sheet names, in order
 	cols        []column
-	sw          *excelize.StreamWriter
-	sheet       int // index into names
-	row         int // last row written on the current sheet
-	rows        int // data rows written in all
-	setup       func(sheet string) error
+	sx          *sheetXML
+	sheet       int   // index into names
+	row         int   // last row written on the current sheet
+	rows        int   // data rows written in all
 	last        []int // last data row of each sheet
 	landsc      bool
 	outline     bool
 	end         int // when set, the last data row (rows below it are a footer)
-	beforeFlush func(sheet string, last int) error
+	conditional func(last int) []conditional
 }
 
 // sheetsFor returns the sheet names a table of n data rows needs.
@@ -172,13 +171,13 @@ func (b *book) sheetsFor(base string, n int) []string {
 type layout struct {
 	landscape bool // print landscape, fitted to the page width
 	outline   bool // rows grouped under the row above them (rooms under stations)
-	// beforeFlush, when set, runs on each sheet before it is flushed, with
-	// the sheet's last data row (e.g. to add conditional formats).
-	beforeFlush func(sheet string, last int) error
+	// conditional, when set, gives each sheet's conditional formats from
+	// its last data row.
+	conditional func(last int) []conditional
 }
 
 func (b *book) newTable(names []string, cols []column, lay layout) (*table, error) {
-	t := &table{b: b, names: names, cols: cols, sheet: -1, landsc: lay.landscape, outline: lay.outline, beforeFlush: lay.beforeFlush}
+	t := &table{b: b, names: names, cols: cols, sheet: -1, landsc: lay.landscape, outline: lay.outline, conditional: lay.conditional}
 	return t, t.next()
 }
 
@@ -192,45 +191,25 @@ func (t *table) next() error {
 		return fmt.Errorf("reports: table %s needs more sheets than reserved", t.names[0])
 	}
 	name := t.names[t.sheet]
-	f := t.b.f
-	if t.landsc {
-		orient, one, zero, fit := "landscape", 1, 0, true
-		if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-			return err
-		}
-		if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-			return err
-		}
-	}
-	if t.outline {
-		below := false
-		if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{OutlineSummaryBelow: &below}); err != nil {
-			return err
-		}
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(name) + "!$1:$1", Scope: name}); err != nil {
+	if err := t.b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(name) + "!$1:$1", Scope: name}); err != nil {
 		return err
 	}
-	sw, err := f.NewStreamWriter(name)
+	widths := make([]float64, len(t.cols))
+	for i, c := range t.cols {
+		widths[i] = max(c.width, displayWidth(c.header)+2, 8)
+	}
+	sx, err := newSheetXML(sheetSetup{widths: widths, freezeRow: true, outline: t.outline, landscape: t.landsc, fitToPage: t.landsc})
 	if err != nil {
 		return err
 	}
-	t.sw = sw
-	for i, c := range t.cols {
-		w := max(c.width, displayWidth(c.header)+2, 8)
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
+	t.sx = sx
 	hdr := make([]any, len(t.cols))
 	for i, c := range t.cols {
 		hdr[i] = excelize.Cell{StyleID: t.b.style.header, Value: c.header}
 	}
 	t.row = 1
-	return sw.SetRow("A1", hdr, excelize.RowOpts{Height: 30})
+	sx.row(1, hdr, excelize.RowOpts{Height: 30})
+	return nil
 }
 
 // add writes one data row, moving to the next sheet when this one is full.
@@ -242,12 +221,13 @@ func (t *table) add(values []any, opts ...excelize.RowOpts) error {
 	}
 	t.row++
 	t.rows++
-	return t.sw.SetRow(cell(1, t.row), values, opts...)
+	t.sx.row(t.row, values, opts...)
+	return t.sx.err
 }
 
-// finish adds the filter and flushes the current sheet.
+// finish adds the filter and closes the current sheet.
 func (t *table) finish() error {
-	if t.sw == nil {
+	if t.sx == nil {
 		return nil
 	}
 	last := t.row
@@ -257,19 +237,18 @@ func (t *table) finish() error {
 	t.last = append(t.last, last)
 	name := t.names[t.sheet]
 	if last > 1 {
-		ref := "A1:" + cell(len(t.cols), last)
-		if err := t.b.f.AutoFilter(name, ref, nil); err != nil {
-			return err
-		}
+		t.sx.tail.autoFilter = "A1:" + cell(len(t.cols), last)
 	}
-	if t.beforeFlush != nil {
-		if err := t.beforeFlush(name, last); err != nil {
-			return err
-		}
+	if t.conditional != nil && last > 1 {
+		t.sx.tail.conditional = t.conditional(last)
 	}
-	err := t.sw.Flush()
-	t.sw = nil
-	return err
+	path, err := t.sx.close()
+	t.sx = nil
+	if err != nil {
+		return err
+	}
+	t.b.parts[name] = path
+	return nil
 }
 
 // sumIfs returns a formula summing column sumCol over every sheet of the
@@ -310,33 +289,31 @@ func text(s string) string {
 	}, s)
 }
 
-// streamGrid writes a small sheet collected in a grid, portrait and fitted
-// to the page width, with the given column widths.
-func (b *book) streamGrid(sheet string, g *grid, widths []float64) error {
-	f := b.f
-	orient, one, zero, fit := "portrait", 1, 0, true
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-		return err
-	}
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+// writeGrid writes a small sheet collected in a grid, portrait and fitted
+// to the page width, with the given column widths. A chart added to the
+// sheet through excelize stays attached.
+func (b *book) writeGrid(sheet string, g *grid, widths []float64, drawing bool) error {
+	sx, err := newSheetXML(sheetSetup{widths: widths, fitToPage: true, drawing: drawing})
 	if err != nil {
 		return err
 	}
-	for i, w := range widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return err
-		}
-	}
 	for i, r := range g.rows {
-		if len(r) == 0 {
-			continue
-		}
-		if err := sw.SetRow(cell(1, i+1), r); err != nil {
-			return err
+		if len(r) > 0 {
+			sx.row(i+1, r)
 		}
 	}
-	return sw.Flush()
+	path, err := sx.close()
+	if err != nil {
+		return err
+	}
+	b.parts[sheet] = path
+	return nil
+}
+
+// close releases the book's temporary files.
+func (b *book) close() {
+	for _, p := range b.parts {
+		os.Remove(p)
+	}
+	b.f.Close()
 }

@@ -82,7 +82,7 @@ func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
 	if err != nil {
 		return err
 	}
-	defer b.f.Close()
+	defer b.close()
 	l := b.l
 	matrix := newMatrix(p)
 	s := budgetSheets{summary: l.t("sheet.summary")}
@@ -142,7 +142,7 @@ func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
 	}); err != nil {
 		return err
 	}
-	return saveDeterministic(b.f, w)
+	return saveDeterministic(b.f, w, b.parts)
 }
 
 func inputList(in []Input) string {
@@ -282,7 +282,7 @@ func (b *book) writeSources(bb *Budget, names []string) (*table, error) {
 		row[2] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, fl.Category)}
 		row[3] = excelize.Cell{StyleID: st.text, Value: text(fl.Provider)}
 		row[4] = excelize.Cell{StyleID: st.text, Value: text(fl.Description)}
-		row[5] = excelize.Cell{StyleID: st.amount, Value: money(fl.Amount)}
+		row[5] = excelize.Cell{StyleID: st.amount, Value: fl.Amount}
 		row[6] = excelize.Cell{StyleID: st.text, Value: text(fl.Unit)}
 		row[7] = excelize.Cell{StyleID: st.text, Value: text(ft.Files[fl.File])}
 		row[8] = excelize.Cell{StyleID: st.text, Value: text(ft.Sheets[fl.File])}
@@ -380,10 +380,10 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 			row[10] = excelize.Cell{StyleID: st.decimal, Value: ratio(bs.Factor)}
 			row[11] = excelize.Cell{StyleID: st.decimal, Value: ratio(bs.Weight)}
 		case allocation.HubProject, allocation.Baseline, allocation.Pilot:
-			row[11] = excelize.Cell{StyleID: st.amount, Value: money(allocation.Fen(bs.Weight.Num))}
+			row[11] = excelize.Cell{StyleID: st.amount, Value: allocation.Fen(bs.Weight.Num)}
 		}
 		row[12] = excelize.Cell{StyleID: st.text, Value: b.basis(bb, ln)}
-		row[13] = excelize.Cell{StyleID: st.amount, Value: money(ln.Amount)}
+		row[13] = excelize.Cell{StyleID: st.amount, Value: ln.Amount}
 		if err := t.add(row); err != nil {
 			return nil, err
 		}
@@ -472,15 +472,15 @@ func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 		row := []any{
 			excelize.Cell{StyleID: st.text, Value: code},
 			excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, c)},
-			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code), Value: money(e.Total)},
-			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code, srcUnit, "<>"), Value: money(e.Designated)},
-			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(plTotal, r), cell(plDesignated, r)), Value: money(e.Pooled)},
+			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code), Value: e.Total},
+			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code, srcUnit, "<>"), Value: e.Designated},
+			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(plTotal, r), cell(plDesignated, r)), Value: e.Pooled},
 		}
 		for _, s := range stages {
-			row = append(row, excelize.Cell{StyleID: st.amount, Formula: lines.sumIfs(lnAmount, lnCat, code, lnStage, l.t("stage."+s.String())), Value: money(byStage[c][s])})
+			row = append(row, excelize.Cell{StyleID: st.amount, Formula: lines.sumIfs(lnAmount, lnCat, code, lnStage, l.t("stage."+s.String())), Value: byStage[c][s]})
 		}
 		row = append(row,
-			excelize.Cell{StyleID: st.amount, Value: money(p.Unallocated[c])},
+			excelize.Cell{StyleID: st.amount, Value: p.Unallocated[c]},
 			excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("SUM(%s:%s)-%s", cell(plDirected, r), cell(plUnallocated, r), cell(plTotal, r)), Value: 0})
 		if err := t.add(row); err != nil {
 			return err
@@ -502,7 +502,7 @@ func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 		if col == plCheck {
 			style = st.check
 		}
-		total = append(total, excelize.Cell{StyleID: style, Formula: fmt.Sprintf("SUM(%s:%s)", cell(col, 2), cell(col, n+1)), Value: money(sums[col])})
+		total = append(total, excelize.Cell{StyleID: style, Formula: fmt.Sprintf("SUM(%s:%s)", cell(col, 2), cell(col, n+1)), Value: sums[col]})
 	}
 	if err := t.add(total); err != nil {
 		return err
@@ -545,20 +545,25 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		if u.Reserved() {
 			status = l.t("status.reserved")
 		}
+		// The hub and the stations stand out from the rooms under them.
+		txt, amt := st.bold, st.boldAmount
+		if u.Tier == allocation.Room {
+			txt, amt = st.text, st.amount
+		}
 		row := []any{
-			excelize.Cell{StyleID: st.text, Value: text(u.Code)},
-			excelize.Cell{StyleID: st.text, Value: text(u.Name)},
-			excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())},
-			excelize.Cell{StyleID: st.text, Value: status},
+			excelize.Cell{StyleID: txt, Value: text(u.Code)},
+			excelize.Cell{StyleID: txt, Value: text(u.Name)},
+			excelize.Cell{StyleID: txt, Value: l.t("tier." + u.Tier.String())},
+			excelize.Cell{StyleID: txt, Value: status},
 		}
 		for c := range nc {
-			row = append(row, excelize.Cell{StyleID: st.amount, Value: money(m.amount[ui][c])})
+			row = append(row, excelize.Cell{StyleID: amt, Value: m.amount[ui][c]})
 		}
 		r := t.row + 1
 		if r > maxSheetRows {
 			r = 2
 		}
-		row = append(row, excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r)), Value: money(m.unitTotal(ui))})
+		row = append(row, excelize.Cell{StyleID: amt, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r)), Value: m.unitTotal(ui)})
 		var opts []excelize.RowOpts
 		if u.Tier == allocation.Room {
 			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
@@ -592,20 +597,18 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		grand += m.catTotal[c]
 		unalloc += p.Unallocated[c]
 		pool += p.Pool[c].Total
-		totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: sumAcross(col), Value: money(m.catTotal[c])})
-		unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Value: money(p.Unallocated[c])})
-		poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, c+2)), Value: money(p.Pool[c].Total)})
+		totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: sumAcross(col), Value: m.catTotal[c]})
+		unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Value: p.Unallocated[c]})
+		poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, c+2)), Value: p.Pool[c].Total})
 		checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("%s+%s-%s", cell(col, tr), cell(col, tr+1), cell(col, tr+2)), Value: 0})
 	}
-	totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr), cell(last, tr)), Value: money(grand)})
-	unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+1), cell(last, tr+1)), Value: money(unalloc)})
-	poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+2), cell(last, tr+2)), Value: money(pool)})
+	totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr), cell(last, tr)), Value: grand})
+	unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+1), cell(last, tr+1)), Value: unalloc})
+	poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+2), cell(last, tr+2)), Value: pool})
 	checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("%s+%s-%s", cell(last+1, tr), cell(last+1, tr+1), cell(last+1, tr+2)), Value: 0})
 	for _, r := range [][]any{totalRow, unallocRow, poolRow, checkRow} {
 		t.row++
-		if err := t.sw.SetRow(cell(1, t.row), r); err != nil {
-			return err
-		}
+		t.sx.row(t.row, r)
 	}
 	return t.finish()
 }
@@ -649,7 +652,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 			year,
 			excelize.Cell{StyleID: st.bold, Value: l.t(decisionLabel[decision])},
 			excelize.Cell{StyleID: st.text, Value: l.t(reason, l.t("grade."+u.Grade.String()))},
-			excelize.Cell{StyleID: st.amount, Value: money(m.group[ui])},
+			excelize.Cell{StyleID: st.amount, Value: m.group[ui]},
 		}
 		if err := t.add(row); err != nil {
 			return err
@@ -710,9 +713,9 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
 	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.bold, Value: v} }
 	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
-	amt := func(v allocation.Fen) excelize.Cell { return excelize.Cell{StyleID: st.amount, Value: money(v)} }
+	amt := func(v allocation.Fen) excelize.Cell { return excelize.Cell{StyleID: st.amount, Value: v} }
 	fx := func(style int, expr string, v allocation.Fen) excelize.Cell {
-		return excelize.Cell{StyleID: style, Formula: expr, Value: money(v)}
+		return excelize.Cell{StyleID: style, Formula: expr, Value: v}
 	}
 
 	g.add(excelize.Cell{StyleID: st.title, Value: l.t("title.budget", bb.Year)})
@@ -847,5 +850,5 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 			return err
 		}
 	}
-	return b.streamGrid(sh, &g, []float64{36, 22, 16, 16, 16, 16, 12})
+	return b.writeGrid(sh, &g, []float64{36, 22, 16, 16, 16, 16, 12}, true)
 }

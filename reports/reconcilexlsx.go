@@ -124,7 +124,7 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 	if err != nil {
 		return err
 	}
-	defer b.f.Close()
+	defer b.close()
 	l := b.l
 	summary := l.t("sheet.summary")
 	detail := b.sheetsFor(l.t("sheet.detail"), len(rc.Rows))
@@ -167,7 +167,7 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 	}); err != nil {
 		return err
 	}
-	return saveDeterministic(b.f, w)
+	return saveDeterministic(b.f, w, b.parts)
 }
 
 func (b *book) tierLabel(units *unitIndex, code string) string {
@@ -210,14 +210,10 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string)
 	if err != nil {
 		return nil, err
 	}
-	highlight := func(name string, last int) error {
-		if last < 2 {
-			return nil
-		}
-		return b.f.SetConditionalFormat(name, fmt.Sprintf("A2:%s", cell(dtFlags, last)), []excelize.ConditionalFormatOptions{
-			{Type: "formula", Criteria: fmt.Sprintf("LEN($%s2)>0", ColumnLetters(dtFlags)), Format: &flagged}})
+	highlight := func(last int) []conditional {
+		return []conditional{{sqref: "A2:" + cell(dtFlags, last), formula: fmt.Sprintf("LEN($%s2)>0", ColumnLetters(dtFlags)), dxf: flagged}}
 	}
-	t, err := b.newTable(names, cols, layout{landscape: true, outline: true, beforeFlush: highlight})
+	t, err := b.newTable(names, cols, layout{landscape: true, outline: true, conditional: highlight})
 	if err != nil {
 		return nil, err
 	}
@@ -241,10 +237,10 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string)
 		row[3] = excelize.Cell{StyleID: st.text, Value: text(units.station[r.Unit])}
 		row[4] = excelize.Cell{StyleID: st.text, Value: rc.Categories[r.Category].Code}
 		row[5] = excelize.Cell{StyleID: st.text, Value: b.catName(rc.Categories, r.Category)}
-		row[6] = excelize.Cell{StyleID: st.amount, Value: money(r.Annual)}
-		row[7] = excelize.Cell{StyleID: st.amount, Value: money(r.PlanToDate)}
-		row[8] = excelize.Cell{StyleID: st.amount, Value: money(r.Actual)}
-		row[9] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)), Value: money(r.Variance)}
+		row[6] = excelize.Cell{StyleID: st.amount, Value: r.Annual}
+		row[7] = excelize.Cell{StyleID: st.amount, Value: r.PlanToDate}
+		row[8] = excelize.Cell{StyleID: st.amount, Value: r.Actual}
+		row[9] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)), Value: r.Variance}
 		row[10] = rate
 		row[11] = excelize.Cell{StyleID: st.text, Value: strings.Join(r.Flags, " ")}
 		var opts []excelize.RowOpts
@@ -335,7 +331,7 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 		case e.Month > rc.MonthNum:
 			status = l.t("status.after")
 		}
-		amount := excelize.Cell{StyleID: st.amount, Value: money(e.Amount)}
+		amount := excelize.Cell{StyleID: st.amount, Value: e.Amount}
 		if e.AmountRaw != "" {
 			amount = excelize.Cell{StyleID: st.text, Value: text(e.AmountRaw)}
 		}
@@ -395,10 +391,10 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	if plan != 0 {
 		rateCell.Value = ratioFloat(actual, plan)
 	}
-	g.add(excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtAnnual), Value: money(annual)},
-		excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtPlan), Value: money(plan)},
-		excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtActual), Value: money(actual)},
-		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-B%d", tr, tr), Value: money(actual - plan)},
+	g.add(excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtAnnual), Value: annual},
+		excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtPlan), Value: plan},
+		excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtActual), Value: actual},
+		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-B%d", tr, tr), Value: actual - plan},
 		rateCell)
 	g.skip(1)
 
@@ -493,8 +489,8 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 			s = &sums{}
 		}
 		r := g.next()
-		planCell := excelize.Cell{StyleID: st.amount, Value: money(s.plan)}
-		actualCell := excelize.Cell{StyleID: st.amount, Value: money(s.actual)}
+		planCell := excelize.Cell{StyleID: st.amount, Value: s.plan}
+		actualCell := excelize.Cell{StyleID: st.amount, Value: s.actual}
 		if useFormulas {
 			planCell.Formula = dt.sumIfs(dtPlan, dtStation, code)
 			actualCell.Formula = dt.sumIfs(dtActual, dtStation, code)
@@ -520,7 +516,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 			return err
 		}
 	}
-	return b.streamGrid(sh, &g, []float64{30, 24, 16, 16, 16})
+	return b.writeGrid(sh, &g, []float64{30, 24, 16, 16, 16}, len(stations) > 0)
 }
 
 // ratioFloat is a ÷ b for display as a percentage; not money.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,12 +119,38 @@ func TestYuan(t *testing.T) {
 	}
 }
 
-func TestMoneyIsExactUpTo15Digits(t *testing.T) {
-	for _, f := range []allocation.Fen{1, 10, 33, 123456, 99999999999999, maxExactFen, -maxExactFen, 100000000000001} {
-		got := strconv.FormatFloat(money(f), 'f', -1, 64)
-		want := strings.TrimRight(strings.TrimRight(f.String(), "0"), ".")
-		if got != want {
-			t.Errorf("money(%d) is written as %s, want %s", f, got, want)
+func TestSheetCellsAreExact(t *testing.T) {
+	sx, err := newSheetXML(sheetSetup{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sx.row(2, []any{
+		excelize.Cell{StyleID: 3, Value: allocation.Fen(123456)},
+		excelize.Cell{Value: allocation.Fen(-5)},
+		excelize.Cell{Value: allocation.Fen(maxExactFen)},
+		excelize.Cell{Value: "=SUM(A1) & <b>"},
+		excelize.Cell{Formula: `SUMIFS(A:A,B:B,"<>")`, Value: allocation.Fen(10)},
+		excelize.Cell{Formula: "IF(A1=0,\"\",1)", Value: ""},
+		nil,
+		excelize.Cell{Value: 1.1},
+	})
+	path, err := sx.close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(path)
+	data, _ := os.ReadFile(path)
+	for _, want := range []string{
+		`<c r="A2" s="3"><v>1234.56</v></c>`,
+		`<c r="B2"><v>-0.05</v></c>`,
+		`<c r="C2"><v>9999999999999.99</v></c>`,
+		`<c r="D2" t="inlineStr"><is><t>=SUM(A1) &amp; &lt;b&gt;</t></is></c>`,
+		`<c r="E2"><f>SUMIFS(A:A,B:B,"&lt;&gt;")</f><v>0.10</v></c>`,
+		`<c r="F2" t="str"><f>IF(A1=0,"",1)</f><v></v></c>`,
+		`<c r="H2"><v>1.1</v></c>`,
+	} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("sheet lacks %s:\n%s", want, data)
 		}
 	}
 	if checkMoney(maxExactFen+1) == nil {

@@ -339,7 +339,7 @@ func WriteTemplate(w io.Writer, kind TemplateKind, t *Template) error {
 	}); err != nil {
 		return err
 	}
-	return saveDeterministic(f, w)
+	return saveDeterministic(f, w, nil)
 }
 
 // writeTemplateLists writes each drop-down list into its own column of the

@@ -4,21 +4,28 @@ import (
 	"archive/zip"
 	"bytes"
 	"cmp"
+	"compress/flate"
+	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// saveDeterministic writes f to w so that the same workbook always gives
-// the same bytes. excelize writes the zip's parts, and the image content
-// types of [Content_Types].xml, in map order; this puts both in a fixed order
-// ([Content_Types].xml first, then by name) and copies every other part as
-// it is, without recompressing it.
-func saveDeterministic(f *excelize.File, w io.Writer) error {
+// saveDeterministic writes the workbook to w. The worksheet parts of the
+// sheets in parts (sheet name → a file written by sheetXML) replace the
+// empty sheets excelize holds for them, keeping the drawing element that
+// attaches a chart. Everything is put in a fixed order — [Content_Types].xml
+// first, then the parts by name, and the image types of the content types
+// sorted — because excelize writes both in map order: the same workbook
+// always gives the same bytes.
+func saveDeterministic(f *excelize.File, w io.Writer, parts map[string]string) error {
 	tmp, err := os.CreateTemp("", TempPrefix+"book-*.xlsx")
 	if err != nil {
 		return err
@@ -36,36 +43,142 @@ func saveDeterministic(f *excelize.File, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	replace, err := sheetParts(zr, parts)
+	if err != nil {
+		return err
+	}
 	files := slices.Clone(zr.File)
 	slices.SortFunc(files, func(a, b *zip.File) int {
 		return cmp.Or(cmp.Compare(rank(a.Name), rank(b.Name)), cmp.Compare(a.Name, b.Name))
 	})
 	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed) // big sheets: speed over the last few per cent
+	})
 	for _, zf := range files {
-		if zf.Name != "[Content_Types].xml" {
+		src, replaced := replace[zf.Name]
+		switch {
+		case replaced:
+			if err := copySheet(zw, zf, src); err != nil {
+				return err
+			}
+		case zf.Name == "[Content_Types].xml":
+			data, err := readZipFile(zf)
+			if err != nil {
+				return err
+			}
+			out, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate})
+			if err != nil {
+				return err
+			}
+			if _, err := out.Write(sortDefaults(data)); err != nil {
+				return err
+			}
+		default:
 			if err := zw.Copy(zf); err != nil {
 				return err
 			}
-			continue
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			return err
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return err
-		}
-		out, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate})
-		if err != nil {
-			return err
-		}
-		if _, err := out.Write(sortDefaults(data)); err != nil {
-			return err
 		}
 	}
 	return zw.Close()
+}
+
+func readZipFile(zf *zip.File) ([]byte, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+var drawingElem = regexp.MustCompile(`<drawing [^>]*r:id="[^"]*"[^>]*(/>|></drawing>)`)
+
+// copySheet writes a sheetXML part in place of excelize's, closing it with
+// the drawing element excelize's version carries, if any.
+func copySheet(zw *zip.Writer, old *zip.File, src string) error {
+	orig, err := readZipFile(old)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	out, err := zw.CreateHeader(&zip.FileHeader{Name: old.Name, Method: zip.Deflate})
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, f); err != nil {
+		return err
+	}
+	if d := drawingElem.Find(orig); d != nil {
+		if _, err := out.Write(d); err != nil {
+			return err
+		}
+	}
+	_, err = io.WriteString(out, "</worksheet>")
+	return err
+}
+
+// sheetParts maps the zip part of each sheet in parts to its replacement,
+// reading the sheet names and targets from the workbook and its relations.
+func sheetParts(zr *zip.Reader, parts map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(parts) == 0 {
+		return out, nil
+	}
+	find := func(name string) *zip.File {
+		for _, f := range zr.File {
+			if f.Name == name {
+				return f
+			}
+		}
+		return nil
+	}
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	for name, v := range map[string]any{"xl/workbook.xml": &wb, "xl/_rels/workbook.xml.rels": &rels} {
+		zf := find(name)
+		if zf == nil {
+			return nil, fmt.Errorf("reports: the workbook has no %s", name)
+		}
+		data, err := readZipFile(zf)
+		if err != nil {
+			return nil, err
+		}
+		if err := xml.Unmarshal(data, v); err != nil {
+			return nil, fmt.Errorf("reports: %s: %w", name, err)
+		}
+	}
+	target := map[string]string{}
+	for _, r := range rels.Rels {
+		t := r.Target
+		if !strings.HasPrefix(t, "/") {
+			t = path.Join("xl", t)
+		}
+		target[r.ID] = strings.TrimPrefix(t, "/")
+	}
+	for _, s := range wb.Sheets {
+		if src, ok := parts[s.Name]; ok {
+			out[target[s.ID]] = src
+		}
+	}
+	if len(out) != len(parts) {
+		return nil, fmt.Errorf("reports: %d of %d written sheets found in the workbook", len(out), len(parts))
+	}
+	return out, nil
 }
 
 func rank(name string) int {

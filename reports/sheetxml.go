@@ -1,0 +1,286 @@
+package reports
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"fundalloc/allocation"
+)
+
+// sheetXML writes one worksheet part of a workbook directly, row by row,
+// into a temporary file that saveDeterministic puts in place of the empty
+// sheet excelize made. excelize's StreamWriter spends about 1.8 µs on a cell;
+// this writes the same markup in a small fraction of that, which is the
+// difference between minutes and seconds for a national audit trail. It
+// also writes money exactly: an allocation.Fen value becomes the decimal
+// text "1234.56", never a float64.
+//
+// Cells are given as excelize.Cell values (StyleID, Formula, Value) so that
+// the sheet code reads the same as with excelize. A Value may be a string
+// (an inline string, never a formula), an allocation.Fen, an int, int32,
+// int64, a float64 (ratios and rates only), or nil for a styled blank.
+type sheetXML struct {
+	num   [32]byte
+	file  *os.File
+	w     *bufio.Writer
+	buf   []byte
+	cols  []string // column letters
+	tail  sheetSetup
+	err   error
+	drawn bool // the sheet has a drawing (a chart)
+}
+
+// sheetSetup describes a sheet's head: column widths, a frozen header row,
+// outline summary rows above their group, landscape printing.
+type sheetSetup struct {
+	widths      []float64
+	freezeRow   bool
+	outline     bool
+	landscape   bool
+	fitToPage   bool
+	drawing     bool // the sheet carries a chart added through excelize
+	autoFilter  string
+	conditional []conditional
+}
+
+// conditional is a formula-based conditional format.
+type conditional struct {
+	sqref, formula string
+	dxf            int
+}
+
+func newSheetXML(setup sheetSetup) (*sheetXML, error) {
+	f, err := os.CreateTemp("", TempPrefix+"sheet-*.xml")
+	if err != nil {
+		return nil, err
+	}
+	s := &sheetXML{file: f, w: bufio.NewWriterSize(f, 1<<20), buf: make([]byte, 0, 4096), tail: setup, drawn: setup.drawing}
+	b := s.buf[:0]
+	b = append(b, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`...)
+	if setup.outline || setup.fitToPage {
+		b = append(b, "<sheetPr>"...)
+		if setup.outline {
+			b = append(b, `<outlinePr summaryBelow="0"/>`...)
+		}
+		if setup.fitToPage {
+			b = append(b, `<pageSetUpPr fitToPage="1"/>`...)
+		}
+		b = append(b, "</sheetPr>"...)
+	}
+	b = append(b, `<sheetViews><sheetView workbookViewId="0">`...)
+	if setup.freezeRow {
+		b = append(b, `<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>`...)
+	}
+	b = append(b, `</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>`...)
+	if len(setup.widths) > 0 {
+		b = append(b, "<cols>"...)
+		for i, w := range setup.widths {
+			b = fmt.Appendf(b, `<col min="%d" max="%d" width="%s" customWidth="1"/>`, i+1, i+1, strconv.FormatFloat(w, 'f', 2, 64))
+		}
+		b = append(b, "</cols>"...)
+	}
+	b = append(b, "<sheetData>"...)
+	s.w.Write(b)
+	return s, nil
+}
+
+// row writes row r (1-based, ascending) with its cells from column A.
+func (s *sheetXML) row(r int, cells []any, opts ...excelize.RowOpts) {
+	if s.err != nil {
+		return
+	}
+	b := s.buf[:0]
+	b = append(b, `<row r="`...)
+	b = strconv.AppendInt(b, int64(r), 10)
+	b = append(b, '"')
+	for _, o := range opts {
+		if o.OutlineLevel > 0 {
+			b = append(b, ` outlineLevel="`...)
+			b = strconv.AppendInt(b, int64(o.OutlineLevel), 10)
+			b = append(b, '"')
+		}
+		if o.Height > 0 {
+			b = append(b, ` ht="`...)
+			b = strconv.AppendFloat(b, o.Height, 'f', -1, 64)
+			b = append(b, `" customHeight="1"`...)
+		}
+	}
+	b = append(b, '>')
+	for i, v := range cells {
+		c, ok := v.(excelize.Cell)
+		if !ok {
+			c = excelize.Cell{Value: v}
+		}
+		b = s.cell(b, i, r, c)
+	}
+	b = append(b, "</row>"...)
+	s.buf = b
+	_, s.err = s.w.Write(b)
+}
+
+func (s *sheetXML) colName(i int) string {
+	for len(s.cols) <= i {
+		s.cols = append(s.cols, ColumnLetters(len(s.cols)+1))
+	}
+	return s.cols[i]
+}
+
+func (s *sheetXML) cell(b []byte, col, row int, c excelize.Cell) []byte {
+	if c.Value == nil && c.Formula == "" && c.StyleID == 0 {
+		return b
+	}
+	b = append(b, `<c r="`...)
+	b = append(b, s.colName(col)...)
+	b = strconv.AppendInt(b, int64(row), 10)
+	b = append(b, '"')
+	if c.StyleID != 0 {
+		b = append(b, ` s="`...)
+		b = strconv.AppendInt(b, int64(c.StyleID), 10)
+		b = append(b, '"')
+	}
+	var num []byte
+	switch v := c.Value.(type) {
+	case nil:
+	case allocation.Fen:
+		num, _ = v.AppendText(s.scratch())
+	case int:
+		num = strconv.AppendInt(s.scratch(), int64(v), 10)
+	case int32:
+		num = strconv.AppendInt(s.scratch(), int64(v), 10)
+	case int64:
+		num = strconv.AppendInt(s.scratch(), v, 10)
+	case float64:
+		num = strconv.AppendFloat(s.scratch(), v, 'f', -1, 64)
+	case string:
+		if c.Formula != "" {
+			b = append(b, ` t="str"><f>`...)
+			b = appendXMLText(b, c.Formula)
+			b = append(b, "</f><v>"...)
+			b = appendXMLText(b, v)
+			return append(b, "</v></c>"...)
+		}
+		if v == "" {
+			return append(b, "/>"...)
+		}
+		b = append(b, ` t="inlineStr"><is><t`...)
+		if v[0] == ' ' || v[len(v)-1] == ' ' || v[0] == '\n' || v[len(v)-1] == '\n' {
+			b = append(b, ` xml:space="preserve"`...)
+		}
+		b = append(b, '>')
+		b = appendXMLText(b, v)
+		return append(b, "</t></is></c>"...)
+	default:
+		panic(fmt.Sprintf("reports: cell value of type %T", v))
+	}
+	if c.Formula == "" && num == nil {
+		return append(b, "/>"...)
+	}
+	b = append(b, '>')
+	if c.Formula != "" {
+		b = append(b, "<f>"...)
+		b = appendXMLText(b, c.Formula)
+		b = append(b, "</f>"...)
+	}
+	if num != nil {
+		b = append(b, "<v>"...)
+		b = append(b, num...)
+		b = append(b, "</v>"...)
+	}
+	return append(b, "</c>"...)
+}
+
+func (s *sheetXML) scratch() []byte { return s.num[:0] }
+
+// appendXMLText escapes text for an element's content. Characters XML 1.0
+// cannot hold were removed by text() beforehand; any left are dropped here.
+func appendXMLText(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
+				b = append(b, s[start:i]...)
+				b = append(b, "\uFFFD"...)
+				i += size
+				start = i
+				continue
+			}
+			i += size
+			continue
+		}
+		var esc string
+		switch {
+		case c == '&':
+			esc = "&amp;"
+		case c == '<':
+			esc = "&lt;"
+		case c == '>':
+			esc = "&gt;"
+		case c == '\r':
+			esc = "&#13;"
+		case c < 0x20 && c != '\t' && c != '\n':
+			esc = ""
+		default:
+			i++
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = append(b, esc...)
+		i++
+		start = i
+	}
+	return append(b, s[start:]...)
+}
+
+// close writes the sheet's tail and returns the temporary file's path. The
+// closing </worksheet> is left to the copy, which inserts the drawing
+// element first when the sheet has one.
+func (s *sheetXML) close() (string, error) {
+	t := s.tail
+	b := s.buf[:0]
+	b = append(b, "</sheetData>"...)
+	if t.autoFilter != "" {
+		b = append(b, `<autoFilter ref="`...)
+		b = append(b, t.autoFilter...)
+		b = append(b, `"/>`...)
+	}
+	for i, c := range t.conditional {
+		b = fmt.Appendf(b, `<conditionalFormatting sqref="%s"><cfRule type="expression" dxfId="%d" priority="%d"><formula>`, c.sqref, c.dxf, i+1)
+		b = appendXMLText(b, c.formula)
+		b = append(b, "</formula></cfRule></conditionalFormatting>"...)
+	}
+	b = append(b, `<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>`...)
+	if t.landscape || t.fitToPage {
+		b = append(b, "<pageSetup"...)
+		if t.landscape {
+			b = append(b, ` orientation="landscape"`...)
+		} else {
+			b = append(b, ` orientation="portrait"`...)
+		}
+		if t.fitToPage {
+			b = append(b, ` fitToWidth="1" fitToHeight="0"`...)
+		}
+		b = append(b, "/>"...)
+	}
+	if s.err == nil {
+		_, s.err = s.w.Write(b)
+	}
+	if s.err == nil {
+		s.err = s.w.Flush()
+	}
+	name := s.file.Name()
+	if err := s.file.Close(); s.err == nil {
+		s.err = err
+	}
+	if s.err != nil {
+		os.Remove(name)
+	}
+	return name, s.err
+}
