@@ -135,6 +135,23 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 		e.Pooled = e.Total - e.Designated
 		a.balance[c] = e.Pooled
 	}
+	// Reserve the lines once: copying millions of them as the slice grows
+	// costs more than the whole demand stage. Every stage gives a unit at
+	// most one line per category.
+	designated := 0
+	for _, f := range in.Funds {
+		if f.Unit != "" {
+			designated++
+		}
+	}
+	pilots := 0
+	for _, s := range a.stations {
+		if units[s].Pilot {
+			pilots++
+		}
+	}
+	rooms := len(units) - len(a.stations) - 1
+	a.plan.Lines = make([]Line, 0, designated+nc*(1+3*len(a.stations)+pilots+rooms))
 	if len(r.Demand.Drivers) != nc {
 		return nil, fmt.Errorf("allocation: %d demand drivers for %d categories", len(r.Demand.Drivers), nc)
 	}
@@ -309,7 +326,6 @@ func (a *allocator) demand() error {
 			factors[i] = One
 		}
 	}
-	count := 0
 	for _, c := range a.cats(d.Categories) {
 		amount, err := a.balance[c].MulFloor(d.Share)
 		if err != nil {
@@ -341,9 +357,7 @@ func (a *allocator) demand() error {
 		}
 		a.balance[c] -= amount
 		pots[c] = pt
-		count += ns
 	}
-	a.plan.Lines = slices.Grow(a.plan.Lines, count)
 	a.demandLine = make([][]int, ns)
 	for i, s := range a.stations {
 		a.demandLine[i] = make([]int, nc)
@@ -374,7 +388,6 @@ func (a *allocator) rooms() error {
 	got := make([]Fen, len(a.plan.Units)*nc)
 	passed := make([]Fen, len(a.stations)*nc)
 	station := make([]int32, len(a.plan.Units))
-	count := 0
 	var weights []Ratio
 	for i, s := range a.stations {
 		st := &a.plan.Units[s]
@@ -413,14 +426,10 @@ func (a *allocator) rooms() error {
 			line.Amount -= pass
 			passed[i*nc+c] = pass
 			for k, r := range a.roomsOf[i] {
-				if split[k] > 0 {
-					got[int(r)*nc+c] = split[k]
-					count++
-				}
+				got[int(r)*nc+c] = split[k]
 			}
 		}
 	}
-	a.plan.Lines = slices.Grow(a.plan.Lines, count)
 	for r := range a.plan.Units {
 		u := &a.plan.Units[r]
 		if u.Tier != Room {
