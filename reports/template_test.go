@@ -180,7 +180,8 @@ func TestFundsTemplateRoundTrip(t *testing.T) {
 			})
 			var p sources.Problems
 			ut := &sources.UnitTable{Source: "units.csv", Units: []allocation.Unit{{Code: "H"}, {Code: "S1"}, {Code: "S2"}, {Code: "R1"}}}
-			ft := sources.ReadFunds([]sources.Source{fileSource(path)}, "", sources.DefaultLimits(), sources.NewCategories(templateCats), ut, &p)
+			ft := sources.ReadFunds([]sources.Source{fileSource(path)}, "", sources.DefaultLimits(), sources.NewCategories(templateCats), &p)
+			ft.CheckUnits(ut, &p)
 			if p.Len() > 0 {
 				t.Fatalf("%d problems:%s", p.Len(), problems(&p))
 			}

@@ -5,10 +5,14 @@
 package sources
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Sentinel errors wrapped by Error, for errors.Is.
@@ -104,6 +108,59 @@ func (p *Problems) Add(e *Error) {
 		return
 	}
 	p.list = append(p.list, e)
+}
+
+// merge moves q's problems into p. With a file name, only q's problems of
+// that file move, in row and column order among p's problems of the same
+// file; without one, all of them are appended.
+func (p *Problems) merge(q *Problems, file string) {
+	if file == "" {
+		for _, e := range q.list {
+			p.Add(e)
+		}
+		p.dropped += q.dropped
+		return
+	}
+	var rest []*Error
+	for _, e := range q.list {
+		if e.File == file {
+			p.list = append(p.list, e)
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	q.list = rest
+	slices.SortStableFunc(p.list, func(a, b *Error) int {
+		return cmp.Or(cmp.Compare(a.Row, b.Row), cmp.Compare(a.Column, b.Column))
+	})
+	if len(p.list) > MaxProblems {
+		p.dropped += len(p.list) - MaxProblems
+		p.list = p.list[:MaxProblems]
+	}
+}
+
+// Append moves all of q's problems to the end of p.
+func (p *Problems) Append(q *Problems) { p.merge(q, "") }
+
+// eachParallel calls fn(0) … fn(n-1) on up to GOMAXPROCS goroutines.
+func eachParallel(n int, fn func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // Len returns how many problems were found, kept or not.

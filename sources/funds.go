@@ -90,6 +90,7 @@ type FundTable struct {
 	Files  []string // source names
 	Sheets []string // the sheet read from each file ("" for CSV)
 	Lines  []FundLine
+	cols   []fundFileCols
 }
 
 // Funds returns the lines as the core's fund lines.
@@ -103,35 +104,19 @@ func (t *FundTable) Funds() []allocation.Fund {
 
 // ReadFunds reads and validates fund lines from every source (DESIGN §3.2):
 // ids unique across all files, known categories, amounts > 0 with at most
-// two decimals, and designated units that exist in units.
-func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, units *UnitTable, p *Problems) *FundTable {
-	ft := &FundTable{}
-	type place struct {
-		file int32
-		row  int
-	}
-	ids := map[string]place{}
-	codes := make(map[string]bool, len(units.Units))
-	for _, u := range units.Units {
-		codes[u.Code] = true
-	}
-	for fi, src := range srcs {
-		file := int32(fi)
-		ft.Files = append(ft.Files, src.Name)
-		t, _ := scanTable(src, sheet, lim, fundColumns, p, func(t *table, row int, cells []Cell) {
-			line := FundLine{File: file, Row: int32(row)}
+// two decimals. Files are read in parallel; the problems come out in file,
+// row and column order all the same. Designated units are checked against
+// the units file afterwards, by CheckUnits.
+func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Problems) *FundTable {
+	ft := &FundTable{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), cols: make([]fundFileCols, len(srcs))}
+	lines := make([][]FundLine, len(srcs))
+	probs := make([]Problems, len(srcs))
+	eachParallel(len(srcs), func(fi int) {
+		src := srcs[fi]
+		ft.Files[fi] = src.Name
+		t, _ := scanTable(src, sheet, lim, fundColumns, &probs[fi], func(t *table, row int, cells []Cell) {
+			line := FundLine{File: int32(fi), Row: int32(row)}
 			line.ID, _ = t.required(row, cells, fID)
-			if line.ID != "" {
-				if prev, dup := ids[line.ID]; dup {
-					where := fmt.Sprintf("row %d", prev.row)
-					if prev.file != file {
-						where = fmt.Sprintf("%s row %d", ft.Files[prev.file], prev.row)
-					}
-					t.bad(row, fID, wrapf(ErrDuplicate, "%s %q is used twice (first at %s); ids are unique across all fund files", t.h.label(fID), line.ID, where))
-				} else {
-					ids[line.ID] = place{file, row}
-				}
-			}
 			if s, ok := t.required(row, cells, fCategory); ok {
 				line.Category = cats.Lookup(s)
 				if line.Category < 0 {
@@ -149,15 +134,73 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, units 
 			} else {
 				line.Amount = v
 			}
-			if s := t.text(cells, fUnit); s != "" {
-				line.Unit = s
-				if !codes[s] {
-					t.bad(row, fUnit, wrapf(ErrUnknownUnit, "%s %q is not a unit code in %s", t.h.label(fUnit), s, units.Source))
-				}
-			}
-			ft.Lines = append(ft.Lines, line)
+			line.Unit = t.text(cells, fUnit)
+			lines[fi] = append(lines[fi], line)
 		})
-		ft.Sheets = append(ft.Sheets, t.sheet)
+		ft.Sheets[fi] = t.sheet
+		if t.h != nil {
+			ft.cols[fi] = fundFileCols{sheet: t.sheet, id: t.h.index[fID] + 1, idLabel: t.h.label(fID), unit: t.h.index[fUnit] + 1, unitLabel: t.h.label(fUnit)}
+		}
+	})
+	n := 0
+	for _, l := range lines {
+		n += len(l)
+	}
+	ft.Lines = make([]FundLine, 0, n)
+	for _, l := range lines {
+		ft.Lines = append(ft.Lines, l...)
+	}
+	// Ids are unique across all files: the first occurrence, in file and
+	// row order, is the one that stands.
+	var dups Problems
+	first := make(map[string]int32, n)
+	for i := range ft.Lines {
+		l := &ft.Lines[i]
+		if l.ID == "" {
+			continue
+		}
+		prev, dup := first[l.ID]
+		if !dup {
+			first[l.ID] = int32(i)
+			continue
+		}
+		pl := &ft.Lines[prev]
+		where := fmt.Sprintf("row %d", pl.Row)
+		if pl.File != l.File {
+			where = fmt.Sprintf("%s row %d", ft.Files[pl.File], pl.Row)
+		}
+		c := ft.cols[l.File]
+		dups.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.id,
+			Err: wrapf(ErrDuplicate, "%s %q is used twice (first at %s); ids are unique across all fund files", c.idLabel, l.ID, where)})
+	}
+	for fi := range probs {
+		probs[fi].merge(&dups, ft.Files[fi])
+		p.merge(&probs[fi], "")
 	}
 	return ft
+}
+
+// fundFileCols locates the columns of one fund file that later checks name.
+type fundFileCols struct {
+	sheet              string
+	id, unit           int // spreadsheet columns; 0 when absent
+	idLabel, unitLabel string
+}
+
+// CheckUnits reports designated units that are not in the units file.
+func (ft *FundTable) CheckUnits(units *UnitTable, p *Problems) {
+	codes := make(map[string]bool, len(units.Units))
+	for _, u := range units.Units {
+		codes[u.Code] = true
+	}
+	var bad Problems
+	for i := range ft.Lines {
+		l := &ft.Lines[i]
+		if l.Unit != "" && !codes[l.Unit] {
+			c := ft.cols[l.File]
+			bad.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.unit,
+				Err: wrapf(ErrUnknownUnit, "%s %q is not a unit code in %s", c.unitLabel, l.Unit, units.Source)})
+		}
+	}
+	p.merge(&bad, "")
 }

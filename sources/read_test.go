@@ -143,7 +143,7 @@ func TestInputRules(t *testing.T) {
 			b := fsWith(files)
 			var p Problems
 			ut := ReadUnits(src(t, b, "units.csv"), "", DefaultLimits(), &p)
-			ReadFunds([]Source{src(t, b, "funds.csv")}, "", DefaultLimits(), testCats, ut, &p)
+			ReadFunds([]Source{src(t, b, "funds.csv")}, "", DefaultLimits(), testCats, &p).CheckUnits(ut, &p)
 			got := problems(&p)
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
@@ -170,7 +170,7 @@ func TestAllProblemsAtOnce(t *testing.T) {
 			funds = append(funds, s)
 		}
 	}
-	ReadFunds(funds, "", DefaultLimits(), testCats, ut, &p)
+	ReadFunds(funds, "", DefaultLimits(), testCats, &p).CheckUnits(ut, &p)
 	want := []string{
 		`a.csv:2:D: amount "1.001" has more than 2 decimal places`,
 		`a.csv:3:B: category "nope" is not a category; use one of: elderly_care 养老服务, charity 慈善资源`,
@@ -189,7 +189,8 @@ func TestFundsFormatsAndEncodings(t *testing.T) {
 	b := fsWith(map[string]string{"units.csv": goodUnits, "f.csv": body})
 	var p Problems
 	ut := ReadUnits(src(t, b, "units.csv"), "", DefaultLimits(), &p)
-	ft := ReadFunds([]Source{src(t, b, "f.csv")}, "", DefaultLimits(), testCats, ut, &p)
+	ft := ReadFunds([]Source{src(t, b, "f.csv")}, "", DefaultLimits(), testCats, &p)
+	ft.CheckUnits(ut, &p)
 	if p.Len() != 0 {
 		t.Fatalf("problems: %v", problems(&p))
 	}
@@ -210,7 +211,8 @@ func TestGB18030CSV(t *testing.T) {
 	b := fsWith(map[string]string{"units.csv": goodUnits, "gb.csv": gb, "utf.csv": strings.Replace(utf, "G1", "U1", 1)})
 	var p Problems
 	ut := ReadUnits(src(t, b, "units.csv"), "", DefaultLimits(), &p)
-	ft := ReadFunds([]Source{src(t, b, "gb.csv"), src(t, b, "utf.csv")}, "", DefaultLimits(), testCats, ut, &p)
+	ft := ReadFunds([]Source{src(t, b, "gb.csv"), src(t, b, "utf.csv")}, "", DefaultLimits(), testCats, &p)
+	ft.CheckUnits(ut, &p)
 	if p.Len() != 0 {
 		t.Fatalf("problems: %v", problems(&p))
 	}

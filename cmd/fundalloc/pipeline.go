@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 
 	"fundalloc/allocation"
 	"fundalloc/config"
@@ -23,14 +24,15 @@ type inputs struct {
 
 // readInputs reads and validates the units and fund lines the config names.
 // Every problem in every file is collected; any problem is an input error.
+// The units file and the fund files are read at the same time (the fund
+// files in parallel with each other too), and hashed likewise.
 func readInputs(cfg *config.Config) (*inputs, error) {
 	in := &inputs{cfg: cfg, cats: sources.NewCategories(cfg.Categories)}
-	var p sources.Problems
 	unitSrc, err := cfg.UnitsSource()
 	if err != nil {
 		return nil, badInput("units: %s: %v", cfg.Units, describe(err))
 	}
-	in.units = sources.ReadUnits(unitSrc, cfg.Sheets.Units, cfg.Limits, &p)
+	var p, unitProblems sources.Problems
 	fundSrcs, err := cfg.Base.Resolve(cfg.FundLines)
 	switch {
 	case err != nil:
@@ -38,19 +40,39 @@ func readInputs(cfg *config.Config) (*inputs, error) {
 	case len(fundSrcs) == 0:
 		p.Add(&sources.Error{File: "fund_lines", Err: fmt.Errorf("%v match no file", cfg.FundLines)})
 	}
-	in.funds = sources.ReadFunds(fundSrcs, cfg.Sheets.FundLines, cfg.Limits, in.cats, in.units, &p)
-	if err := p.Err(); err != nil {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		in.units = sources.ReadUnits(unitSrc, cfg.Sheets.Units, cfg.Limits, &unitProblems)
+	}()
+	var fundProblems sources.Problems
+	in.funds = sources.ReadFunds(fundSrcs, cfg.Sheets.FundLines, cfg.Limits, in.cats, &fundProblems)
+	<-done
+	in.funds.CheckUnits(in.units, &fundProblems)
+	all := unitProblems
+	all.Append(&p)
+	all.Append(&fundProblems)
+	if err := all.Err(); err != nil {
 		return nil, err
 	}
 	if in.rules, err = cfg.Rules(in.units.Drivers); err != nil {
 		return nil, err
 	}
-	for _, s := range append([]sources.Source{unitSrc}, fundSrcs...) {
-		sum, err := s.SHA256()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.Name, err)
-		}
-		in.hashes = append(in.hashes, reports.Input{Path: s.Name, SHA256: sum})
+	srcs := append([]sources.Source{unitSrc}, fundSrcs...)
+	in.hashes = make([]reports.Input, len(srcs))
+	errs := make([]error, len(srcs))
+	var wg sync.WaitGroup
+	for i, s := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sum, err := s.SHA256()
+			in.hashes[i], errs[i] = reports.Input{Path: s.Name, SHA256: sum}, err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return in, nil
 }
