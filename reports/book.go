@@ -1,10 +1,15 @@
 package reports
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -40,16 +45,18 @@ func ratio(r allocation.Ratio) float64 {
 // holds the workbook (styles, names, charts); the sheets' rows are written
 // by sheetXML into parts that replace excelize's empty sheets on saving.
 type book struct {
-	f     *excelize.File
-	l     lang
-	parts map[string]string // sheet name → the temporary file of its worksheet part
-	style struct {
+	f      *excelize.File
+	l      lang
+	mu     sync.Mutex
+	parts  map[string]part // sheet name → its worksheet part, written by sheetXML
+	titles []string        // sheets whose first row is printed on every page
+	style  struct {
 		title, header, text, amount, int, decimal, bold, boldAmount, check, note, wrap, pct int
 	}
 }
 
 func newBook(language string) (*book, error) {
-	b := &book{f: excelize.NewFile(), l: langOf(language), parts: map[string]string{}}
+	b := &book{f: excelize.NewFile(), l: langOf(language), parts: map[string]part{}}
 	font := "Microsoft YaHei"
 	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
 		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
@@ -190,10 +197,9 @@ func (t *table) next() error {
 	if t.sheet >= len(t.names) {
 		return fmt.Errorf("reports: table %s needs more sheets than reserved", t.names[0])
 	}
-	name := t.names[t.sheet]
-	if err := t.b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(name) + "!$1:$1", Scope: name}); err != nil {
-		return err
-	}
+	t.b.mu.Lock()
+	t.b.titles = append(t.b.titles, t.names[t.sheet])
+	t.b.mu.Unlock()
 	widths := make([]float64, len(t.cols))
 	for i, c := range t.cols {
 		widths[i] = max(c.width, displayWidth(c.header)+2, 8)
@@ -242,12 +248,14 @@ func (t *table) finish() error {
 	if t.conditional != nil && last > 1 {
 		t.sx.tail.conditional = t.conditional(last)
 	}
-	path, err := t.sx.close()
+	pt, err := t.sx.close()
 	t.sx = nil
 	if err != nil {
 		return err
 	}
-	t.b.parts[name] = path
+	t.b.mu.Lock()
+	t.b.parts[name] = pt
+	t.b.mu.Unlock()
 	return nil
 }
 
@@ -302,18 +310,50 @@ func (b *book) writeGrid(sheet string, g *grid, widths []float64, drawing bool) 
 			sx.row(i+1, r)
 		}
 	}
-	path, err := sx.close()
+	pt, err := sx.close()
 	if err != nil {
 		return err
 	}
-	b.parts[sheet] = path
+	b.mu.Lock()
+	b.parts[sheet] = pt
+	b.mu.Unlock()
 	return nil
+}
+
+// save defines the print titles and writes the workbook to w.
+func (b *book) save(w io.Writer) error {
+	slices.Sort(b.titles)
+	for _, name := range b.titles {
+		if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(name) + "!$1:$1", Scope: name}); err != nil {
+			return err
+		}
+	}
+	return saveDeterministic(b.f, w, b.parts)
 }
 
 // close releases the book's temporary files.
 func (b *book) close() {
 	for _, p := range b.parts {
-		os.Remove(p)
+		os.Remove(p.path)
 	}
 	b.f.Close()
+}
+
+// parallel runs the functions on up to GOMAXPROCS goroutines and returns
+// the first error. The sheet writers it runs share nothing but b.parts.
+func parallel(fns ...func() error) error {
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

@@ -102,24 +102,20 @@ func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
 			}
 		}
 	}
-	src, err := b.writeSources(bb, s.sources)
-	if err != nil {
-		return err
-	}
-	lines, err := b.writeLines(bb, s.lines)
+	// The big tables are written (and compressed) in parallel; the Pool
+	// and Summary sheets refer to them, so they come after.
+	var src, lines *table
+	err = parallel(
+		func() (err error) { lines, err = b.writeLines(bb, s.lines); return err },
+		func() (err error) { src, err = b.writeSources(bb, s.sources); return err },
+		func() error { return b.writeAllocation(bb, matrix, s.alloc, s.pool[0]) },
+		func() error { return b.writeContracts(bb, matrix, s.contr) },
+		func() error { return b.writeWarnings(bb, s.warnings) },
+	)
 	if err != nil {
 		return err
 	}
 	if err := b.writePool(bb, s.pool[0], src, lines); err != nil {
-		return err
-	}
-	if err := b.writeAllocation(bb, matrix, s.alloc, s.pool[0]); err != nil {
-		return err
-	}
-	if err := b.writeContracts(bb, matrix, s.contr); err != nil {
-		return err
-	}
-	if err := b.writeWarnings(bb, s.warnings); err != nil {
 		return err
 	}
 	if err := b.writeSummary(bb, matrix, s, lines); err != nil {
@@ -142,7 +138,7 @@ func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
 	}); err != nil {
 		return err
 	}
-	return saveDeterministic(b.f, w, b.parts)
+	return b.save(w)
 }
 
 func inputList(in []Input) string {

@@ -141,15 +141,18 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 		}
 	}
 	units := newUnitIndex(rc.Units)
-	dt, err := b.writeDetail(rc, units, detail)
+	flagged, err := b.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}},
+		Font: &excelize.Font{Color: "9C0006"}})
 	if err != nil {
 		return err
 	}
-	ex, err := b.writeExceptions(rc, excs)
+	var dt, ex *table
+	err = parallel(
+		func() (err error) { dt, err = b.writeDetail(rc, units, detail, flagged); return err },
+		func() error { return b.writeLedger(rc, ledger) },
+		func() (err error) { ex, err = b.writeExceptions(rc, excs); return err },
+	)
 	if err != nil {
-		return err
-	}
-	if err := b.writeLedger(rc, ledger); err != nil {
 		return err
 	}
 	if err := b.writeReconcileSummary(rc, units, summary, dt, ex); err != nil {
@@ -167,7 +170,7 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 	}); err != nil {
 		return err
 	}
-	return saveDeterministic(b.f, w, b.parts)
+	return b.save(w)
 }
 
 func (b *book) tierLabel(units *unitIndex, code string) string {
@@ -184,7 +187,7 @@ func (b *book) unitName(units *unitIndex, code string) string {
 	return ""
 }
 
-func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string) (*table, error) {
+func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string, flagged int) (*table, error) {
 	l, st := b.l, b.style
 	cols := []column{
 		{header: l.t("col.unit"), style: st.text}, {header: l.t("col.unitname"), style: st.text},
@@ -204,11 +207,6 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string)
 	for c := range rc.Categories {
 		cols[4].fit(rc.Categories[c].Code)
 		cols[5].fit(b.catName(rc.Categories, c))
-	}
-	flagged, err := b.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}},
-		Font: &excelize.Font{Color: "9C0006"}})
-	if err != nil {
-		return nil, err
 	}
 	highlight := func(last int) []conditional {
 		return []conditional{{sqref: "A2:" + cell(dtFlags, last), formula: fmt.Sprintf("LEN($%s2)>0", ColumnLetters(dtFlags)), dxf: flagged}}

@@ -2,8 +2,10 @@ package reports
 
 import (
 	"bytes"
+	"compress/flate"
 	"encoding/json"
 	"errors"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -134,12 +136,17 @@ func TestSheetCellsAreExact(t *testing.T) {
 		nil,
 		excelize.Cell{Value: 1.1},
 	})
-	path, err := sx.close()
+	pt, err := sx.close()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.Remove(path)
-	data, _ := os.ReadFile(path)
+	defer os.Remove(pt.path)
+	f, _ := os.Open(pt.path)
+	data, _ := io.ReadAll(flate.NewReader(f))
+	f.Close()
+	if pt.size != int64(len(data)) || pt.crc != crc32.ChecksumIEEE(data) {
+		t.Errorf("part size %d crc %x, data %d bytes crc %x", pt.size, pt.crc, len(data), crc32.ChecksumIEEE(data))
+	}
 	for _, want := range []string{
 		`<c r="A2" s="3"><v>1234.56</v></c>`,
 		`<c r="B2"><v>-0.05</v></c>`,

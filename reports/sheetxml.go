@@ -2,7 +2,11 @@ package reports
 
 import (
 	"bufio"
+	"compress/flate"
 	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
 	"os"
 	"strconv"
 	"unicode/utf8"
@@ -25,14 +29,50 @@ import (
 // (an inline string, never a formula), an allocation.Fen, an int, int32,
 // int64, a float64 (ratios and rates only), or nil for a styled blank.
 type sheetXML struct {
-	num   [32]byte
-	file  *os.File
-	w     *bufio.Writer
-	buf   []byte
-	cols  []string // column letters
-	tail  sheetSetup
-	err   error
-	drawn bool // the sheet has a drawing (a chart)
+	num  [32]byte
+	file *os.File
+	w    *bufio.Writer
+	buf  []byte
+	cols []string // column letters
+	tail sheetSetup
+	err  error
+	// A sheet without a drawing is compressed as it is written, on the
+	// goroutine that writes it, so big sheets compress in parallel; the
+	// part is later copied into the zip as it is.
+	zw    *flate.Writer
+	crc   hash.Hash32
+	count *countingWriter
+	size  int64 // uncompressed bytes
+}
+
+// part is a written worksheet part, compressed or not.
+type part struct {
+	path       string
+	compressed bool
+	crc        uint32
+	size       int64 // uncompressed
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Write feeds the sheet's markup to its file, compressing and checksumming
+// it unless the sheet has a drawing.
+func (s *sheetXML) Write(p []byte) (int, error) {
+	s.size += int64(len(p))
+	if s.zw == nil {
+		return s.file.Write(p)
+	}
+	s.crc.Write(p)
+	return s.zw.Write(p)
 }
 
 // sheetSetup describes a sheet's head: column widths, a frozen header row,
@@ -59,7 +99,13 @@ func newSheetXML(setup sheetSetup) (*sheetXML, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &sheetXML{file: f, w: bufio.NewWriterSize(f, 1<<20), buf: make([]byte, 0, 4096), tail: setup, drawn: setup.drawing}
+	s := &sheetXML{file: f, buf: make([]byte, 0, 4096), tail: setup}
+	if !setup.drawing {
+		s.count = &countingWriter{w: f}
+		s.zw, _ = flate.NewWriter(s.count, flate.BestSpeed) // big sheets: speed over the last few per cent
+		s.crc = crc32.NewIEEE()
+	}
+	s.w = bufio.NewWriterSize(s, 1<<20)
 	b := s.buf[:0]
 	b = append(b, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`...)
@@ -239,10 +285,10 @@ func appendXMLText(b []byte, s string) []byte {
 	return append(b, s[start:]...)
 }
 
-// close writes the sheet's tail and returns the temporary file's path. The
-// closing </worksheet> is left to the copy, which inserts the drawing
-// element first when the sheet has one.
-func (s *sheetXML) close() (string, error) {
+// close writes the sheet's tail and returns the written part. A sheet with
+// a drawing leaves the closing </worksheet> to the copy, which inserts the
+// drawing element first.
+func (s *sheetXML) close() (part, error) {
 	t := s.tail
 	b := s.buf[:0]
 	b = append(b, "</sheetData>"...)
@@ -269,18 +315,27 @@ func (s *sheetXML) close() (string, error) {
 		}
 		b = append(b, "/>"...)
 	}
+	if !t.drawing {
+		b = append(b, "</worksheet>"...)
+	}
 	if s.err == nil {
 		_, s.err = s.w.Write(b)
 	}
 	if s.err == nil {
 		s.err = s.w.Flush()
 	}
-	name := s.file.Name()
+	if s.err == nil && s.zw != nil {
+		s.err = s.zw.Close()
+	}
+	pt := part{path: s.file.Name(), compressed: s.zw != nil, size: s.size}
+	if s.crc != nil {
+		pt.crc = s.crc.Sum32()
+	}
 	if err := s.file.Close(); s.err == nil {
 		s.err = err
 	}
 	if s.err != nil {
-		os.Remove(name)
+		os.Remove(pt.path)
 	}
-	return name, s.err
+	return pt, s.err
 }

@@ -25,7 +25,7 @@ import (
 // first, then the parts by name, and the image types of the content types
 // sorted — because excelize writes both in map order: the same workbook
 // always gives the same bytes.
-func saveDeterministic(f *excelize.File, w io.Writer, parts map[string]string) error {
+func saveDeterministic(f *excelize.File, w io.Writer, parts map[string]part) error {
 	tmp, err := os.CreateTemp("", TempPrefix+"book-*.xlsx")
 	if err != nil {
 		return err
@@ -94,18 +94,32 @@ func readZipFile(zf *zip.File) ([]byte, error) {
 
 var drawingElem = regexp.MustCompile(`<drawing [^>]*r:id="[^"]*"[^>]*(/>|></drawing>)`)
 
-// copySheet writes a sheetXML part in place of excelize's, closing it with
-// the drawing element excelize's version carries, if any.
-func copySheet(zw *zip.Writer, old *zip.File, src string) error {
-	orig, err := readZipFile(old)
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(src)
+// copySheet writes a sheetXML part in place of excelize's: a compressed
+// part as it is, an uncompressed one closed with the drawing element
+// excelize's version carries.
+func copySheet(zw *zip.Writer, old *zip.File, src part) error {
+	f, err := os.Open(src.path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	if src.compressed {
+		st, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		out, err := zw.CreateRaw(&zip.FileHeader{Name: old.Name, Method: zip.Deflate, CRC32: src.crc,
+			CompressedSize64: uint64(st.Size()), UncompressedSize64: uint64(src.size)})
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(out, f)
+		return err
+	}
+	orig, err := readZipFile(old)
+	if err != nil {
+		return err
+	}
 	out, err := zw.CreateHeader(&zip.FileHeader{Name: old.Name, Method: zip.Deflate})
 	if err != nil {
 		return err
@@ -124,8 +138,8 @@ func copySheet(zw *zip.Writer, old *zip.File, src string) error {
 
 // sheetParts maps the zip part of each sheet in parts to its replacement,
 // reading the sheet names and targets from the workbook and its relations.
-func sheetParts(zr *zip.Reader, parts map[string]string) (map[string]string, error) {
-	out := map[string]string{}
+func sheetParts(zr *zip.Reader, parts map[string]part) (map[string]part, error) {
+	out := map[string]part{}
 	if len(parts) == 0 {
 		return out, nil
 	}
