@@ -110,37 +110,23 @@ func (p *Problems) Add(e *Error) {
 	p.list = append(p.list, e)
 }
 
-// merge moves q's problems into p. With a file name, only q's problems of
-// that file move, in row and column order among p's problems of the same
-// file; without one, all of them are appended.
-func (p *Problems) merge(q *Problems, file string) {
-	if file == "" {
-		for _, e := range q.list {
-			p.Add(e)
-		}
-		p.dropped += q.dropped
-		return
-	}
-	var rest []*Error
-	for _, e := range q.list {
-		if e.File == file {
-			p.list = append(p.list, e)
-		} else {
-			rest = append(rest, e)
-		}
-	}
-	q.list = rest
+// sortByPlace orders the problems by row, then column. A reader that
+// checks some rules after reading a whole file (duplicates, parents) calls
+// it, so that a file's report reads top to bottom.
+func (p *Problems) sortByPlace() {
 	slices.SortStableFunc(p.list, func(a, b *Error) int {
 		return cmp.Or(cmp.Compare(a.Row, b.Row), cmp.Compare(a.Column, b.Column))
 	})
-	if len(p.list) > MaxProblems {
-		p.dropped += len(p.list) - MaxProblems
-		p.list = p.list[:MaxProblems]
-	}
 }
 
 // Append moves all of q's problems to the end of p.
-func (p *Problems) Append(q *Problems) { p.merge(q, "") }
+func (p *Problems) Append(q *Problems) {
+	for _, e := range q.list {
+		p.Add(e)
+	}
+	p.dropped += q.dropped
+	q.list, q.dropped = nil, 0
+}
 
 // eachParallel calls fn(0) … fn(n-1) on up to GOMAXPROCS goroutines.
 func eachParallel(n int, fn func(i int)) {

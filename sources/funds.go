@@ -152,7 +152,6 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 	}
 	// Ids are unique across all files: the first occurrence, in file and
 	// row order, is the one that stands.
-	var dups Problems
 	first := make(map[string]int32, n)
 	for i := range ft.Lines {
 		l := &ft.Lines[i]
@@ -170,12 +169,12 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 			where = fmt.Sprintf("%s row %d", ft.Files[pl.File], pl.Row)
 		}
 		c := ft.cols[l.File]
-		dups.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.id,
+		probs[l.File].Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.id,
 			Err: wrapf(ErrDuplicate, "%s %q is used twice (first at %s); ids are unique across all fund files", c.idLabel, l.ID, where)})
 	}
 	for fi := range probs {
-		probs[fi].merge(&dups, ft.Files[fi])
-		p.merge(&probs[fi], "")
+		probs[fi].sortByPlace()
+		p.Append(&probs[fi])
 	}
 	return ft
 }
@@ -193,14 +192,12 @@ func (ft *FundTable) CheckUnits(units *UnitTable, p *Problems) {
 	for _, u := range units.Units {
 		codes[u.Code] = true
 	}
-	var bad Problems
 	for i := range ft.Lines {
 		l := &ft.Lines[i]
 		if l.Unit != "" && !codes[l.Unit] {
 			c := ft.cols[l.File]
-			bad.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.unit,
+			p.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.unit,
 				Err: wrapf(ErrUnknownUnit, "%s %q is not a unit code in %s", c.unitLabel, l.Unit, units.Source)})
 		}
 	}
-	p.merge(&bad, "")
 }

@@ -103,11 +103,16 @@ func isASCII(s string) bool {
 // ReadUnits reads and validates the units file (DESIGN §3.1). Problems go to
 // p; the table returned holds the units that could be read.
 func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
+	var lp Problems // this file's problems, put in row order at the end
+	defer func() {
+		lp.sortByPlace()
+		p.Append(&lp)
+	}()
 	ut := &UnitTable{Source: src.Name}
 	var drivers []extra
-	first := map[string]int{} // code → row
-	badTier := map[int]bool{} // units whose tier could not be read
-	t, ok := scanTable(src, sheet, lim, unitColumns, p, func(t *table, row int, cells []Cell) {
+	var slab []allocation.Ratio // driver values, allocated many units at a time
+	badTier := map[int]bool{}   // units whose tier could not be read
+	t, ok := scanTable(src, sheet, lim, unitColumns, &lp, func(t *table, row int, cells []Cell) {
 		if drivers == nil {
 			drivers = t.h.extras
 			ut.Drivers = []string{SocialWorkers}
@@ -121,16 +126,14 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 				ut.Drivers = append(ut.Drivers, name)
 			}
 		}
-		u := allocation.Unit{Drivers: make([]allocation.Ratio, 1+len(drivers))}
+		nd := 1 + len(drivers)
+		if len(slab) < nd {
+			slab = make([]allocation.Ratio, nd*1024)
+		}
+		u := allocation.Unit{Drivers: slab[:nd:nd]}
+		slab = slab[nd:]
 		u.Code, _ = t.required(row, cells, uCode)
 		u.Name, _ = t.required(row, cells, uName)
-		if u.Code != "" {
-			if prev, dup := first[u.Code]; dup {
-				t.bad(row, uCode, wrapf(ErrDuplicate, "code %q appears twice (first at row %d)", u.Code, prev))
-			} else {
-				first[u.Code] = row
-			}
-		}
 		if s, ok := t.required(row, cells, uTier); ok {
 			tier, known := tierNames[strings.ToLower(s)]
 			if !known {
@@ -206,15 +209,20 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 	return ut
 }
 
-// checkTree checks the hub and the parents: exactly one hub without a parent,
-// stations under the hub, rooms under a station.
+// checkTree checks that codes are unique, and the hub and the parents:
+// exactly one hub without a parent, stations under the hub, rooms under a
+// station.
 // Units in skip have no valid tier and were reported already.
 func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 	hub := -1
 	byCode := make(map[string]int, len(ut.Units))
 	for i, u := range ut.Units {
-		if _, dup := byCode[u.Code]; !dup && u.Code != "" {
-			byCode[u.Code] = i
+		if u.Code != "" {
+			if prev, dup := byCode[u.Code]; dup {
+				t.bad(ut.Rows[i], uCode, wrapf(ErrDuplicate, "code %q appears twice (first at row %d)", u.Code, ut.Rows[prev]))
+			} else {
+				byCode[u.Code] = i
+			}
 		}
 		if u.Tier != allocation.Hub || skip[i] {
 			continue
