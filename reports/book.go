@@ -47,6 +47,7 @@ func ratio(r allocation.Ratio) float64 {
 type book struct {
 	f      *excelize.File
 	l      lang
+	tmpDir string // where temporary parts go: the output folder, so a crashed run's are cleaned up
 	mu     sync.Mutex
 	parts  map[string]part // sheet name → its worksheet part, written by sheetXML
 	titles []string        // sheets whose first row is printed on every page
@@ -55,8 +56,8 @@ type book struct {
 	}
 }
 
-func newBook(language string) (*book, error) {
-	b := &book{f: excelize.NewFile(), l: langOf(language), parts: map[string]part{}}
+func newBook(language, tmpDir string) (*book, error) {
+	b := &book{f: excelize.NewFile(), l: langOf(language), parts: map[string]part{}, tmpDir: tmpDir}
 	font := "Microsoft YaHei"
 	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
 		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
@@ -204,7 +205,7 @@ func (t *table) next() error {
 	for i, c := range t.cols {
 		widths[i] = max(c.width, displayWidth(c.header)+2, 8)
 	}
-	sx, err := newSheetXML(sheetSetup{widths: widths, freezeRow: true, outline: t.outline, landscape: t.landsc, fitToPage: t.landsc})
+	sx, err := newSheetXML(t.b.tmpDir, sheetSetup{widths: widths, freezeRow: true, outline: t.outline, landscape: t.landsc, fitToPage: t.landsc})
 	if err != nil {
 		return err
 	}
@@ -301,7 +302,7 @@ func text(s string) string {
 // to the page width, with the given column widths. A chart added to the
 // sheet through excelize stays attached.
 func (b *book) writeGrid(sheet string, g *grid, widths []float64, drawing bool) error {
-	sx, err := newSheetXML(sheetSetup{widths: widths, fitToPage: true, drawing: drawing})
+	sx, err := newSheetXML(b.tmpDir, sheetSetup{widths: widths, fitToPage: true, drawing: drawing})
 	if err != nil {
 		return err
 	}
@@ -328,7 +329,7 @@ func (b *book) save(w io.Writer) error {
 			return err
 		}
 	}
-	return saveDeterministic(b.f, w, b.parts)
+	return saveDeterministic(b.f, w, b.parts, b.tmpDir)
 }
 
 // close releases the book's temporary files.

@@ -32,6 +32,7 @@ type Budget struct {
 	Funds      *sources.FundTable
 	Inputs     []Input
 	Params     Params
+	TempDir    string // for temporary files: the output folder; "" for the system's
 }
 
 // Contract decisions (DESIGN §8).
@@ -78,7 +79,7 @@ func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
 			return err
 		}
 	}
-	b, err := newBook(bb.Language)
+	b, err := newBook(bb.Language, bb.TempDir)
 	if err != nil {
 		return err
 	}

@@ -92,4 +92,5 @@ type Reconciliation struct {
 	Tolerance  allocation.Ratio
 	Behind     allocation.Ratio
 	Phasing    string
+	TempDir    string // for temporary files: the output folder; "" for the system's
 }

@@ -120,7 +120,7 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 			}
 		}
 	}
-	b, err := newBook(rc.Language)
+	b, err := newBook(rc.Language, rc.TempDir)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func TestYuan(t *testing.T) {
 }
 
 func TestSheetCellsAreExact(t *testing.T) {
-	sx, err := newSheetXML(sheetSetup{})
+	sx, err := newSheetXML(t.TempDir(), sheetSetup{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,8 +94,10 @@ type conditional struct {
 	dxf            int
 }
 
-func newSheetXML(setup sheetSetup) (*sheetXML, error) {
-	f, err := os.CreateTemp("", TempPrefix+"sheet-*.xml")
+// newSheetXML starts a sheet in a temporary file in dir ("" for the
+// system's temporary folder).
+func newSheetXML(dir string, setup sheetSetup) (*sheetXML, error) {
+	f, err := os.CreateTemp(dir, TempPrefix+"sheet-*.xml")
 	if err != nil {
 		return nil, err
 	}

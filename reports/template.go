@@ -283,7 +283,7 @@ func WriteTemplate(w io.Writer, kind TemplateKind, t *Template) error {
 	if len(t.Categories) == 0 {
 		return errors.New("reports: a template needs the category list")
 	}
-	b, err := newBook(t.Language)
+	b, err := newBook(t.Language, "")
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ func WriteTemplate(w io.Writer, kind TemplateKind, t *Template) error {
 	}); err != nil {
 		return err
 	}
-	return saveDeterministic(f, w, nil)
+	return saveDeterministic(f, w, nil, "")
 }
 
 // writeTemplateLists writes each drop-down list into its own column of the

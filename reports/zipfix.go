@@ -25,8 +25,8 @@ import (
 // first, then the parts by name, and the image types of the content types
 // sorted — because excelize writes both in map order: the same workbook
 // always gives the same bytes.
-func saveDeterministic(f *excelize.File, w io.Writer, parts map[string]part) error {
-	tmp, err := os.CreateTemp("", TempPrefix+"book-*.xlsx")
+func saveDeterministic(f *excelize.File, w io.Writer, parts map[string]part, tmpDir string) error {
+	tmp, err := os.CreateTemp(tmpDir, TempPrefix+"book-*.xlsx")
 	if err != nil {
 		return err
 	}
