@@ -183,3 +183,51 @@ func TestRulesChecksDriverColumns(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestScheduleJobsFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "c.yaml", minimal+"schedule:\n  catch_up: true\n  jobs: [{name: monthly, spec: \"0 6 1 * *\", run: reconcile}]\n")
+	// The environment's list replaces the file's jobs: YAML flow, JSON or a block list.
+	for _, val := range []string{
+		`[{name: quick, spec: "@every 5s", run: budget}, {name: month-end, spec: "@monthly", run: reconcile}]`,
+		`[{"name": "quick", "spec": "@every 5s", "run": "budget"}, {"name": "month-end", "spec": "@monthly", "run": "reconcile"}]`,
+		"- {name: quick, spec: \"@every 5s\", run: budget}\n- name: month-end\n  spec: \"@monthly\"\n  run: reconcile",
+	} {
+		c, err := Load(Options{Path: p, Getenv: env(map[string]string{"FUNDALLOC_SCHEDULE_JOBS": val})})
+		if err != nil {
+			t.Fatalf("%s: %v", val, err)
+		}
+		want := []Job{{Name: "quick", Spec: "@every 5s", Run: "budget"}, {Name: "month-end", Spec: "@monthly", Run: "reconcile"}}
+		if len(c.Schedule.Jobs) != 2 || c.Schedule.Jobs[0] != want[0] || c.Schedule.Jobs[1] != want[1] || !c.Schedule.CatchUp {
+			t.Errorf("%s: jobs %+v, catch_up %v", val, c.Schedule.Jobs, c.Schedule.CatchUp)
+		}
+	}
+	// Without the variable, the file's jobs stand.
+	c, err := Load(Options{Path: p, Getenv: env(nil)})
+	if err != nil || len(c.Schedule.Jobs) != 1 || c.Schedule.Jobs[0].Name != "monthly" {
+		t.Fatalf("file jobs: %+v, %v", c, err)
+	}
+	// Jobs from the environment are validated like the file's, by key.
+	for val, want := range map[string][]string{
+		`[{name: quick, spec: "@every", run: audit}]`: {
+			`schedule.jobs[0].spec: "@every" is not a cron spec`,
+			`schedule.jobs[0].run: "audit": use budget or reconcile`,
+		},
+		`[{name: quick, spec: "0 6 1 * *", run: budget, when: now}]`:                             {`schedule.jobs[0].when: unknown key`},
+		`[{name: a, spec: "@every 5s", run: budget}, {name: a, spec: "@every 5s", run: budget}]`: {`schedule.jobs[1].name: "a" appears twice`},
+		`quick`:     {`FUNDALLOC_SCHEDULE_JOBS: "quick" is not a list of jobs`},
+		`[{name: x`: {"FUNDALLOC_SCHEDULE_JOBS: not a YAML list of jobs"},
+		`[quick]`:   {"schedule.jobs[0]: must be a mapping of keys"},
+	} {
+		_, err := Load(Options{Path: p, Getenv: env(map[string]string{"FUNDALLOC_SCHEDULE_JOBS": val})})
+		if err == nil {
+			t.Errorf("%s: accepted", val)
+			continue
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: missing %q in:\n%v", val, w, err)
+			}
+		}
+	}
+}

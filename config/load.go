@@ -226,6 +226,15 @@ func Load(opts Options) (*Config, error) {
 			_ = v.BindEnv(key)
 		}
 	}
+	// Jobs are a list of mappings: the environment gives them as one YAML
+	// (or JSON) flow list, which replaces the file's jobs.
+	if val := strings.TrimSpace(getenv(EnvPrefix + "_SCHEDULE_JOBS")); val != "" {
+		jobs, err := envJobs(val)
+		if err != nil {
+			return nil, &Errors{List: []string{fmt.Sprintf("%s_SCHEDULE_JOBS: %v", EnvPrefix, err)}}
+		}
+		v.Set("schedule.jobs", jobs)
+	}
 	for key, val := range opts.Set {
 		v.Set(key, val)
 	}
@@ -264,6 +273,23 @@ func Load(opts Options) (*Config, error) {
 		cfg.Out = r.Out
 	}
 	return cfg, nil
+}
+
+// envJobs reads FUNDALLOC_SCHEDULE_JOBS, e.g.
+// [{name: quick, spec: "@every 5s", run: budget}]; the jobs are then
+// validated like the file's.
+func envJobs(val string) ([]any, error) {
+	y := viper.New()
+	y.SetConfigType("yaml")
+	doc := "jobs:\n  " + strings.ReplaceAll(val, "\n", "\n  ") // a block list works too
+	if err := y.ReadConfig(strings.NewReader(doc)); err != nil {
+		return nil, fmt.Errorf("not a YAML list of jobs (e.g. [{name: quick, spec: \"@every 5s\", run: budget}]): %v", err)
+	}
+	jobs, ok := y.Get("jobs").([]any)
+	if !ok {
+		return nil, fmt.Errorf("%q is not a list of jobs (e.g. [{name: quick, spec: \"@every 5s\", run: budget}])", val)
+	}
+	return jobs, nil
 }
 
 func fileExists(p string) bool {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -25,7 +26,12 @@ func newBudgetCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := budget(g, cfg, !noWorkbook)
+			lock, err := g.lockOut(cmd.Context(), cfg, "fundalloc budget", g.waitNotice)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
+			res, err := budget(cmd.Context(), g, cfg, !noWorkbook)
 			if err != nil {
 				return err
 			}
@@ -42,6 +48,7 @@ func newBudgetCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&noWorkbook, "no-workbook", false, "write the JSON only")
+	addLockWaitFlag(cmd, g)
 	return cmd
 }
 
@@ -52,17 +59,25 @@ type budgetResult struct {
 	outputs []string
 }
 
-// budget reads the inputs, allocates and writes the outputs.
-func budget(g *globals, cfg *config.Config, workbook bool) (*budgetResult, error) {
+// budget reads the inputs, allocates and writes the outputs. Once ctx is
+// done it stops at the next phase and writes nothing. The caller holds the
+// output folder's lock.
+func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) (*budgetResult, error) {
 	in, err := readInputs(cfg)
 	if err != nil {
+		return nil, err
+	}
+	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
 	plan, err := in.allocate()
 	if err != nil {
 		return nil, err
 	}
-	paths, err := writeBudget(cfg, in, plan, g.runDate(cfg), workbook)
+	if err := interrupted(ctx); err != nil {
+		return nil, err
+	}
+	paths, err := writeBudget(ctx, cfg, in, plan, g.runDate(cfg), workbook)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +85,7 @@ func budget(g *globals, cfg *config.Config, workbook bool) (*budgetResult, error
 }
 
 // writeBudget writes the budget outputs all or nothing and returns their paths.
-func writeBudget(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time, workbook bool) ([]string, error) {
+func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time, workbook bool) ([]string, error) {
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
@@ -97,6 +112,10 @@ func writeBudget(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate 
 			return nil, fmt.Errorf("budget workbook: %w", err)
 		}
 		paths = append(paths, xlsxPath)
+	}
+	if err := interrupted(ctx); err != nil {
+		b.Abort()
+		return nil, err
 	}
 	if err := b.Commit(); err != nil {
 		return nil, err

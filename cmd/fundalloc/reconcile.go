@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,12 @@ func newReconcileCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := reconcile(g, cfg, reconcileOptions{month: month, budget: budget, workbook: !noWorkbook})
+			lock, err := g.lockOut(cmd.Context(), cfg, "fundalloc reconcile", g.waitNotice)
+			if err != nil {
+				return err
+			}
+			defer lock.Release()
+			res, err := reconcile(cmd.Context(), g, cfg, reconcileOptions{month: month, budget: budget, workbook: !noWorkbook})
 			if err != nil {
 				return err
 			}
@@ -55,6 +61,7 @@ func newReconcileCmd(g *globals) *cobra.Command {
 	f.StringVar(&budget, "budget", "", "a budget JSON written earlier (the approved budget); default: recompute it from the config")
 	f.BoolVar(&strict, "strict", false, "exit 3 when any flag or exception is found")
 	f.BoolVar(&noWorkbook, "no-workbook", false, "write the JSON only")
+	addLockWaitFlag(cmd, g)
 	return cmd
 }
 
@@ -73,8 +80,10 @@ type reconcileResult struct {
 
 var monthPattern = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
 
-// reconcile runs a reconciliation and writes its outputs (DESIGN §8).
-func reconcile(g *globals, cfg *config.Config, opts reconcileOptions) (*reconcileResult, error) {
+// reconcile runs a reconciliation and writes its outputs (DESIGN §8). Once
+// ctx is done it stops at the next phase and writes nothing. The caller
+// holds the output folder's lock.
+func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconcileOptions) (*reconcileResult, error) {
 	m := monthPattern.FindStringSubmatch(opts.month)
 	year, _ := strconv.Atoi(m1(m, 1))
 	mon, _ := strconv.Atoi(m1(m, 2))
@@ -185,6 +194,9 @@ func reconcile(g *globals, cfg *config.Config, opts reconcileOptions) (*reconcil
 		hashes = append(hashes, reports.Input{Path: s.Name, SHA256: sum})
 	}
 	rc.Inputs = hashes
+	if err := interrupted(ctx); err != nil {
+		return nil, err
+	}
 	for i := range rc.Ledger.Entries {
 		if e := &rc.Ledger.Entries[i]; len(e.Flags) == 0 && e.Month > mon {
 			rc.After++
@@ -193,6 +205,10 @@ func reconcile(g *globals, cfg *config.Config, opts reconcileOptions) (*reconcil
 	rc.Rows, err = allocation.Reconcile(budget, rc.Ledger.Vouchers(), mon, allocation.Thresholds{
 		Profile: cfg.Reconcile.Profile, Tolerance: cfg.Reconcile.Tolerance, Behind: cfg.Reconcile.Behind})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
 
@@ -218,6 +234,10 @@ func reconcile(g *globals, cfg *config.Config, opts reconcileOptions) (*reconcil
 			return nil, fmt.Errorf("reconciliation workbook: %w", err)
 		}
 		res.outputs = append(res.outputs, xlsxPath)
+	}
+	if err := interrupted(ctx); err != nil {
+		b.Abort()
+		return nil, err
 	}
 	if err := b.Commit(); err != nil {
 		return nil, err

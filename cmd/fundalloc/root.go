@@ -22,6 +22,8 @@ type globals struct {
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
+	// lockWait is how long a run waits for the output folder's lock (--lock-wait).
+	lockWait time.Duration
 }
 
 // loadConfig loads the configuration with the flags applied.
@@ -102,7 +104,8 @@ Exit codes: 0 success, 1 internal failure, 2 bad input, config or usage,
 	pf.StringVar(&g.out, "out", "", "output directory (default: the config's out)")
 	pf.StringVar(&g.lang, "lang", "zh", "workbook labels: zh or en")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but errors")
-	root.AddCommand(newBudgetCmd(g), newReconcileCmd(g), newValidateCmd(g), newInitCmd(g), newTemplateCmd(g))
+	root.AddCommand(newBudgetCmd(g), newReconcileCmd(g), newValidateCmd(g), newInitCmd(g), newTemplateCmd(g),
+		newScheduleCmd(g), newRunsCmd(g))
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -1,0 +1,50 @@
+package scheduler
+
+import (
+	"fmt"
+	"time"
+)
+
+// Decision is what catch-up decided for one job when the scheduler started.
+type Decision struct {
+	Job       string
+	Run       bool      // run the job now, for Scheduled
+	Scheduled time.Time // the missed scheduled time, when Run
+	LastOK    time.Time // the scheduled time of the job's last ok run; zero if it never ran ok
+	Reason    string    // in words, for the log
+}
+
+// CatchUp decides which jobs missed a run while the scheduler was down
+// (DESIGN §9): a job whose most recent scheduled time at or before now is
+// later than the scheduled time of its last ok run in the journal is run
+// once, for that most recent time (older missed times are not run: the
+// latest run covers them, and each reconciliation is cumulative). A job that
+// never ran ok is not caught up: starting a new scheduler must not fire
+// every job at once.
+func CatchUp(jobs []Job, entries []Entry, now time.Time, loc *time.Location) []Decision {
+	lastOK := map[string]time.Time{}
+	for _, e := range entries {
+		if e.Status == OK && e.Scheduled.After(lastOK[e.Job]) {
+			lastOK[e.Job] = e.Scheduled
+		}
+	}
+	out := make([]Decision, 0, len(jobs))
+	for _, j := range jobs {
+		d := Decision{Job: j.Name, LastOK: lastOK[j.Name]}
+		switch {
+		case d.LastOK.IsZero():
+			d.Reason = "never ran ok; not caught up"
+		default:
+			latest := Latest(j.Schedule, d.LastOK, now, loc)
+			if latest.IsZero() {
+				d.Reason = fmt.Sprintf("up to date: last ok run scheduled %s", d.LastOK.In(loc).Format(time.RFC3339))
+			} else {
+				d.Run, d.Scheduled = true, latest
+				d.Reason = fmt.Sprintf("missed the run scheduled %s (last ok run scheduled %s); running it now",
+					latest.Format(time.RFC3339), d.LastOK.In(loc).Format(time.RFC3339))
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
