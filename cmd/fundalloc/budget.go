@@ -67,6 +67,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err != nil {
 		return nil, err
 	}
+	g.timing.mark("read inputs")
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
@@ -74,6 +75,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err != nil {
 		return nil, err
 	}
+	g.timing.mark("allocate")
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
@@ -81,6 +83,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err != nil {
 		return nil, err
 	}
+	g.timing.mark("write outputs")
 	return &budgetResult{in: in, plan: plan, outputs: paths}, nil
 }
 

@@ -19,6 +19,7 @@ type globals struct {
 	quiet  bool
 	dir    string // working directory; "" is the process's
 	now    func() time.Time
+	timing phases
 	getenv func(string) string
 	stdout io.Writer
 	stderr io.Writer
@@ -104,6 +105,7 @@ Exit codes: 0 success, 1 internal failure, 2 bad input, config or usage,
 	pf.StringVar(&g.out, "out", "", "output directory (default: the config's out)")
 	pf.StringVar(&g.lang, "lang", "zh", "workbook labels: zh or en")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but errors")
+	addProfiling(root, g)
 	root.AddCommand(newBudgetCmd(g), newReconcileCmd(g), newValidateCmd(g), newInitCmd(g), newTemplateCmd(g),
 		newScheduleCmd(g), newRunsCmd(g))
 	for _, c := range root.Commands() {
