@@ -107,7 +107,7 @@ Exit codes: 0 success, 1 internal failure, 2 bad input, config or usage,
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but errors")
 	addProfiling(root, g)
 	root.AddCommand(newBudgetCmd(g), newReconcileCmd(g), newValidateCmd(g), newInitCmd(g), newTemplateCmd(g),
-		newScheduleCmd(g), newRunsCmd(g))
+		newScheduleCmd(g), newRunsCmd(g), newGenerateCmd(g))
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

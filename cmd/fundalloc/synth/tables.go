@@ -1,0 +1,210 @@
+package synth
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"fundalloc/sources"
+)
+
+// header returns a table's header row: the English names for CSV, the
+// Chinese ones for workbooks (both are accepted, sources/columns.go).
+func header(cols []sources.Column, f Format) []string {
+	h := make([]string, len(cols))
+	for i, c := range cols {
+		h[i] = c.Name
+		if f == XLSX {
+			h[i] = c.Zh
+		}
+	}
+	return h
+}
+
+func (m *model) rows(w io.Writer, sheet string) (rowWriter, error) {
+	if m.p.Format == XLSX {
+		return newXLSX(w, sheet)
+	}
+	return newCSV(w), nil
+}
+
+func writeHeader(rw rowWriter, h []string, widths []float64) error {
+	rw.setWidths(widths)
+	for _, s := range h {
+		rw.text(s)
+	}
+	return rw.end()
+}
+
+// unitColumns are the units file's columns: the known ones, then the four
+// drivers.
+func unitColumns() []sources.Column {
+	cols := sources.UnitColumns()
+	zh := map[string]string{}
+	for _, d := range sources.CommonDrivers() {
+		zh[d.Name] = d.Zh
+	}
+	for _, name := range driverName {
+		cols = append(cols, sources.Column{Name: name, Zh: zh[name]})
+	}
+	return cols
+}
+
+// writeUnits writes the units file (DESIGN §3.1).
+func (m *model) writeUnits(w io.Writer) error {
+	rw, err := m.rows(w, "单位")
+	if err != nil {
+		return err
+	}
+	xl := m.p.Format == XLSX
+	tiers, grades, yes, no := tierEn, gradeEn, "yes", "no"
+	if xl {
+		tiers, grades, yes, no = tierZh, gradeZh, "是", "否"
+	}
+	if err := writeHeader(rw, header(unitColumns(), m.p.Format), []float64{14, 30, 8, 12, 9, 12, 9, 9, 10, 10, 10, 10}); err != nil {
+		return err
+	}
+	var buf []byte
+	for i := range m.units {
+		u := &m.units[i]
+		buf = m.appendCode(buf[:0], u)
+		rw.textBytes(buf)
+		buf = m.appendName(buf[:0], u)
+		rw.textBytes(buf)
+		rw.text(tiers[u.tier])
+		if u.tier == tHub {
+			rw.blank()
+		} else {
+			buf = m.appendParent(buf[:0], u)
+			rw.textBytes(buf)
+		}
+		rw.count(int64(u.workers))
+		switch {
+		case u.tier == tRoom:
+			rw.blank() // pilot, grade and contract are the station's
+			rw.blank()
+			rw.blank()
+		default:
+			if u.pilot {
+				rw.text(yes)
+			} else {
+				rw.text(no)
+			}
+			rw.text(grades[u.grade])
+			rw.count(int64(u.contract))
+		}
+		for _, v := range u.drivers {
+			if u.tier == tHub {
+				rw.blank() // the hub has no service area of its own
+			} else {
+				rw.count(int64(v))
+			}
+		}
+		if err := rw.end(); err != nil {
+			return err
+		}
+	}
+	return rw.close()
+}
+
+// fundStats sums up one fund file.
+type fundStats struct {
+	lines, designated int
+	total, directed   int64 // fen
+}
+
+// writeFunds writes fund file k (DESIGN §3.2).
+func (m *model) writeFunds(w io.Writer, k int) (fundStats, error) {
+	var st fundStats
+	rw, err := m.rows(w, "资金来源")
+	if err != nil {
+		return st, err
+	}
+	xl := m.p.Format == XLSX
+	if err := writeHeader(rw, header(sources.FundColumns(), m.p.Format), []float64{18, 14, 26, 36, 16, 14}); err != nil {
+		return st, err
+	}
+	width := max(7, len(strconv.Itoa(m.p.FundLines)))
+	var buf []byte
+	err = m.fundLines(k, func(l *fundLine) error {
+		buf = append(buf[:0], "FL2026-"...)
+		buf = appendPadded(buf, int64(l.id+1), width)
+		rw.textBytes(buf)
+		if xl {
+			rw.text(catZh[l.cat])
+		} else {
+			rw.text(catCodes[l.cat])
+		}
+		rw.text(l.provider)
+		rw.text(l.desc)
+		rw.money(l.amount)
+		st.lines++
+		st.total += l.amount
+		if l.designated >= 0 {
+			buf = m.appendCode(buf[:0], &m.units[l.designated])
+			rw.textBytes(buf)
+			st.designated++
+			st.directed += l.amount
+		} else {
+			rw.blank()
+		}
+		return rw.end()
+	})
+	if err != nil {
+		return st, err
+	}
+	return st, rw.close()
+}
+
+// writeLedger writes the ledger of month (1–10) (DESIGN §3.3).
+func (m *model) writeLedger(w io.Writer, lp *ledgerPlan, month int) error {
+	rw, err := m.rows(w, "支出台账")
+	if err != nil {
+		return err
+	}
+	xl := m.p.Format == XLSX
+	if err := writeHeader(rw, header(sources.LedgerColumns(), m.p.Format), []float64{20, 12, 14, 14, 14, 30}); err != nil {
+		return err
+	}
+	vs := lp.months[month-1]
+	width := max(6, len(strconv.Itoa(len(vs))))
+	prefix := fmt.Sprintf("PZ2026-%02d-", month)
+	var buf []byte
+	for i := range vs {
+		v := &vs[i]
+		buf = append(buf[:0], prefix...)
+		buf = appendPadded(buf, int64(i+1), width)
+		rw.textBytes(buf)
+		if v.flaw == flawBadDate {
+			// The day after the month's last: no such date.
+			buf = append(buf[:0], "2026-"...)
+			buf = appendPadded(buf, int64(month), 2)
+			buf = append(buf, '-')
+			buf = appendPadded(buf, int64(daysIn[month-1]+1), 2)
+			rw.textBytes(buf)
+		} else {
+			rw.date(month, int(v.day))
+		}
+		buf = buf[:0]
+		if v.flaw == flawUnknownUnit {
+			buf = append(buf, 'X') // no unit code starts with X
+		}
+		buf = m.appendCode(buf, &m.units[v.unit])
+		rw.textBytes(buf)
+		if xl {
+			rw.text(catZh[v.cat])
+		} else {
+			rw.text(catCodes[v.cat])
+		}
+		rw.money(v.amount)
+		if v.amount < 0 {
+			rw.text(refundDescriptions[v.desc])
+		} else {
+			rw.text(voucherDescriptions[v.cat][v.desc])
+		}
+		if err := rw.end(); err != nil {
+			return err
+		}
+	}
+	return rw.close()
+}
