@@ -31,6 +31,7 @@ func newBudgetCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer lock.Release()
+			g.showProgress = true
 			res, err := budget(cmd.Context(), g, cfg, !noWorkbook)
 			if err != nil {
 				return err
@@ -63,7 +64,9 @@ type budgetResult struct {
 // done it stops at the next phase and writes nothing. The caller holds the
 // output folder's lock.
 func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) (*budgetResult, error) {
-	in, err := readInputs(cfg)
+	prog := newProgress(g)
+	defer prog.done()
+	in, err := readInputs(cfg, prog)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +74,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
+	prog.phase("allocating", -1)
 	plan, err := in.allocate()
 	if err != nil {
 		return nil, err
@@ -79,7 +83,8 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
-	paths, err := writeBudget(ctx, cfg, in, plan, g.runDate(cfg), workbook)
+	prog.phase("writing", -1)
+	paths, err := writeBudget(ctx, cfg, in, plan, g.runDate(cfg), workbook, prog)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +93,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 }
 
 // writeBudget writes the budget outputs all or nothing and returns their paths.
-func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time, workbook bool) ([]string, error) {
+func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time, workbook bool, prog *progress) ([]string, error) {
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
 	}
@@ -98,7 +103,7 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	jsonPath := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
 	var b reports.Batch
 	err := b.Write(jsonPath, func(w io.Writer) error {
-		return reports.WriteBudgetJSON(w, cfg.FiscalYear, plan, in.hashes)
+		return reports.WriteBudgetJSON(prog.writer(w), cfg.FiscalYear, plan, in.hashes)
 	})
 	if err != nil {
 		b.Abort()
@@ -108,7 +113,7 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	if workbook {
 		xlsxPath := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear))
 		err := b.Write(xlsxPath, func(w io.Writer) error {
-			return reports.WriteBudgetWorkbook(w, budgetBook(cfg, in, plan, runDate))
+			return reports.WriteBudgetWorkbook(prog.writer(w), budgetBook(cfg, in, plan, runDate))
 		})
 		if err != nil {
 			b.Abort()
@@ -138,6 +143,7 @@ func budgetBook(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate t
 		Categories: cfg.Categories,
 		Funds:      in.funds,
 		Inputs:     in.hashes,
+		TempDir:    cfg.Out,
 		Params: reports.Params{
 			HubAmount: s.Hub.Amount, PerWorker: s.Baseline.PerWorker, PerStation: s.Baseline.PerStation, PilotAmount: s.Pilot.Amount,
 			HubCats: s.Hub.Categories, BaselineCats: s.Baseline.Categories, PilotCats: s.Pilot.Categories, DemandCats: s.Demand.Categories,

@@ -26,7 +26,7 @@ type inputs struct {
 // Every problem in every file is collected; any problem is an input error.
 // The units file and the fund files are read at the same time (the fund
 // files in parallel with each other too), and hashed likewise.
-func readInputs(cfg *config.Config) (*inputs, error) {
+func readInputs(cfg *config.Config, prog *progress) (*inputs, error) {
 	in := &inputs{cfg: cfg, cats: sources.NewCategories(cfg.Categories)}
 	unitSrc, err := cfg.UnitsSource()
 	if err != nil {
@@ -40,13 +40,14 @@ func readInputs(cfg *config.Config) (*inputs, error) {
 	case len(fundSrcs) == 0:
 		p.Add(&sources.Error{File: "fund_lines", Err: fmt.Errorf("%v match no file", cfg.FundLines)})
 	}
+	read := prog.reading(append([]sources.Source{unitSrc}, fundSrcs...))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		in.units = sources.ReadUnits(unitSrc, cfg.Sheets.Units, cfg.Limits, &unitProblems)
+		in.units = sources.ReadUnits(read[0], cfg.Sheets.Units, cfg.Limits, &unitProblems)
 	}()
 	var fundProblems sources.Problems
-	in.funds = sources.ReadFunds(fundSrcs, cfg.Sheets.FundLines, cfg.Limits, in.cats, &fundProblems)
+	in.funds = sources.ReadFunds(read[1:], cfg.Sheets.FundLines, cfg.Limits, in.cats, &fundProblems)
 	<-done
 	in.funds.CheckUnits(in.units, &fundProblems)
 	all := unitProblems

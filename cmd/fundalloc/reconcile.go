@@ -40,6 +40,7 @@ func newReconcileCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer lock.Release()
+			g.showProgress = true
 			res, err := reconcile(cmd.Context(), g, cfg, reconcileOptions{month: month, budget: budget, workbook: !noWorkbook})
 			if err != nil {
 				return err
@@ -101,6 +102,10 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		rc.Phasing = strings.Join(parts, " / ") + " %"
 	}
 
+	prog := newProgress(g)
+	defer prog.done()
+	rc.TempDir = cfg.Out
+
 	// The budget of record.
 	var budget []allocation.Budgeted
 	var units *sources.UnitTable
@@ -144,7 +149,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		}
 		hashes = append(hashes, reports.Input{Path: unitSrc.Name, SHA256: sum})
 	} else {
-		in, err := readInputs(cfg)
+		in, err := readInputs(cfg, prog)
 		if err != nil {
 			return nil, err
 		}
@@ -181,7 +186,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		known[b.Unit] = true
 	}
 	var p sources.Problems
-	rc.Ledger = sources.ReadLedgers(ledgerSrcs, cfg.Sheets.Ledgers, cfg.Limits, sources.NewCategories(rc.Categories),
+	rc.Ledger = sources.ReadLedgers(prog.reading(ledgerSrcs), cfg.Sheets.Ledgers, cfg.Limits, sources.NewCategories(rc.Categories),
 		func(code string) bool { return known[code] }, rc.Year, &p)
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -222,14 +227,15 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	res := &reconcileResult{rc: rc, inputs: hashes}
 	var b reports.Batch
 	jsonPath := filepath.Join(cfg.Out, "reconcile-"+opts.month+".json")
-	if err := b.Write(jsonPath, func(w io.Writer) error { return reports.WriteReconcileJSON(w, rc) }); err != nil {
+	prog.phase("writing", -1)
+	if err := b.Write(jsonPath, func(w io.Writer) error { return reports.WriteReconcileJSON(prog.writer(w), rc) }); err != nil {
 		b.Abort()
 		return nil, err
 	}
 	res.outputs = append(res.outputs, jsonPath)
 	if opts.workbook {
 		xlsxPath := filepath.Join(cfg.Out, "reconcile-"+opts.month+".xlsx")
-		if err := b.Write(xlsxPath, func(w io.Writer) error { return reports.WriteReconcileWorkbook(w, rc) }); err != nil {
+		if err := b.Write(xlsxPath, func(w io.Writer) error { return reports.WriteReconcileWorkbook(prog.writer(w), rc) }); err != nil {
 			b.Abort()
 			return nil, fmt.Errorf("reconciliation workbook: %w", err)
 		}

@@ -20,9 +20,12 @@ type globals struct {
 	dir    string // working directory; "" is the process's
 	now    func() time.Time
 	timing phases
-	getenv func(string) string
-	stdout io.Writer
-	stderr io.Writer
+	// showProgress allows a progress bar: set by the interactive commands,
+	// never by the scheduler, whose stderr is its log.
+	showProgress bool
+	getenv       func(string) string
+	stdout       io.Writer
+	stderr       io.Writer
 	// lockWait is how long a run waits for the output folder's lock (--lock-wait).
 	lockWait time.Duration
 }

@@ -17,7 +17,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			in, err := readInputs(cfg)
+			in, err := readInputs(cfg, nil)
 			if err != nil {
 				return err
 			}
