@@ -4,7 +4,6 @@
 package reports
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -39,11 +38,12 @@ func (b *Batch) Write(path string, write func(w io.Writer) error) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	if err = write(bw); err != nil {
-		return err
+	aw := newAsyncWriter(tmp)
+	err = write(aw)
+	if cerr := aw.Close(); err == nil {
+		err = cerr
 	}
-	if err = bw.Flush(); err != nil {
+	if err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {

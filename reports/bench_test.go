@@ -72,3 +72,12 @@ func BenchmarkWriteBudgetWorkbook(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkAppendJSONString(b *testing.B) {
+	buf := make([]byte, 0, 256)
+	for b.Loop() {
+		for _, s := range []string{"S00001-01", "community_governance", "allocated", "神木市社工服务中心（社工总站）"} {
+			buf = AppendJSONString(buf[:0], s)
+		}
+	}
+}
