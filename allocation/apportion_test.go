@@ -185,3 +185,14 @@ func FuzzApportion(f *testing.F) {
 		}
 	})
 }
+
+func TestRatioString(t *testing.T) {
+	for r, want := range map[Ratio]string{
+		{Num: 0}: "0", {Num: 42}: "42", {Num: 110, Scale: 2}: "1.1", {Num: 3, Scale: 1}: "0.3", {Num: 5, Scale: 4}: "0.0005",
+		{Num: 1234567, Scale: 3}: "1234.567", {Num: 100, Scale: 2}: "1",
+	} {
+		if got := r.String(); got != want {
+			t.Errorf("%#v.String() = %q, want %q", r, got, want)
+		}
+	}
+}

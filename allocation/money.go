@@ -166,16 +166,30 @@ func cmpU(a, b uint64) int {
 
 // String formats r as a plain decimal without trailing zeros ("1.1", "0.3", "42").
 func (r Ratio) String() string {
+	var buf [24]byte
+	b, _ := r.AppendText(buf[:0])
+	return string(b)
+}
+
+// AppendText appends r formatted as by String.
+func (r Ratio) AppendText(b []byte) ([]byte, error) {
 	r = r.normal()
-	s := strconv.FormatUint(r.Num, 10)
-	if r.Scale == 0 {
-		return s
-	}
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], r.Num, 10)
 	n := int(r.Scale)
-	for len(s) <= n {
-		s = "0" + s
+	if n == 0 {
+		return append(b, d...), nil
 	}
-	return s[:len(s)-n] + "." + s[len(s)-n:]
+	if len(d) <= n {
+		b = append(b, '0', '.')
+		for range n - len(d) {
+			b = append(b, '0')
+		}
+		return append(b, d...), nil
+	}
+	b = append(b, d[:len(d)-n]...)
+	b = append(b, '.')
+	return append(b, d[len(d)-n:]...), nil
 }
 
 // ParseRatio reads a plain non-negative decimal ("1.10", "0.3", "42"): digits

@@ -3,9 +3,12 @@ package allocation
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/big"
 	"math/bits"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // Phase splits an annual amount over the 12 months of the fiscal year by
@@ -38,25 +41,27 @@ type Budgeted struct {
 	Annual   Fen
 }
 
-// Annual sums a plan's lines per unit and category.
+// Annual sums a plan's lines per unit and category, in unit code and
+// category order. A plan's units are sorted by code, so a dense table of
+// units × categories gives the order without a map or a sort.
 func Annual(p *Plan) []Budgeted {
-	type key struct {
-		unit int32
-		cat  int32
-	}
-	sums := map[key]Fen{}
-	var keys []key
+	nc := len(p.Categories)
+	sums := make([]Fen, len(p.Units)*nc)
+	seen := make([]bool, len(sums))
+	n := 0
 	for _, l := range p.Lines {
-		k := key{l.Unit, l.Category}
-		if _, ok := sums[k]; !ok {
-			keys = append(keys, k)
-		}
+		k := int(l.Unit)*nc + int(l.Category)
 		sums[k] += l.Amount
+		if !seen[k] {
+			seen[k] = true
+			n++
+		}
 	}
-	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.cat, b.cat)) })
-	out := make([]Budgeted, len(keys))
-	for i, k := range keys {
-		out[i] = Budgeted{Unit: p.Units[k.unit].Code, Category: int(k.cat), Annual: sums[k]}
+	out := make([]Budgeted, 0, n)
+	for k, ok := range seen {
+		if ok {
+			out = append(out, Budgeted{Unit: p.Units[k/nc].Code, Category: k % nc, Annual: sums[k]})
+		}
 	}
 	return out
 }
@@ -78,7 +83,7 @@ type Thresholds struct {
 	Behind    Ratio     // BEHIND when actual < plan × Behind
 }
 
-// The flags of a reconciliation row, in the order they are listed.
+// The flags of a reconciliation row, by name, in the order they are listed.
 const (
 	Overspend = "OVERSPEND"
 	Ahead     = "AHEAD"
@@ -86,96 +91,274 @@ const (
 	Misuse    = "MISUSE"
 )
 
+// Flags is the set of flags of a row.
+type Flags uint8
+
+// The flag bits.
+const (
+	FlagOverspend Flags = 1 << iota
+	FlagAhead
+	FlagBehind
+	FlagMisuse
+)
+
+var flagNames = [...]string{Overspend, Ahead, Behind, Misuse}
+
+// List returns the flags' names in their listed order.
+func (f Flags) List() []string {
+	var out []string
+	for i, name := range flagNames {
+		if f&(1<<i) != 0 {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Has reports whether the named flag is set.
+func (f Flags) Has(name string) bool {
+	for i, n := range flagNames {
+		if n == name {
+			return f&(1<<i) != 0
+		}
+	}
+	return false
+}
+
+// String joins the flags' names with spaces.
+func (f Flags) String() string { return strings.Join(f.List(), " ") }
+
+// Rate is an execution rate: actual ÷ plan rounded half away from zero to
+// 4 decimals, kept exactly as a count of ten-thousandths.
+type Rate struct {
+	e4    int64   // the rate × 10,000
+	big   *string // the text, when the rate does not fit e4
+	valid bool    // false when the plan is zero
+}
+
+// Valid reports whether there is a rate (the plan is not zero).
+func (r Rate) Valid() bool { return r.valid }
+
+// String formats the rate with 4 decimals ("0.9300"), or "" without one.
+func (r Rate) String() string {
+	b, _ := r.AppendText(nil)
+	return string(b)
+}
+
+// AppendText appends the rate formatted as by String.
+func (r Rate) AppendText(b []byte) ([]byte, error) {
+	switch {
+	case !r.valid:
+		return b, nil
+	case r.big != nil:
+		return append(b, *r.big...), nil
+	}
+	v := r.e4
+	if v < 0 {
+		b = append(b, '-')
+		v = -v
+	}
+	b = strconv.AppendInt(b, v/10000, 10)
+	f := v % 10000
+	return append(b, '.', byte('0'+f/1000), byte('0'+f/100%10), byte('0'+f/10%10), byte('0'+f%10)), nil
+}
+
 // Row is one unit × category of a reconciliation.
 type Row struct {
 	Unit       string
-	Category   int
+	Category   int32
+	Flags      Flags
+	Vouchers   int32 // counted vouchers up to the end of the month
 	Annual     Fen
 	PlanToDate Fen
 	Actual     Fen // counted vouchers up to the end of the month
 	Variance   Fen // Actual − PlanToDate
-	// Rate is Actual ÷ PlanToDate rounded half away from zero to 4
-	// decimals, as text ("0.9300"); "" when the plan to date is zero.
-	Rate     string
-	Flags    []string
-	Vouchers int // counted vouchers up to the end of the month
+	Rate       Rate
 }
 
 // Reconcile compares each unit's spending up to the end of month (1–12)
 // with its phased budget (DESIGN §8). There is a row for every unit ×
 // category with a budget or with counted spending, sorted by unit code and
 // category. Vouchers dated after the month are ignored here.
+//
+// It works on dense arrays indexed by unit and category, not on maps of
+// rows: a national reconciliation has four million rows.
 func Reconcile(budget []Budgeted, vouchers []Voucher, month int, t Thresholds) ([]Row, error) {
 	if month < 1 || month > 12 {
 		return nil, fmt.Errorf("reconcile: month %d is not 1–12", month)
 	}
-	type key struct {
-		unit string
-		cat  int
+	nc := 0
+	for _, b := range budget {
+		nc = max(nc, b.Category+1)
 	}
-	rows := map[key]*Row{}
-	get := func(k key) *Row {
-		r, ok := rows[k]
-		if !ok {
-			r = &Row{Unit: k.unit, Category: k.cat}
-			rows[k] = r
+	for _, v := range vouchers {
+		nc = max(nc, v.Category+1)
+	}
+	var (
+		index   = make(map[string]int32, len(budget)/max(nc, 1)+1)
+		codes   []string
+		annual  []Fen
+		actual  []Fen
+		count   []int32
+		present []bool
+		last    string
+		lastIdx int32 = -1
+	)
+	unit := func(code string) int32 {
+		if lastIdx >= 0 && code == last {
+			return lastIdx
 		}
-		return r
+		u, ok := index[code]
+		if !ok {
+			u = int32(len(codes))
+			index[code] = u
+			codes = append(codes, code)
+			for range nc {
+				annual, actual, count, present = append(annual, 0), append(actual, 0), append(count, 0), append(present, false)
+			}
+		}
+		last, lastIdx = code, u
+		return u
 	}
+	var err error
 	for _, b := range budget {
 		if b.Annual < 0 {
 			return nil, fmt.Errorf("reconcile: unit %s has a negative budget", b.Unit)
 		}
-		r := get(key{b.Unit, b.Category})
-		var err error
-		if r.Annual, err = r.Annual.Add(b.Annual); err != nil {
+		k := int(unit(b.Unit))*nc + b.Category
+		if annual[k], err = annual[k].Add(b.Annual); err != nil {
 			return nil, err
 		}
+		present[k] = true
 	}
 	for _, v := range vouchers {
 		if v.Month < 1 || v.Month > month {
 			continue
 		}
-		r := get(key{v.Unit, v.Category})
-		var err error
-		if r.Actual, err = r.Actual.Add(v.Amount); err != nil {
+		k := int(unit(v.Unit))*nc + v.Category
+		if actual[k], err = actual[k].Add(v.Amount); err != nil {
 			return nil, fmt.Errorf("reconcile: spending of %s: %w", v.Unit, err)
 		}
-		r.Vouchers++
+		count[k]++
+		present[k] = true
 	}
-	out := make([]Row, 0, len(rows))
+	order := make([]int32, len(codes))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	if !slices.IsSorted(codes) {
+		slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(codes[a], codes[b]) })
+	}
+	ph, err := newPhaser(t.Profile, month)
+	if err != nil {
+		return nil, err
+	}
 	ahead := onePlus(t.Tolerance)
-	for _, r := range rows {
-		months, err := Phase(r.Annual, t.Profile)
-		if err != nil {
-			return nil, err
+	n := 0
+	for _, p := range present {
+		if p {
+			n++
 		}
-		for m := range month {
-			r.PlanToDate += months[m]
-		}
-		if r.Variance, err = r.Actual.Add(-r.PlanToDate); err != nil {
-			return nil, fmt.Errorf("reconcile: variance of %s: %w", r.Unit, err)
-		}
-		r.Rate = rate(r.Actual, r.PlanToDate)
-		switch {
-		case r.Annual == 0:
-			// Rows without a budget exist only because of spending.
-			r.Flags = []string{Misuse}
-		default:
-			if r.Actual > r.Annual {
-				r.Flags = append(r.Flags, Overspend)
-			}
-			if cmpScaled(r.Actual, r.PlanToDate, ahead) > 0 {
-				r.Flags = append(r.Flags, Ahead)
-			}
-			if cmpScaled(r.Actual, r.PlanToDate, t.Behind) < 0 {
-				r.Flags = append(r.Flags, Behind)
-			}
-		}
-		out = append(out, *r)
 	}
-	slices.SortFunc(out, func(a, b Row) int { return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Category, b.Category)) })
+	out := make([]Row, 0, n)
+	for _, u := range order {
+		for c := range nc {
+			k := int(u)*nc + c
+			if !present[k] {
+				continue
+			}
+			r := Row{Unit: codes[u], Category: int32(c), Annual: annual[k], Actual: actual[k], Vouchers: count[k]}
+			r.PlanToDate = ph.toDate(r.Annual)
+			if r.Variance, err = r.Actual.Add(-r.PlanToDate); err != nil {
+				return nil, fmt.Errorf("reconcile: variance of %s: %w", r.Unit, err)
+			}
+			r.Rate = rate(r.Actual, r.PlanToDate)
+			switch {
+			case r.Annual == 0:
+				// Rows without a budget exist only because of spending.
+				r.Flags = FlagMisuse
+			default:
+				if r.Actual > r.Annual {
+					r.Flags |= FlagOverspend
+				}
+				if cmpScaled(r.Actual, r.PlanToDate, ahead) > 0 {
+					r.Flags |= FlagAhead
+				}
+				if cmpScaled(r.Actual, r.PlanToDate, t.Behind) < 0 {
+					r.Flags |= FlagBehind
+				}
+			}
+			out = append(out, r)
+		}
+	}
 	return out, nil
+}
+
+// phaser works out plans to date with Phase's arithmetic, without
+// allocating: the profile is scaled once, and each amount's 12 months are
+// apportioned in fixed arrays.
+type phaser struct {
+	w     [12]uint64
+	sum   uint64
+	month int
+}
+
+func newPhaser(profile [12]Ratio, month int) (*phaser, error) {
+	var scale uint8
+	for _, w := range profile {
+		scale = max(scale, w.Scale)
+	}
+	p := &phaser{month: month}
+	for i, w := range profile {
+		hi, lo := bits.Mul64(w.Num, pow10[scale-w.Scale])
+		var carry uint64
+		p.sum, carry = bits.Add64(p.sum, lo, 0)
+		if hi != 0 || carry != 0 {
+			return nil, fmt.Errorf("phasing: %w", ErrOverflow)
+		}
+		p.w[i] = lo
+	}
+	if p.sum == 0 {
+		return nil, fmt.Errorf("phasing: %w", ErrNoWeight)
+	}
+	return p, nil
+}
+
+// toDate returns the plan to date of an annual amount: the sum of its
+// first months as Phase splits them.
+func (p *phaser) toDate(annual Fen) Fen {
+	if annual == 0 {
+		return 0
+	}
+	var share [12]Fen
+	var rem [12]uint64
+	left := uint64(annual)
+	for i, w := range p.w {
+		hi, lo := bits.Mul64(uint64(annual), w)
+		q, r := bits.Div64(hi, lo, p.sum)
+		share[i], rem[i] = Fen(q), r
+		left -= q
+	}
+	// The leftover fen go to the largest remainders; ties to the larger
+	// weight, then the earlier month (as in Apportion).
+	for ; left > 0; left-- {
+		best := -1
+		for i := range 12 {
+			if rem[i] == 0 {
+				continue
+			}
+			if best < 0 || rem[i] > rem[best] || rem[i] == rem[best] && p.w[i] > p.w[best] {
+				best = i
+			}
+		}
+		share[best]++
+		rem[best] = 0
+	}
+	var sum Fen
+	for m := range p.month {
+		sum += share[m]
+	}
+	return sum
 }
 
 // onePlus returns 1 + r.
@@ -196,11 +379,11 @@ func cmpScaled(a, b Fen, r Ratio) int {
 	return cmpU(ll, rl)
 }
 
-// rate is a ÷ b rounded half away from zero to 4 decimals, for b ≥ 0; ""
-// when b is zero.
-func rate(a, b Fen) string {
+// rate is a ÷ b rounded half away from zero to 4 decimals, for b ≥ 0; not
+// valid when b is zero.
+func rate(a, b Fen) Rate {
 	if b == 0 {
-		return ""
+		return Rate{}
 	}
 	neg := a < 0
 	abs := uint64(a)
@@ -208,31 +391,32 @@ func rate(a, b Fen) string {
 		abs = uint64(-(a + 1)) + 1
 	}
 	hi, lo := bits.Mul64(abs, 10000)
-	var q *big.Int
 	if hi < uint64(b) {
-		qq, rem := bits.Div64(hi, lo, uint64(b))
+		q, rem := bits.Div64(hi, lo, uint64(b))
 		if 2*rem >= uint64(b) { // rem < b < 2^63: no overflow
-			qq++
+			q++
 		}
-		q = new(big.Int).SetUint64(qq)
-	} else {
-		n := new(big.Int).Mul(new(big.Int).SetUint64(abs), big.NewInt(10000))
-		var rem big.Int
-		q, _ = new(big.Int).QuoRem(n, big.NewInt(int64(b)), &rem)
-		if rem.Lsh(&rem, 1).Cmp(big.NewInt(int64(b))) >= 0 {
-			q.Add(q, big.NewInt(1))
+		if q <= math.MaxInt64 {
+			v := int64(q)
+			if neg {
+				v = -v
+			}
+			return Rate{e4: v, valid: true}
 		}
 	}
-	if q.Sign() == 0 {
-		neg = false
+	n := new(big.Int).Mul(new(big.Int).SetUint64(abs), big.NewInt(10000))
+	var r big.Int
+	q, _ := new(big.Int).QuoRem(n, big.NewInt(int64(b)), &r)
+	if r.Lsh(&r, 1).Cmp(big.NewInt(int64(b))) >= 0 {
+		q.Add(q, big.NewInt(1))
 	}
 	s := q.String()
 	for len(s) < 5 {
 		s = "0" + s
 	}
 	s = s[:len(s)-4] + "." + s[len(s)-4:]
-	if neg {
+	if neg && q.Sign() != 0 {
 		s = "-" + s
 	}
-	return s
+	return Rate{big: &s, valid: true}
 }

@@ -91,7 +91,7 @@ func TestFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := row(t, b, tt.vouchers, tt.month)
-			if !reflect.DeepEqual(r.Flags, tt.flags) || r.Actual != tt.actual || r.Rate != tt.rate {
+			if !reflect.DeepEqual(r.Flags.List(), tt.flags) || r.Actual != tt.actual || r.Rate.String() != tt.rate {
 				t.Errorf("flags %v actual %s rate %s; want %v %s %s", r.Flags, r.Actual, r.Rate, tt.flags, tt.actual, tt.rate)
 			}
 			if r.Variance != r.Actual-r.PlanToDate {
@@ -103,7 +103,7 @@ func TestFlags(t *testing.T) {
 
 func TestMisuseAlone(t *testing.T) {
 	r := row(t, nil, []Voucher{{"R1", 2, 5, 999_999}}, 10)
-	if !reflect.DeepEqual(r.Flags, []string{Misuse}) || r.Annual != 0 || r.PlanToDate != 0 || r.Rate != "" || r.Variance != 999_999 {
+	if !reflect.DeepEqual(r.Flags.List(), []string{Misuse}) || r.Annual != 0 || r.PlanToDate != 0 || r.Rate.Valid() || r.Variance != 999_999 {
 		t.Errorf("row = %+v", r)
 	}
 }
@@ -117,7 +117,7 @@ func TestRate(t *testing.T) {
 		{-1, 20000, "-0.0001"}, {-1, 20001, "0.0000"}, {-2, 3, "-0.6667"}, {0, 5, "0.0000"}, {5, 0, ""},
 		{MaxFen, 1, "9223372036854775807.0000"}, {300, 100, "3.0000"},
 	} {
-		if got := rate(tt.a, tt.b); got != tt.want {
+		if got := rate(tt.a, tt.b).String(); got != tt.want {
 			t.Errorf("rate(%d, %d) = %q, want %q", tt.a, tt.b, got, tt.want)
 		}
 	}
@@ -147,6 +147,9 @@ func TestReconcileRowsOrderAndAnnual(t *testing.T) {
 	var order []string
 	for _, r := range rows {
 		order = append(order, r.Unit+"/"+in.Categories[r.Category])
+		if r.Unit == "R3" && (r.Flags != FlagMisuse || r.Vouchers != 1) {
+			t.Errorf("R3 = %+v, want MISUSE with one voucher", r)
+		}
 	}
 	want := []string{"H/A", "H/B", "R1/A", "R1/B", "R2/A", "R2/B", "R3/B", "S1/A", "S1/B", "S2/A", "S2/B", "S3/A", "S3/B"}
 	if !reflect.DeepEqual(order, want) {
@@ -157,5 +160,40 @@ func TestReconcileRowsOrderAndAnnual(t *testing.T) {
 		if r.PlanToDate != r.Annual {
 			t.Errorf("%s: plan to date %s at December, annual %s", r.Unit, r.PlanToDate, r.Annual)
 		}
+	}
+}
+
+// The plan to date without allocation matches Phase, month by month.
+func TestPhaserMatchesPhase(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for range 3000 {
+		var p [12]Ratio
+		for i := range p {
+			p[i] = Ratio{Num: uint64(rng.IntN(4)), Scale: uint8(rng.IntN(3))}
+		}
+		p[rng.IntN(12)].Num++
+		annual := Fen(rng.Int64N(1 << uint(1+rng.IntN(50))))
+		months, err := Phase(annual, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want Fen
+		for m := 1; m <= 12; m++ {
+			want += months[m-1]
+			ph, _ := newPhaser(p, m)
+			if got := ph.toDate(annual); got != want {
+				t.Fatalf("profile %v annual %d month %d: phaser %d, Phase %d", p, annual, m, got, want)
+			}
+		}
+	}
+}
+
+func TestFlagsAndRateText(t *testing.T) {
+	f := FlagOverspend | FlagBehind
+	if f.String() != "OVERSPEND BEHIND" || !f.Has(Behind) || f.Has(Ahead) {
+		t.Errorf("flags %v", f)
+	}
+	if (Rate{}).String() != "" || rate(-5, 10).String() != "-0.5000" {
+		t.Error("rate text")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // TempPrefix starts the name of every temporary output file, so that a run
@@ -21,12 +22,14 @@ const TempPrefix = ".fundalloc-tmp-"
 // all into place, Abort removes them. A crash leaves the previous files or
 // the new ones, never a partial file under a final name.
 type Batch struct {
+	mu      sync.Mutex
 	pending []pending
 }
 
 type pending struct{ tmp, path string }
 
-// Write writes one file of the batch to its temporary file.
+// Write writes one file of the batch to its temporary file. Files may be
+// written from several goroutines at once.
 func (b *Batch) Write(path string, write func(w io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), TempPrefix+filepath.Base(path)+"-*")
 	if err != nil {
@@ -55,7 +58,9 @@ func (b *Batch) Write(path string, write func(w io.Writer) error) (err error) {
 	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
+	b.mu.Lock()
 	b.pending = append(b.pending, pending{tmp: tmp.Name(), path: path})
+	b.mu.Unlock()
 	return nil
 }
 

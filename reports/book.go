@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -32,13 +31,6 @@ func checkMoney(f allocation.Fen) error {
 		return fmt.Errorf("amount %s has more than 15 significant digits: a spreadsheet cannot show it exactly", f)
 	}
 	return nil
-}
-
-// ratio converts a weight, factor or driver value for display; these are
-// not money.
-func ratio(r allocation.Ratio) float64 {
-	v, _ := strconv.ParseFloat(r.String(), 64)
-	return v
 }
 
 // book is a workbook being written, with its styles and language. excelize
@@ -260,6 +252,36 @@ func (t *table) finish() error {
 	return nil
 }
 
+// writeTable writes n rows over the table's sheets (names, from sheetsFor),
+// each sheet on its own goroutine; fill writes rows from to to-1 of a
+// sheet's share through t.add. The returned table knows every sheet's last
+// row, for formulas that refer to it.
+func (b *book) writeTable(names []string, cols []column, lay layout, n int, fill func(t *table, from, to int) error) (*table, error) {
+	per := maxSheetRows - 1
+	last := make([]int, len(names))
+	jobs := make([]func() error, len(names))
+	for k := range names {
+		jobs[k] = func() error {
+			t, err := b.newTable(names[k:k+1], cols, lay)
+			if err != nil {
+				return err
+			}
+			if err := fill(t, min(n, k*per), min(n, (k+1)*per)); err != nil {
+				return err
+			}
+			if err := t.finish(); err != nil {
+				return err
+			}
+			last[k] = t.last[0]
+			return nil
+		}
+	}
+	if err := parallel(jobs...); err != nil {
+		return nil, err
+	}
+	return &table{b: b, names: names, cols: cols, last: last}, nil
+}
+
 // sumIfs returns a formula summing column sumCol over every sheet of the
 // table where each criteria column equals its value.
 func (t *table) sumIfs(sumCol int, criteria ...any) string {
@@ -280,9 +302,9 @@ func (t *table) sumIfs(sumCol int, criteria ...any) string {
 // formulaString quotes text for use inside a formula.
 func formulaString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// text makes an input string safe to write: it is always written as a text
-// cell (never a formula, whatever it starts with), and control characters an
-// xlsx file cannot hold are dropped.
+// text makes an input string safe to write through excelize's own API (the
+// templates): control characters an xlsx file cannot hold are dropped.
+// Sheets written by sheetXML are made safe there.
 func text(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")

@@ -267,28 +267,26 @@ func (b *book) writeSources(bb *Budget, names []string) (*table, error) {
 		cols[1].fit(bb.Categories[c].Code)
 		cols[2].fit(b.catName(bb.Categories, c))
 	}
-	t, err := b.newTable(names, cols, layout{landscape: true})
-	if err != nil {
-		return nil, err
-	}
-	row := make([]any, len(cols))
-	for i := range ft.Lines {
-		fl := &ft.Lines[i]
-		row[0] = excelize.Cell{StyleID: st.text, Value: text(fl.ID)}
-		row[1] = excelize.Cell{StyleID: st.text, Value: bb.Categories[fl.Category].Code}
-		row[2] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, fl.Category)}
-		row[3] = excelize.Cell{StyleID: st.text, Value: text(fl.Provider)}
-		row[4] = excelize.Cell{StyleID: st.text, Value: text(fl.Description)}
-		row[5] = excelize.Cell{StyleID: st.amount, Value: fl.Amount}
-		row[6] = excelize.Cell{StyleID: st.text, Value: text(fl.Unit)}
-		row[7] = excelize.Cell{StyleID: st.text, Value: text(ft.Files[fl.File])}
-		row[8] = excelize.Cell{StyleID: st.text, Value: text(ft.Sheets[fl.File])}
-		row[9] = excelize.Cell{StyleID: st.int, Value: int(fl.Row)}
-		if err := t.add(row); err != nil {
-			return nil, err
+	return b.writeTable(names, cols, layout{landscape: true}, len(ft.Lines), func(t *table, from, to int) error {
+		row := make([]any, len(cols))
+		for i := from; i < to; i++ {
+			fl := &ft.Lines[i]
+			row[0] = excelize.Cell{StyleID: st.text, Value: fl.ID}
+			row[1] = excelize.Cell{StyleID: st.text, Value: bb.Categories[fl.Category].Code}
+			row[2] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, fl.Category)}
+			row[3] = excelize.Cell{StyleID: st.text, Value: fl.Provider}
+			row[4] = excelize.Cell{StyleID: st.text, Value: fl.Description}
+			row[5] = excelize.Cell{StyleID: st.amount, Value: fl.Amount}
+			row[6] = excelize.Cell{StyleID: st.text, Value: fl.Unit}
+			row[7] = excelize.Cell{StyleID: st.text, Value: ft.Files[fl.File]}
+			row[8] = excelize.Cell{StyleID: st.text, Value: ft.Sheets[fl.File]}
+			row[9] = excelize.Cell{StyleID: st.int, Value: int(fl.Row)}
+			if err := t.add(row); err != nil {
+				return err
+			}
 		}
-	}
-	return t, t.finish()
+		return nil
+	})
 }
 
 // linesCols are the columns of the Lines sheet.
@@ -350,42 +348,47 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 	for _, d := range p.Drivers {
 		cols[8].fit(d)
 	}
-	t, err := b.newTable(names, cols, layout{landscape: true})
-	if err != nil {
-		return nil, err
+	// Labels looked up once, not per line.
+	var stage [allocation.NumStages]string
+	for i := range stage {
+		stage[i] = l.t("stage." + allocation.Stage(i).String())
 	}
-	row := make([]any, len(cols))
-	for i := range p.Lines {
-		ln := &p.Lines[i]
-		u := &p.Units[ln.Unit]
-		row[0] = excelize.Cell{StyleID: st.text, Value: l.t("stage." + ln.Stage.String())}
-		row[1] = excelize.Cell{StyleID: st.text, Value: text(u.Code)}
-		row[2] = excelize.Cell{StyleID: st.text, Value: text(u.Name)}
-		row[3] = excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())}
-		row[4] = excelize.Cell{StyleID: st.text, Value: text(station(ln.Unit))}
-		row[5] = excelize.Cell{StyleID: st.text, Value: bb.Categories[ln.Category].Code}
-		row[6] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, int(ln.Category))}
-		row[7] = excelize.Cell{StyleID: st.text, Value: l.t("status." + ln.Status.String())}
-		for k := 8; k <= 11; k++ {
-			row[k] = excelize.Cell{StyleID: st.text}
+	tier := [3]string{l.t("tier.hub"), l.t("tier.station"), l.t("tier.room")}
+	status := [2]string{l.t("status.allocated"), l.t("status.reserved")}
+	return b.writeTable(names, cols, layout{landscape: true}, len(p.Lines), func(t *table, from, to int) error {
+		row := make([]any, len(cols))
+		for i := from; i < to; i++ {
+			ln := &p.Lines[i]
+			u := &p.Units[ln.Unit]
+			row[0] = excelize.Cell{StyleID: st.text, Value: stage[ln.Stage]}
+			row[1] = excelize.Cell{StyleID: st.text, Value: u.Code}
+			row[2] = excelize.Cell{StyleID: st.text, Value: u.Name}
+			row[3] = excelize.Cell{StyleID: st.text, Value: tier[u.Tier]}
+			row[4] = excelize.Cell{StyleID: st.text, Value: station(ln.Unit)}
+			row[5] = excelize.Cell{StyleID: st.text, Value: bb.Categories[ln.Category].Code}
+			row[6] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, int(ln.Category))}
+			row[7] = excelize.Cell{StyleID: st.text, Value: status[ln.Status]}
+			for k := 8; k <= 11; k++ {
+				row[k] = excelize.Cell{StyleID: st.text}
+			}
+			bs := &ln.Basis
+			switch ln.Stage {
+			case allocation.Demand, allocation.Rooms:
+				row[8] = excelize.Cell{StyleID: st.text, Value: p.Drivers[bs.Driver]}
+				row[9] = excelize.Cell{StyleID: st.decimal, Value: bs.Value}
+				row[10] = excelize.Cell{StyleID: st.decimal, Value: bs.Factor}
+				row[11] = excelize.Cell{StyleID: st.decimal, Value: bs.Weight}
+			case allocation.HubProject, allocation.Baseline, allocation.Pilot:
+				row[11] = excelize.Cell{StyleID: st.amount, Value: allocation.Fen(bs.Weight.Num)}
+			}
+			row[12] = excelize.Cell{StyleID: st.text, Value: b.basis(bb, ln)}
+			row[13] = excelize.Cell{StyleID: st.amount, Value: ln.Amount}
+			if err := t.add(row); err != nil {
+				return err
+			}
 		}
-		bs := &ln.Basis
-		switch ln.Stage {
-		case allocation.Demand, allocation.Rooms:
-			row[8] = excelize.Cell{StyleID: st.text, Value: text(p.Drivers[bs.Driver])}
-			row[9] = excelize.Cell{StyleID: st.decimal, Value: ratio(bs.Value)}
-			row[10] = excelize.Cell{StyleID: st.decimal, Value: ratio(bs.Factor)}
-			row[11] = excelize.Cell{StyleID: st.decimal, Value: ratio(bs.Weight)}
-		case allocation.HubProject, allocation.Baseline, allocation.Pilot:
-			row[11] = excelize.Cell{StyleID: st.amount, Value: allocation.Fen(bs.Weight.Num)}
-		}
-		row[12] = excelize.Cell{StyleID: st.text, Value: b.basis(bb, ln)}
-		row[13] = excelize.Cell{StyleID: st.amount, Value: ln.Amount}
-		if err := t.add(row); err != nil {
-			return nil, err
-		}
-	}
-	return t, t.finish()
+		return nil
+	})
 }
 
 // basis explains a line in words, from the basis the core recorded.
@@ -402,13 +405,13 @@ func (b *book) basis(bb *Budget, ln *allocation.Line) string {
 			}
 			ids = append(ids, p.Funds[fi].ID)
 		}
-		return text(b.l.t("basis.directed", strings.Join(ids, ", ")))
+		return b.l.t("basis.directed", strings.Join(ids, ", "))
 	case allocation.HubProject, allocation.Baseline, allocation.Pilot:
 		return b.l.t("basis.draw", Yuan(bs.Need), Yuan(bs.Granted), Yuan(allocation.Fen(bs.Weight.Num)))
 	case allocation.Demand:
 		return b.l.t("basis.demand", Yuan(bs.Pot), bs.Weight.String())
 	case allocation.Rooms:
-		return text(b.l.t("basis.rooms", p.Units[bs.From].Code, Yuan(bs.Pot), p.Drivers[bs.Driver]))
+		return b.l.t("basis.rooms", p.Units[bs.From].Code, Yuan(bs.Pot), p.Drivers[bs.Driver])
 	}
 	return ""
 }
@@ -548,8 +551,8 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 			txt, amt = st.text, st.amount
 		}
 		row := []any{
-			excelize.Cell{StyleID: txt, Value: text(u.Code)},
-			excelize.Cell{StyleID: txt, Value: text(u.Name)},
+			excelize.Cell{StyleID: txt, Value: u.Code},
+			excelize.Cell{StyleID: txt, Value: u.Name},
 			excelize.Cell{StyleID: txt, Value: l.t("tier." + u.Tier.String())},
 			excelize.Cell{StyleID: txt, Value: status},
 		}
@@ -642,8 +645,8 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 			year.Value = u.ContractYear
 		}
 		row := []any{
-			excelize.Cell{StyleID: st.text, Value: text(u.Code)},
-			excelize.Cell{StyleID: st.text, Value: text(u.Name)},
+			excelize.Cell{StyleID: st.text, Value: u.Code},
+			excelize.Cell{StyleID: st.text, Value: u.Name},
 			excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())},
 			excelize.Cell{StyleID: st.text, Value: l.t("grade." + u.Grade.String())},
 			year,
@@ -671,7 +674,7 @@ func (b *book) writeWarnings(bb *Budget, names []string) error {
 		}
 	}
 	for i, w := range bb.Plan.Warnings {
-		if err := t.add([]any{excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.text, Value: text(w.Message)}}); err != nil {
+		if err := t.add([]any{excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.text, Value: w.Message}}); err != nil {
 			return err
 		}
 	}
@@ -719,7 +722,7 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	g.skip(1)
 	g.add(bold(l.t("summary.year")), txt(bb.Year))
 	g.add(bold(l.t("summary.rundate")), txt(bb.RunDate.Format("2006-01-02")))
-	g.add(bold(l.t("summary.config")), txt(text(bb.Config)))
+	g.add(bold(l.t("summary.config")), txt(bb.Config))
 	g.skip(1)
 
 	// Totals by category, by formula over Pool and Lines.
@@ -787,7 +790,7 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	g.add(txt(l.t("param.factor", l.t("grade.unqualified"))), txt("1 ("+l.t("status.reserved")+")"))
 	for c, d := range pr.Drivers {
 		if d != "" {
-			g.add(txt(l.t("param.driver", b.catName(bb.Categories, c))), txt(text(d)))
+			g.add(txt(l.t("param.driver", b.catName(bb.Categories, c))), txt(d))
 		}
 	}
 	g.skip(1)
@@ -796,7 +799,7 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.inputs")})
 	g.add(head(l.t("col.path")), head(l.t("col.sha256")))
 	for _, in := range bb.Inputs {
-		g.add(txt(text(in.Path)), txt(in.SHA256))
+		g.add(txt(in.Path), txt(in.SHA256))
 	}
 	g.skip(1)
 
@@ -816,7 +819,7 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 			ownCell = fx(st.amount, lines.sumIfs(lnAmount, lnUnit, u.Code), own)
 			groupCell = fx(st.amount, lines.sumIfs(lnAmount, lnStation, u.Code), group)
 		}
-		g.add(txt(text(u.Code)), txt(text(u.Name)), ownCell, fx(st.amount, fmt.Sprintf("E%d-C%d", r, r), group-own), groupCell)
+		g.add(txt(u.Code), txt(u.Name), ownCell, fx(st.amount, fmt.Sprintf("E%d-C%d", r, r), group-own), groupCell)
 	}
 	stLast := g.next() - 1
 	g.skip(1)

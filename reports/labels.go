@@ -144,6 +144,7 @@ var labels = map[string][2]string{
 	"rc.chart":              {"各社工站预算执行率", "Execution rate per station"},
 	"rc.warnings":           {"提示", "Warnings"},
 	"rc.count":              {"数量", "Count"},
+	"rc.companion":          {"本表共 %d 行，超过一个工作表的容量，已另存为 %s（UTF-8 CSV，可用 Excel 或 WPS 打开）。", "This table has %d rows, more than a worksheet holds; it is in %s (UTF-8 CSV, opens in Excel or WPS)."},
 	"col.annual":            {"年度预算", "Annual budget"},
 	"col.plan":              {"累计计划", "Plan to date"},
 	"col.actual":            {"累计支出", "Actual to date"},

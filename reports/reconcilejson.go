@@ -3,6 +3,7 @@ package reports
 import (
 	"io"
 	"strconv"
+	"sync"
 
 	"fundalloc/allocation"
 	"fundalloc/sources"
@@ -32,13 +33,15 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		j.field("actual_to_date", r.Actual)
 		j.field("variance", r.Variance)
 		j.raw(`, "execution_rate": `)
-		if r.Rate == "" {
-			j.raw("null")
+		if r.Rate.Valid() {
+			j.buf = append(j.buf, '"')
+			j.buf, _ = r.Rate.AppendText(j.buf)
+			j.buf = append(j.buf, '"')
 		} else {
-			j.str(r.Rate)
+			j.raw("null")
 		}
 		j.raw(`, "flags": [`)
-		for k, f := range r.Flags {
+		for k, f := range r.Flags.List() {
 			if k > 0 {
 				j.raw(", ")
 			}
@@ -93,4 +96,11 @@ type Reconciliation struct {
 	Behind     allocation.Ratio
 	Phasing    string
 	TempDir    string // for temporary files: the output folder; "" for the system's
+	// DetailCSV and LedgerCSV, when set, name companion CSV files that hold
+	// the Detail and Ledger tables because they have more rows than a
+	// worksheet; the workbook then points to them.
+	DetailCSV, LedgerCSV string
+
+	indexOnce sync.Once
+	index     *unitIndex
 }

@@ -130,6 +130,12 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 	detail := b.sheetsFor(l.t("sheet.detail"), len(rc.Rows))
 	excs := b.sheetsFor(l.t("sheet.exceptions"), len(rc.Ledger.Exceptions))
 	ledger := b.sheetsFor(l.t("sheet.ledger"), len(rc.Ledger.Entries))
+	if rc.DetailCSV != "" {
+		detail = detail[:1]
+	}
+	if rc.LedgerCSV != "" {
+		ledger = ledger[:1]
+	}
 	if err := b.f.SetSheetName("Sheet1", summary); err != nil {
 		return err
 	}
@@ -140,7 +146,7 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 			}
 		}
 	}
-	units := newUnitIndex(rc.Units)
+	units := rc.unitIndex()
 	flagged, err := b.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}},
 		Font: &excelize.Font{Color: "9C0006"}})
 	if err != nil {
@@ -148,8 +154,20 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 	}
 	var dt, ex *table
 	err = parallel(
-		func() (err error) { dt, err = b.writeDetail(rc, units, detail, flagged); return err },
-		func() error { return b.writeLedger(rc, ledger) },
+		func() (err error) {
+			if rc.DetailCSV != "" {
+				dt = &table{}
+				return b.writeNote(detail[0], l.t("rc.companion", len(rc.Rows), rc.DetailCSV))
+			}
+			dt, err = b.writeDetail(rc, units, detail, flagged)
+			return err
+		},
+		func() error {
+			if rc.LedgerCSV != "" {
+				return b.writeNote(ledger[0], l.t("rc.companion", len(rc.Ledger.Entries), rc.LedgerCSV))
+			}
+			return b.writeLedger(rc, ledger)
+		},
 		func() (err error) { ex, err = b.writeExceptions(rc, excs); return err },
 	)
 	if err != nil {
@@ -211,45 +229,47 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string,
 	highlight := func(last int) []conditional {
 		return []conditional{{sqref: "A2:" + cell(dtFlags, last), formula: fmt.Sprintf("LEN($%s2)>0", ColumnLetters(dtFlags)), dxf: flagged}}
 	}
-	t, err := b.newTable(names, cols, layout{landscape: true, outline: true, conditional: highlight})
-	if err != nil {
-		return nil, err
-	}
-	row := make([]any, len(cols))
-	for _, i := range units.order(rc.Rows) {
+	order := units.order(rc.Rows)
+	return b.writeTable(names, cols, layout{landscape: true, outline: true, conditional: highlight}, len(order), func(t *table, from, to int) error {
+		return b.detailRows(t, rc, units, order[from:to])
+	})
+}
+
+// detailRows writes the Detail rows of the given rows, by index.
+func (b *book) detailRows(t *table, rc *Reconciliation, units *unitIndex, order []int) error {
+	st := b.style
+	row := make([]any, len(t.cols))
+	for _, i := range order {
 		r := &rc.Rows[i]
 		n := t.row + 1
-		if n > maxSheetRows {
-			n = 2
-		}
 		rate := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(%s=0,"",%s/%s)`, cell(dtPlan, n), cell(dtActual, n), cell(dtPlan, n))}
-		if r.Rate != "" {
-			v, _ := strconv.ParseFloat(r.Rate, 64) // a ratio, not money
+		if r.Rate.Valid() {
+			v, _ := strconv.ParseFloat(r.Rate.String(), 64) // a ratio, not money
 			rate.Value = v
 		} else {
 			rate.Value = ""
 		}
-		row[0] = excelize.Cell{StyleID: st.text, Value: text(r.Unit)}
-		row[1] = excelize.Cell{StyleID: st.text, Value: text(b.unitName(units, r.Unit))}
+		row[0] = excelize.Cell{StyleID: st.text, Value: r.Unit}
+		row[1] = excelize.Cell{StyleID: st.text, Value: b.unitName(units, r.Unit)}
 		row[2] = excelize.Cell{StyleID: st.text, Value: b.tierLabel(units, r.Unit)}
-		row[3] = excelize.Cell{StyleID: st.text, Value: text(units.station[r.Unit])}
+		row[3] = excelize.Cell{StyleID: st.text, Value: units.station[r.Unit]}
 		row[4] = excelize.Cell{StyleID: st.text, Value: rc.Categories[r.Category].Code}
-		row[5] = excelize.Cell{StyleID: st.text, Value: b.catName(rc.Categories, r.Category)}
+		row[5] = excelize.Cell{StyleID: st.text, Value: b.catName(rc.Categories, int(r.Category))}
 		row[6] = excelize.Cell{StyleID: st.amount, Value: r.Annual}
 		row[7] = excelize.Cell{StyleID: st.amount, Value: r.PlanToDate}
 		row[8] = excelize.Cell{StyleID: st.amount, Value: r.Actual}
 		row[9] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)), Value: r.Variance}
 		row[10] = rate
-		row[11] = excelize.Cell{StyleID: st.text, Value: strings.Join(r.Flags, " ")}
+		row[11] = excelize.Cell{StyleID: st.text, Value: r.Flags.String()}
 		var opts []excelize.RowOpts
 		if i, ok := units.byCode[r.Unit]; ok && units.units[i].Tier == allocation.Room {
 			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
 		}
 		if err := t.add(row, opts...); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return t, t.finish()
+	return nil
 }
 
 func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, error) {
@@ -277,13 +297,13 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 	}
 	for _, e := range rc.Ledger.Exceptions {
 		if err := t.add([]any{
-			excelize.Cell{StyleID: st.text, Value: text(e.Voucher)},
-			excelize.Cell{StyleID: st.text, Value: text(e.File)},
-			excelize.Cell{StyleID: st.text, Value: text(e.Sheet)},
+			excelize.Cell{StyleID: st.text, Value: e.Voucher},
+			excelize.Cell{StyleID: st.text, Value: e.File},
+			excelize.Cell{StyleID: st.text, Value: e.Sheet},
 			excelize.Cell{StyleID: st.int, Value: e.Row},
 			excelize.Cell{StyleID: st.text, Value: e.Flag},
 			excelize.Cell{StyleID: st.text, Value: l.t("exc." + e.Flag)},
-			excelize.Cell{StyleID: st.text, Value: text(e.Message)},
+			excelize.Cell{StyleID: st.text, Value: e.Message},
 		}); err != nil {
 			return nil, err
 		}
@@ -291,24 +311,16 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 	return t, t.finish()
 }
 
+// writeLedger lists every voucher read, with its file, row and whether it
+// was counted. The vouchers' texts are read again from the ledgers.
 func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 	l, st, lg := b.l, b.style, rc.Ledger
 	cols := []column{
-		{header: l.t("col.voucher"), style: st.text}, {header: l.t("col.date"), style: st.text, width: 12},
-		{header: l.t("col.unit"), style: st.text}, {header: l.t("col.category"), style: st.text},
-		{header: l.t("col.amount"), style: st.amount, width: 14}, {header: l.t("col.description"), style: st.text},
+		{header: l.t("col.voucher"), style: st.text, width: 18}, {header: l.t("col.date"), style: st.text, width: 12},
+		{header: l.t("col.unit"), style: st.text, width: 12}, {header: l.t("col.category"), style: st.text, width: 18},
+		{header: l.t("col.amount"), style: st.amount, width: 14}, {header: l.t("col.description"), style: st.text, width: 30},
 		{header: l.t("col.file"), style: st.text}, {header: l.t("col.sheet"), style: st.text},
 		{header: l.t("col.row"), style: st.int}, {header: l.t("col.counted"), style: st.text},
-	}
-	for i := range lg.Entries {
-		if i > 5000 {
-			break
-		}
-		e := &lg.Entries[i]
-		cols[0].fit(e.Voucher)
-		cols[2].fit(e.Unit)
-		cols[3].fit(e.CategoryRaw)
-		cols[5].fit(e.Description)
 	}
 	for i, f := range lg.Files {
 		cols[6].fit(f)
@@ -320,34 +332,38 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 		return err
 	}
 	row := make([]any, len(cols))
-	for i := range lg.Entries {
-		e := &lg.Entries[i]
-		status := l.t("status.counted")
-		switch {
-		case len(e.Flags) > 0:
-			status = strings.Join(e.Flags, " ")
-		case e.Month > rc.MonthNum:
-			status = l.t("status.after")
-		}
+	err = lg.List(func(e *sources.Entry, v *sources.Listed) error {
 		amount := excelize.Cell{StyleID: st.amount, Value: e.Amount}
-		if e.AmountRaw != "" {
-			amount = excelize.Cell{StyleID: st.text, Value: text(e.AmountRaw)}
+		if v.Amount != "" {
+			amount = excelize.Cell{StyleID: st.text, Value: v.Amount}
 		}
-		row[0] = excelize.Cell{StyleID: st.text, Value: text(e.Voucher)}
-		row[1] = excelize.Cell{StyleID: st.text, Value: text(e.Date)}
-		row[2] = excelize.Cell{StyleID: st.text, Value: text(e.Unit)}
-		row[3] = excelize.Cell{StyleID: st.text, Value: text(e.CategoryRaw)}
+		row[0] = excelize.Cell{StyleID: st.text, Value: v.Voucher}
+		row[1] = excelize.Cell{StyleID: st.text, Value: v.Date}
+		row[2] = excelize.Cell{StyleID: st.text, Value: v.Unit}
+		row[3] = excelize.Cell{StyleID: st.text, Value: v.Category}
 		row[4] = amount
-		row[5] = excelize.Cell{StyleID: st.text, Value: text(e.Description)}
-		row[6] = excelize.Cell{StyleID: st.text, Value: text(lg.Files[e.File])}
-		row[7] = excelize.Cell{StyleID: st.text, Value: text(lg.Sheets[e.File])}
+		row[5] = excelize.Cell{StyleID: st.text, Value: v.Description}
+		row[6] = excelize.Cell{StyleID: st.text, Value: lg.Files[e.File]}
+		row[7] = excelize.Cell{StyleID: st.text, Value: lg.Sheets[e.File]}
 		row[8] = excelize.Cell{StyleID: st.int, Value: int(e.Row)}
-		row[9] = excelize.Cell{StyleID: st.text, Value: status}
-		if err := t.add(row); err != nil {
-			return err
-		}
+		row[9] = excelize.Cell{StyleID: st.text, Value: b.ledgerStatus(rc, e)}
+		return t.add(row)
+	})
+	if err != nil {
+		return err
 	}
 	return t.finish()
+}
+
+// ledgerStatus says whether a voucher was counted, and why not.
+func (b *book) ledgerStatus(rc *Reconciliation, e *sources.Entry) string {
+	switch {
+	case e.Flags != 0:
+		return e.Flags.String()
+	case int(e.Month) > rc.MonthNum:
+		return b.l.t("status.after")
+	}
+	return b.l.t("status.counted")
 }
 
 func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh string, dt, ex *table) error {
@@ -361,7 +377,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	g.skip(1)
 	g.add(bold(l.t("summary.year")), txt(rc.Year))
 	g.add(bold(l.t("rc.month")), txt(rc.Month))
-	g.add(bold(l.t("rc.budget")), txt(text(rc.BudgetNote)))
+	g.add(bold(l.t("rc.budget")), txt(rc.BudgetNote))
 	g.add(bold(l.t("summary.rundate")), txt(rc.RunDate))
 	g.add(bold(l.t("rc.phasing")), txt(rc.Phasing))
 	g.add(bold(l.t("rc.tolerance")), txt(rc.Tolerance.String()))
@@ -375,6 +391,8 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		plan += r.PlanToDate
 		actual += r.Actual
 	}
+	// With the Detail in a companion CSV there is nothing to sum over:
+	// the totals are values.
 	sumDetail := func(col int) string {
 		var parts []string
 		for i, name := range dt.names {
@@ -402,15 +420,17 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	for _, flag := range []string{allocation.Overspend, allocation.Ahead, allocation.Behind, allocation.Misuse} {
 		n := 0
 		for _, r := range rc.Rows {
-			for _, fl := range r.Flags {
-				if fl == flag {
-					n++
-				}
+			if r.Flags.Has(flag) {
+				n++
 			}
 		}
 		var parts []string
 		for i, name := range dt.names {
 			parts = append(parts, fmt.Sprintf("COUNTIF(%s,%s)", colRange(name, dtFlags, 2, max(dt.last[i], 2)), formulaString("*"+flag+"*")))
+		}
+		if len(parts) == 0 {
+			g.add(txt(flag), txt(l.t("flag."+flag)), excelize.Cell{StyleID: st.int, Value: n})
+			continue
 		}
 		g.add(txt(flag), txt(l.t("flag."+flag)), excelize.Cell{StyleID: st.int, Formula: strings.Join(parts, "+"), Value: n})
 	}
@@ -436,9 +456,9 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	for i := range rc.Ledger.Entries {
 		e := &rc.Ledger.Entries[i]
 		switch {
-		case len(e.Flags) > 0:
+		case e.Flags != 0:
 			excepted++
-		case e.Month <= rc.MonthNum:
+		case int(e.Month) <= rc.MonthNum:
 			counted++
 		}
 	}
@@ -451,7 +471,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		g.skip(1)
 		g.add(title(l.t("rc.warnings")))
 		for _, w := range rc.Warnings {
-			g.add(txt(text(w)))
+			g.add(txt(w))
 		}
 	}
 	g.skip(1)
@@ -479,7 +499,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		}
 	}
 	slices.Sort(stations)
-	useFormulas := len(rc.Rows) <= 200_000
+	useFormulas := len(rc.Rows) <= 200_000 && len(dt.names) > 0
 	first := g.next()
 	for _, code := range stations {
 		s := per[code]
@@ -497,7 +517,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		if s.plan != 0 {
 			rate.Value = ratioFloat(s.actual, s.plan)
 		}
-		g.add(txt(text(code)), txt(text(b.unitName(units, code))), planCell, actualCell, rate)
+		g.add(txt(code), txt(b.unitName(units, code)), planCell, actualCell, rate)
 	}
 	last := g.next() - 1
 	g.skip(1)
@@ -519,3 +539,61 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 
 // ratioFloat is a ÷ b for display as a percentage; not money.
 func ratioFloat(a, b allocation.Fen) float64 { return float64(a) / float64(b) }
+
+// writeNote writes a sheet that holds one line of text.
+func (b *book) writeNote(sheet, note string) error {
+	var g grid
+	g.add(excelize.Cell{StyleID: b.style.title, Value: note})
+	return b.writeGrid(sheet, &g, []float64{120}, false)
+}
+
+// SheetRows is how many data rows one sheet holds, below its header.
+const SheetRows = excelize.TotalRows - 1
+
+// WriteReconcileDetailCSV writes the Detail table as a CSV file (UTF-8 with
+// a byte-order mark, which Excel and WPS need to read it as UTF-8), for when
+// it has more rows than a worksheet holds; Reconciliation.DetailCSV then
+// names it in the workbook.
+func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
+	l := langOf(rc.Language)
+	units := rc.unitIndex()
+	cw := newCSVWriter(w)
+	cw.row(l.t("col.unit"), l.t("col.unitname"), l.t("col.tier"), l.t("col.station"), l.t("col.category"), l.t("col.catname"),
+		l.t("col.annual"), l.t("col.plan"), l.t("col.actual"), l.t("col.variance"), l.t("col.rate"), l.t("col.flags"))
+	b := &book{l: l}
+	for _, i := range units.order(rc.Rows) {
+		r := &rc.Rows[i]
+		cw.row(r.Unit, b.unitName(units, r.Unit), b.tierLabel(units, r.Unit), units.station[r.Unit], rc.Categories[r.Category].Code,
+			b.catName(rc.Categories, int(r.Category)), r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Rate, r.Flags.String())
+	}
+	return cw.flush()
+}
+
+// WriteReconcileLedgerCSV writes the Ledger table (every voucher read) as a
+// CSV file, like WriteReconcileDetailCSV.
+func WriteReconcileLedgerCSV(w io.Writer, rc *Reconciliation) error {
+	l, lg := langOf(rc.Language), rc.Ledger
+	b := &book{l: l}
+	cw := newCSVWriter(w)
+	cw.row(l.t("col.voucher"), l.t("col.date"), l.t("col.unit"), l.t("col.category"), l.t("col.amount"), l.t("col.description"),
+		l.t("col.file"), l.t("col.sheet"), l.t("col.row"), l.t("col.counted"))
+	err := lg.List(func(e *sources.Entry, v *sources.Listed) error {
+		var amount any = e.Amount
+		if v.Amount != "" {
+			amount = v.Amount
+		}
+		cw.row(v.Voucher, v.Date, v.Unit, v.Category, amount, v.Description, lg.Files[e.File], lg.Sheets[e.File], int(e.Row), b.ledgerStatus(rc, e))
+		return cw.err
+	})
+	if err != nil {
+		return err
+	}
+	return cw.flush()
+}
+
+// unitIndex indexes the units once for every output written from rc, even
+// when they are written at the same time.
+func (rc *Reconciliation) unitIndex() *unitIndex {
+	rc.indexOnce.Do(func() { rc.index = newUnitIndex(rc.Units) })
+	return rc.index
+}

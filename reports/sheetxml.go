@@ -26,8 +26,11 @@ import (
 //
 // Cells are given as excelize.Cell values (StyleID, Formula, Value) so that
 // the sheet code reads the same as with excelize. A Value may be a string
-// (an inline string, never a formula), an allocation.Fen, an int, int32,
-// int64, a float64 (ratios and rates only), or nil for a styled blank.
+// (an inline string, never a formula, whatever it starts with), an
+// allocation.Fen or allocation.Ratio (written as exact decimal text), an
+// int, int32, int64, a float64 (display-only rates), or nil for a styled
+// blank. Text is made safe here: invalid UTF-8 becomes U+FFFD and control
+// characters XML cannot hold are dropped.
 type sheetXML struct {
 	num  [32]byte
 	file *os.File
@@ -196,6 +199,8 @@ func (s *sheetXML) cell(b []byte, col, row int, c excelize.Cell) []byte {
 	switch v := c.Value.(type) {
 	case nil:
 	case allocation.Fen:
+		num, _ = v.AppendText(s.scratch())
+	case allocation.Ratio:
 		num, _ = v.AppendText(s.scratch())
 	case int:
 		num = strconv.AppendInt(s.scratch(), int64(v), 10)

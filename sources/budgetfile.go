@@ -1,99 +1,164 @@
 package sources
 
 import (
+	"bufio"
+	"cmp"
 	"encoding/json"
+
+	"fmt"
 	"io"
+	"slices"
 
 	"fundalloc/allocation"
 )
 
 // BudgetFile is a budget JSON written earlier (DESIGN §6.1), read back as
-// the budget of record for a reconciliation.
+// the budget of record for a reconciliation: its year, its categories and
+// each unit's annual amount per category.
 type BudgetFile struct {
 	FiscalYear int
 	Categories []string
-	Lines      []BudgetLine
+	annual     []allocation.Budgeted
 }
 
-// BudgetLine is one line of a budget JSON.
-type BudgetLine struct {
-	Unit, Tier, Category, Stage, Status string
-	Amount                              allocation.Fen
-}
+// Annual returns the file's lines summed per unit and category, sorted by
+// unit code and category.
+func (b *BudgetFile) Annual() []allocation.Budgeted { return b.annual }
 
 // ReadBudgetFile reads and checks a budget JSON: every amount exact with
-// two decimals, every line's category among the file's categories.
+// two decimals, every line's category among the file's categories. It
+// streams the lines, summing them as it goes, so a national budget (four
+// million lines) needs no copy of its lines in memory.
 func ReadBudgetFile(name string, r io.Reader) (*BudgetFile, error) {
-	var doc struct {
-		FiscalYear *int     `json:"fiscal_year"`
-		Categories []string `json:"categories"`
-		Lines      []struct {
-			Unit     string `json:"unit"`
-			Tier     string `json:"tier"`
-			Category string `json:"category"`
-			Stage    string `json:"stage"`
-			Status   string `json:"status"`
-			Amount   string `json:"amount"`
-		} `json:"lines"`
+	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
+	bad := func(err error) error {
+		return &Error{File: name, Err: wrapf(ErrUnreadable, "not a budget JSON: %v", err)}
 	}
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&doc); err != nil {
-		return nil, &Error{File: name, Err: wrapf(ErrUnreadable, "not a budget JSON: %v", err)}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, bad(fmt.Errorf("it does not start with {"))
 	}
-	var p Problems
-	if doc.FiscalYear == nil || len(doc.Categories) == 0 {
+	var (
+		p     Problems
+		year  *int
+		cats  []string
+		lines []budgetLine
+		units = map[string]int32{}
+		codes []string
+		catOf = map[string]int16{}
+		catNs []string
+	)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, bad(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "fiscal_year":
+			if err := dec.Decode(&year); err != nil {
+				return nil, bad(err)
+			}
+		case "categories":
+			if err := dec.Decode(&cats); err != nil {
+				return nil, bad(err)
+			}
+		case "lines":
+			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+				return nil, bad(fmt.Errorf("lines is not a list"))
+			}
+			var l struct {
+				Unit     string `json:"unit"`
+				Category string `json:"category"`
+				Amount   string `json:"amount"`
+			}
+			for i := 0; dec.More(); i++ {
+				l.Unit, l.Category, l.Amount = "", "", ""
+				if err := dec.Decode(&l); err != nil {
+					return nil, bad(fmt.Errorf("lines[%d]: %v", i, err))
+				}
+				v, err := ParseAmount(l.Amount)
+				switch {
+				case err != nil:
+					p.Add(&Error{File: name, Err: wrapf(ErrBadAmount, "lines[%d]: amount %q %v", i, l.Amount, err)})
+				case v < 0:
+					p.Add(&Error{File: name, Err: wrapf(ErrBadAmount, "lines[%d]: amount %q is negative", i, l.Amount)})
+				}
+				if l.Unit == "" {
+					p.Add(&Error{File: name, Err: wrapf(ErrRequired, "lines[%d]: unit is empty", i)})
+				}
+				u, ok := units[l.Unit]
+				if !ok {
+					u = int32(len(codes))
+					units[l.Unit] = u
+					codes = append(codes, l.Unit)
+				}
+				c, ok := catOf[l.Category]
+				if !ok {
+					c = int16(len(catNs))
+					catOf[l.Category] = c
+					catNs = append(catNs, l.Category)
+				}
+				lines = append(lines, budgetLine{unit: u, cat: c, line: int32(i), amount: v})
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, bad(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, bad(err)
+			}
+		}
+	}
+	if year == nil || len(cats) == 0 {
 		p.Add(&Error{File: name, Err: wrapf(ErrRequired, "not a budget JSON: fiscal_year and categories are required")})
 		return nil, p.Err()
 	}
-	cats := map[string]bool{}
-	for _, c := range doc.Categories {
-		cats[c] = true
+	// Map the categories the lines name to the file's list.
+	index := map[string]int{}
+	for i, c := range cats {
+		index[c] = i
 	}
-	bf := &BudgetFile{FiscalYear: *doc.FiscalYear, Categories: doc.Categories}
-	for i, l := range doc.Lines {
-		v, err := ParseAmount(l.Amount)
-		switch {
-		case err != nil:
-			p.Add(&Error{File: name, Err: wrapf(ErrBadAmount, "lines[%d]: amount %q %v", i, l.Amount, err)})
-		case v < 0:
-			p.Add(&Error{File: name, Err: wrapf(ErrBadAmount, "lines[%d]: amount %q is negative", i, l.Amount)})
+	catIdx := make([]int, len(catNs))
+	for i, name := range catNs {
+		k, ok := index[name]
+		if !ok {
+			k = -1
 		}
-		if !cats[l.Category] {
-			p.Add(&Error{File: name, Err: wrapf(ErrUnknownCategory, "lines[%d]: category %q is not in its categories", i, l.Category)})
+		catIdx[i] = k
+	}
+	for _, l := range lines {
+		if catIdx[l.cat] < 0 {
+			p.Add(&Error{File: name, Err: wrapf(ErrUnknownCategory, "lines[%d]: category %q is not in its categories", l.line, catNs[l.cat])})
 		}
-		if l.Unit == "" {
-			p.Add(&Error{File: name, Err: wrapf(ErrRequired, "lines[%d]: unit is empty", i)})
-		}
-		bf.Lines = append(bf.Lines, BudgetLine{Unit: l.Unit, Tier: l.Tier, Category: l.Category, Stage: l.Stage, Status: l.Status, Amount: v})
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	// Sum per unit and category, in unit code and category order.
+	slices.SortFunc(lines, func(a, b budgetLine) int {
+		return cmp.Or(cmp.Compare(codes[a.unit], codes[b.unit]), cmp.Compare(catIdx[a.cat], catIdx[b.cat]))
+	})
+	bf := &BudgetFile{FiscalYear: *year, Categories: cats}
+	for i := 0; i < len(lines); {
+		l := lines[i]
+		var sum allocation.Fen
+		for ; i < len(lines) && lines[i].unit == l.unit && lines[i].cat == l.cat; i++ {
+			var err error
+			if sum, err = sum.Add(lines[i].amount); err != nil {
+				return nil, &Error{File: name, Err: wrapf(ErrBadAmount, "unit %s: its lines sum past what fundalloc can hold", codes[l.unit])}
+			}
+		}
+		bf.annual = append(bf.annual, allocation.Budgeted{Unit: codes[l.unit], Category: catIdx[l.cat], Annual: sum})
+	}
 	return bf, nil
 }
 
-// Annual sums the file's lines per unit and category, for the core.
-func (b *BudgetFile) Annual() []allocation.Budgeted {
-	index := map[string]int{}
-	for i, c := range b.Categories {
-		index[c] = i
-	}
-	type key struct {
-		unit string
-		cat  int
-	}
-	sums := map[key]allocation.Fen{}
-	var order []key
-	for _, l := range b.Lines {
-		k := key{l.Unit, index[l.Category]}
-		if _, ok := sums[k]; !ok {
-			order = append(order, k)
-		}
-		sums[k] += l.Amount
-	}
-	out := make([]allocation.Budgeted, len(order))
-	for i, k := range order {
-		out[i] = allocation.Budgeted{Unit: k.unit, Category: k.cat, Annual: sums[k]}
-	}
-	return out
+// budgetLine is one line of a budget JSON as read: unit and category by
+// index, the line's position for messages, and its amount.
+type budgetLine struct {
+	unit   int32
+	cat    int16
+	line   int32
+	amount allocation.Fen
 }

@@ -1,8 +1,10 @@
 package sources
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,20 +46,48 @@ type Exception struct {
 	Message string
 }
 
-// Entry is one voucher as read, counted or not.
+// Kinds is a set of exception kinds.
+type Kinds uint8
+
+// kindNames are the exception kinds in the order a row's are listed.
+var kindNames = [...]string{MissingVoucher, UnknownUnit, UnknownCategory, DuplicateVoucher, OutOfPeriod, BadAmount, BadDate}
+
+func kindBit(kind string) Kinds {
+	for i, n := range kindNames {
+		if n == kind {
+			return 1 << i
+		}
+	}
+	panic("sources: unknown exception kind " + kind)
+}
+
+// String lists the kinds' names, separated by spaces.
+func (k Kinds) String() string {
+	var names []string
+	for i, n := range kindNames {
+		if k&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, " ")
+}
+
+// Entry is one voucher as kept after reading: what the reconciliation and
+// its counts need. The voucher's texts are not kept (a national ledger has
+// millions of them); List reads them again for the listing.
 type Entry struct {
-	Voucher     string
-	Date        string // YYYY-MM-DD when it could be read, else as written
-	Unit        string
-	Category    int    // index into the categories, -1 when unknown
-	CategoryRaw string // as written
-	Amount      allocation.Fen
-	AmountRaw   string // as written, when it could not be read
-	Description string
-	Month       int // 1–12 when dated inside the fiscal year, else 0
-	File        int32
-	Row         int32
-	Flags       []string // its exceptions; empty when counted
+	Unit     string // the unit's code, shared with the caller's table; "" when unknown
+	Amount   allocation.Fen
+	Category int16 // index into the categories, -1 when unknown
+	Month    int8  // 1–12 when dated inside the fiscal year, else 0
+	Flags    Kinds // its exceptions; none when counted
+	File     int32
+	Row      int32
+}
+
+// Listed is a voucher's texts as written, for the ledger listing.
+type Listed struct {
+	Voucher, Date, Unit, Category, Amount, Description string
 }
 
 // Ledger is every voucher of every ledger file.
@@ -66,6 +96,10 @@ type Ledger struct {
 	Sheets     []string
 	Entries    []Entry
 	Exceptions []Exception
+
+	srcs  []Source // to read the files again for List
+	sheet string
+	lim   Limits
 }
 
 // Vouchers returns the counted vouchers for the core.
@@ -73,110 +107,177 @@ func (l *Ledger) Vouchers() []allocation.Voucher {
 	out := make([]allocation.Voucher, 0, len(l.Entries))
 	for i := range l.Entries {
 		e := &l.Entries[i]
-		if len(e.Flags) == 0 {
-			out = append(out, allocation.Voucher{Unit: e.Unit, Category: e.Category, Month: e.Month, Amount: e.Amount})
+		if e.Flags == 0 {
+			out = append(out, allocation.Voucher{Unit: e.Unit, Category: int(e.Category), Month: int(e.Month), Amount: e.Amount})
 		}
 	}
 	return out
 }
 
-var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-
 // ReadLedgers reads expenditure ledgers (DESIGN §3.3). File-level problems
 // (missing file, missing column, unreadable) go to p and are fatal; row-level
 // problems become exceptions: a voucher number missing or used before, an
 // unknown unit or category, a bad amount or date, a date outside the fiscal
-// year. known says whether a unit code exists.
-func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, known func(string) bool, year int, p *Problems) *Ledger {
-	l := &Ledger{}
-	type place struct {
-		file int32
-		row  int
-	}
-	first := map[string]place{}
-	for fi, src := range srcs {
-		file := int32(fi)
-		l.Files = append(l.Files, src.Name)
-		t, _ := scanTable(src, sheet, lim, ledgerColumns, p, func(t *table, row int, cells []Cell) {
-			e := Entry{File: file, Row: int32(row), Category: -1}
-			var flags []string
-			var msgs []string
+// year. unit returns the code of a known unit (the caller's own string, so
+// that no line of a ledger is kept alive by its unit) and whether it is
+// known. Files are read in parallel; duplicates are then found in file and
+// row order, and the exceptions come out in file, row and kind order.
+func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit func(string) (string, bool), year int, p *Problems) *Ledger {
+	l := &Ledger{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), srcs: srcs, sheet: sheet, lim: lim}
+	entries := make([][]Entry, len(srcs))
+	vouchers := make([][]string, len(srcs)) // by entry: the voucher number, for the duplicate check
+	excs := make([][]Exception, len(srcs))
+	probs := make([]Problems, len(srcs))
+	eachParallel(len(srcs), func(fi int) {
+		src := srcs[fi]
+		l.Files[fi] = src.Name
+		t, _ := scanTable(src, sheet, lim, ledgerColumns, &probs[fi], func(t *table, row int, cells []Cell) {
+			e := Entry{File: int32(fi), Row: int32(row), Category: -1}
+			voucher := t.text(cells, lVoucher)
 			flag := func(kind, format string, args ...any) {
-				flags = append(flags, kind)
-				msgs = append(msgs, fmt.Sprintf(format, args...))
+				e.Flags |= kindBit(kind)
+				excs[fi] = append(excs[fi], Exception{Voucher: strings.Clone(voucher), File: src.Name, Sheet: t.sheet, Row: row, Flag: kind, Message: fmt.Sprintf(format, args...)})
 			}
-			e.Voucher = t.text(cells, lVoucher)
-			e.Unit = t.text(cells, lUnit)
-			e.CategoryRaw = t.text(cells, lCategory)
-			e.Description = t.text(cells, lDescription)
-			if e.Voucher == "" {
+			code := t.text(cells, lUnit)
+			catRaw := t.text(cells, lCategory)
+			if voucher == "" {
 				flag(MissingVoucher, "%s is empty: a voucher without a number cannot be checked", t.h.label(lVoucher))
 			}
-			if !known(e.Unit) {
-				if e.Unit == "" {
-					flag(UnknownUnit, "%s is empty", t.h.label(lUnit))
-				} else {
-					flag(UnknownUnit, "%s %q is not a unit code of the budget or the units file", t.h.label(lUnit), e.Unit)
-				}
-			}
-			if e.Category = cats.Lookup(e.CategoryRaw); e.Category < 0 {
-				flag(UnknownCategory, "%s %q is not a category; use one of: %s", t.h.label(lCategory), e.CategoryRaw, cats.hint())
-			}
-			if e.Voucher != "" {
-				if prev, dup := first[e.Voucher]; dup {
-					where := fmt.Sprintf("row %d", prev.row)
-					if prev.file != file {
-						where = fmt.Sprintf("%s row %d", l.Files[prev.file], prev.row)
-					}
-					flag(DuplicateVoucher, "voucher %s already appears at %s; only the first is counted", e.Voucher, where)
-				} else {
-					first[e.Voucher] = place{file, row}
-				}
-			}
-			date, dateErr := t.date(cells, lDate)
-			if dateErr == nil {
-				e.Date = date.Format("2006-01-02")
-				if date.Year() == year {
-					e.Month = int(date.Month())
-				} else {
-					flag(OutOfPeriod, "dated %s, outside the fiscal year %d", e.Date, year)
-				}
+			if canonical, ok := unit(code); ok {
+				e.Unit = canonical
+			} else if code == "" {
+				flag(UnknownUnit, "%s is empty", t.h.label(lUnit))
 			} else {
-				e.Date = t.text(cells, lDate)
+				flag(UnknownUnit, "%s %q is not a unit code of the budget or the units file", t.h.label(lUnit), code)
+			}
+			if e.Category = int16(cats.Lookup(catRaw)); e.Category < 0 {
+				flag(UnknownCategory, "%s %q is not a category; use one of: %s", t.h.label(lCategory), catRaw, cats.hint())
+			}
+			date, text, dateErr := t.date(cells, lDate)
+			if dateErr == nil {
+				if date.Year() == year {
+					e.Month = int8(date.Month())
+				} else {
+					flag(OutOfPeriod, "dated %s, outside the fiscal year %d", text, year)
+				}
 			}
 			if c := t.h.cell(cells, lAmount); c.Kind == Blank {
 				flag(BadAmount, "%s is empty", t.h.label(lAmount))
 			} else if v, err := cellAmount(c); err != nil {
-				e.AmountRaw = strings.TrimSpace(c.Text)
-				flag(BadAmount, "%s %q %s", t.h.label(lAmount), e.AmountRaw, err)
+				flag(BadAmount, "%s %q %s", t.h.label(lAmount), strings.TrimSpace(c.Text), err)
 			} else {
 				e.Amount = v
 			}
 			if dateErr != nil {
 				flag(BadDate, "%s", dateErr)
 			}
-			e.Flags = flags
-			for i, f := range flags {
-				l.Exceptions = append(l.Exceptions, Exception{Voucher: e.Voucher, File: src.Name, Sheet: t.sheet, Row: row, Flag: f, Message: msgs[i]})
-			}
-			l.Entries = append(l.Entries, e)
+			entries[fi] = append(entries[fi], e)
+			vouchers[fi] = append(vouchers[fi], voucher)
 		})
-		l.Sheets = append(l.Sheets, t.sheet)
+		l.Sheets[fi] = t.sheet
+	})
+	for fi := range probs {
+		p.Append(&probs[fi])
+	}
+	n := 0
+	for _, es := range entries {
+		n += len(es)
+	}
+	l.Entries = make([]Entry, 0, n)
+	for _, es := range entries {
+		l.Entries = append(l.Entries, es...)
+	}
+	entries = nil
+	// A voucher number counts once: every occurrence after the first, in
+	// file and row order, is a duplicate.
+	first := make(map[string]int32, n)
+	k := 0
+	for fi := range vouchers {
+		for _, v := range vouchers[fi] {
+			i := k
+			k++
+			if v == "" {
+				continue
+			}
+			prev, dup := first[v]
+			if !dup {
+				first[v] = int32(i)
+				continue
+			}
+			e, pe := &l.Entries[i], &l.Entries[prev]
+			where := fmt.Sprintf("row %d", pe.Row)
+			if pe.File != e.File {
+				where = fmt.Sprintf("%s row %d", l.Files[pe.File], pe.Row)
+			}
+			e.Flags |= kindBit(DuplicateVoucher)
+			excs[e.File] = append(excs[e.File], Exception{Voucher: strings.Clone(v), File: l.Files[e.File], Sheet: l.Sheets[e.File], Row: int(e.Row),
+				Flag: DuplicateVoucher, Message: fmt.Sprintf("voucher %s already appears at %s; only the first is counted", v, where)})
+		}
+	}
+	for fi := range excs {
+		slices.SortStableFunc(excs[fi], func(a, b Exception) int {
+			return cmp.Or(cmp.Compare(a.Row, b.Row), cmp.Compare(kindBit(a.Flag), kindBit(b.Flag)))
+		})
+		l.Exceptions = append(l.Exceptions, excs[fi]...)
 	}
 	return l
 }
 
+// List reads the ledger files again and calls fn with every voucher's
+// entry and texts, in file and row order. A file that changed since it was
+// read is an error.
+func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
+	k := 0
+	for fi, src := range l.srcs {
+		var p Problems
+		var ferr error
+		var v Listed
+		scanTable(src, l.sheet, l.lim, ledgerColumns, &p, func(t *table, row int, cells []Cell) {
+			if ferr != nil {
+				return
+			}
+			if k >= len(l.Entries) || l.Entries[k].File != int32(fi) || l.Entries[k].Row != int32(row) {
+				ferr = fmt.Errorf("%s changed while it was being read; run again", src.Name)
+				return
+			}
+			v = Listed{Voucher: t.text(cells, lVoucher), Unit: t.text(cells, lUnit), Category: t.text(cells, lCategory),
+				Amount: strings.TrimSpace(t.h.cell(cells, lAmount).Text), Description: t.text(cells, lDescription)}
+			if _, text, err := t.date(cells, lDate); err == nil {
+				v.Date = text
+			} else {
+				v.Date = t.text(cells, lDate)
+			}
+			e := &l.Entries[k]
+			if e.Flags&kindBit(BadAmount) == 0 {
+				v.Amount = ""
+			}
+			ferr = fn(e, &v)
+			k++
+		})
+		if err := p.Err(); err != nil {
+			return err
+		}
+		if ferr != nil {
+			return ferr
+		}
+	}
+	if k != len(l.Entries) {
+		return errors.New("a ledger file changed while it was being read; run again")
+	}
+	return nil
+}
+
 // date reads a date cell: YYYY-MM-DD text, an ISO date cell, or a numeric
 // spreadsheet date (a serial number, counted from 1900 or 1904 as the
-// workbook says).
-func (t *table) date(cells []Cell, k int) (time.Time, error) {
+// workbook says). It returns the date and its YYYY-MM-DD text.
+func (t *table) date(cells []Cell, k int) (time.Time, string, error) {
 	c := t.h.cell(cells, k)
 	raw := strings.TrimSpace(c.Text)
-	bad := func() (time.Time, error) {
+	bad := func() (time.Time, string, error) {
 		if raw == "" {
-			return time.Time{}, fmt.Errorf("%s is empty", t.h.label(k))
+			return time.Time{}, "", fmt.Errorf("%s is empty", t.h.label(k))
 		}
-		return time.Time{}, fmt.Errorf("%s %q is not a date (YYYY-MM-DD)", t.h.label(k), raw)
+		return time.Time{}, "", fmt.Errorf("%s %q is not a date (YYYY-MM-DD)", t.h.label(k), raw)
 	}
 	switch c.Kind {
 	case Text, DateText:
@@ -184,14 +285,14 @@ func (t *table) date(cells []Cell, k int) (time.Time, error) {
 		if c.Kind == DateText && len(s) > 10 && s[10] == 'T' {
 			s = s[:10]
 		}
-		if !isoDate.MatchString(s) {
+		if !isISODate(s) {
 			return bad()
 		}
 		d, err := time.Parse("2006-01-02", s)
 		if err != nil {
 			return bad()
 		}
-		return d, nil
+		return d, s, nil
 	case Number:
 		serial, err := strconv.ParseFloat(raw, 64) // a day count, not money
 		if err != nil || serial < 1 || serial > 2958465 {
@@ -202,7 +303,21 @@ func (t *table) date(cells []Cell, k int) (time.Time, error) {
 			return bad()
 		}
 		y, m, day := d.Date()
-		return time.Date(y, m, day, 0, 0, 0, 0, time.UTC), nil
+		d = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+		return d, d.Format("2006-01-02"), nil
 	}
 	return bad()
+}
+
+// isISODate reports whether s has the shape YYYY-MM-DD.
+func isISODate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for i := range 10 {
+		if i != 4 && i != 7 && (s[i] < '0' || s[i] > '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -22,7 +22,7 @@ func readLedgers(t *testing.T, files map[string]string, names ...string) (*Ledge
 	}
 	known := map[string]bool{"S1": true, "R1": true}
 	var p Problems
-	l := ReadLedgers(srcs, "", DefaultLimits(), testCats, func(c string) bool { return known[c] }, 2026, &p)
+	l := ReadLedgers(srcs, "", DefaultLimits(), testCats, func(c string) (string, bool) { return c, known[c] }, 2026, &p)
 	return l, &p
 }
 
@@ -136,13 +136,45 @@ func TestLedgerXLSXDates(t *testing.T) {
 		if p.Len() != 0 || len(l.Exceptions) != 0 {
 			t.Fatalf("date1904=%v: problems %v, exceptions %+v", date1904, problems(p), l.Exceptions)
 		}
-		if e := l.Entries[0]; e.Date != "2026-10-31" || e.Month != 10 || e.Amount != 123450 {
-			t.Errorf("date1904=%v: entry %+v", date1904, e)
+		listed := listing(t, l)
+		if e := l.Entries[0]; listed[0].Date != "2026-10-31" || e.Month != 10 || e.Amount != 123450 {
+			t.Errorf("date1904=%v: entry %+v, %+v", date1904, e, listed[0])
 		}
-		if e := l.Entries[1]; e.Date != "2026-03-04" || e.Month != 3 || e.Amount != -100000 {
-			t.Errorf("date1904=%v: entry %+v", date1904, e)
+		if e := l.Entries[1]; listed[1].Date != "2026-03-04" || e.Month != 3 || e.Amount != -100000 {
+			t.Errorf("date1904=%v: entry %+v, %+v", date1904, e, listed[1])
 		}
 	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// listing reads a ledger's texts again through List.
+func listing(t *testing.T, l *Ledger) []Listed {
+	t.Helper()
+	var out []Listed
+	if err := l.List(func(e *Entry, v *Listed) error { out = append(out, *v); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(l.Entries) {
+		t.Fatalf("List gave %d vouchers for %d entries", len(out), len(l.Entries))
+	}
+	return out
+}
+
+func TestLedgerListing(t *testing.T) {
+	body := "voucher,date,unit,category,amount,description\nV1,2026-01-05,S1,elderly_care,100.00,ok\nV2,2026/1/5,S1,charity,1.234,bad\n"
+	l, _ := readLedgers(t, map[string]string{"a.csv": body}, "a.csv")
+	got := listing(t, l)
+	want := []Listed{
+		{Voucher: "V1", Date: "2026-01-05", Unit: "S1", Category: "elderly_care", Description: "ok"},
+		{Voucher: "V2", Date: "2026/1/5", Unit: "S1", Category: "charity", Amount: "1.234", Description: "bad"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("listing %+v, want %+v", got, want)
+	}
+	// A file that changes between the reading and the listing is refused.
+	l.srcs = []Source{src(t, fsWith(map[string]string{"a.csv": "voucher,date,unit,category,amount\nV1,2026-01-05,S1,charity,1\n"}), "a.csv")}
+	if err := l.List(func(*Entry, *Listed) error { return nil }); err == nil || !strings.Contains(err.Error(), "changed") {
+		t.Errorf("List on a changed file: %v", err)
+	}
+}

@@ -8,10 +8,20 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
 func main() {
+	// A national run holds about a gigabyte of plan and lines while it writes
+	// gigabytes of output; with Go's default GOGC=100 the heap may grow to
+	// twice what is live before a collection. At 50 the peak RSS of a
+	// national budget with workbook fell from 2.18 GB to 1.65 GB and the run
+	// was no slower (measured on the 2-core machine). GOGC in the
+	// environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

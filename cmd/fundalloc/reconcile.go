@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -161,7 +165,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		rc.Categories = cfg.Categories
 		rc.Budget = "recomputed"
 		rc.BudgetNote = "recomputed from " + cfg.Source
-		if w := compareWithWritten(cfg, budget); w != "" {
+		if w := compareWithWritten(cfg, plan, in.hashes); w != "" {
 			rc.Warnings = append(rc.Warnings, w)
 		}
 	}
@@ -169,6 +173,11 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		return nil, badInput("--month %s is not in the budget's fiscal year %d", opts.month, rc.Year)
 	}
 	rc.Units = units.Units
+	// The plan and the fund lines behind a recomputed budget are gone now:
+	// collect them before the ledgers come in, so that the two never share
+	// the heap (a national plan is over a gigabyte).
+	runtime.GC()
+	g.timing.mark("budget of record")
 
 	// The ledgers.
 	ledgerSrcs, err := cfg.Base.Resolve(cfg.Ledgers)
@@ -178,16 +187,18 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	if len(ledgerSrcs) == 0 {
 		return nil, badInput("ledgers: %s match no file; set ledgers: in the configuration", strings.Join(cfg.Ledgers, ", "))
 	}
-	known := map[string]bool{}
+	known := make(map[string]string, len(units.Units))
 	for _, u := range units.Units {
-		known[u.Code] = true
+		known[u.Code] = u.Code
 	}
 	for _, b := range budget {
-		known[b.Unit] = true
+		if _, ok := known[b.Unit]; !ok {
+			known[b.Unit] = b.Unit
+		}
 	}
 	var p sources.Problems
 	rc.Ledger = sources.ReadLedgers(prog.reading(ledgerSrcs), cfg.Sheets.Ledgers, cfg.Limits, sources.NewCategories(rc.Categories),
-		func(code string) bool { return known[code] }, rc.Year, &p)
+		func(code string) (string, bool) { c, ok := known[code]; return c, ok }, rc.Year, &p)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -199,19 +210,23 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		hashes = append(hashes, reports.Input{Path: s.Name, SHA256: sum})
 	}
 	rc.Inputs = hashes
+	g.timing.mark("read ledgers")
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
 	for i := range rc.Ledger.Entries {
-		if e := &rc.Ledger.Entries[i]; len(e.Flags) == 0 && e.Month > mon {
+		if e := &rc.Ledger.Entries[i]; e.Flags == 0 && int(e.Month) > mon {
 			rc.After++
 		}
 	}
-	rc.Rows, err = allocation.Reconcile(budget, rc.Ledger.Vouchers(), mon, allocation.Thresholds{
+	vouchers := rc.Ledger.Vouchers()
+	rc.Rows, err = allocation.Reconcile(budget, vouchers, mon, allocation.Thresholds{
 		Profile: cfg.Reconcile.Profile, Tolerance: cfg.Reconcile.Tolerance, Behind: cfg.Reconcile.Behind})
 	if err != nil {
 		return nil, err
 	}
+	budget, vouchers = nil, nil // the rows are what the outputs need
+	g.timing.mark("reconcile")
 
 	if err := interrupted(ctx); err != nil {
 		return nil, err
@@ -225,21 +240,41 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		return nil, err
 	}
 	res := &reconcileResult{rc: rc, inputs: hashes}
-	var b reports.Batch
-	jsonPath := filepath.Join(cfg.Out, "reconcile-"+opts.month+".json")
+	type output struct {
+		path  string
+		write func(io.Writer, *reports.Reconciliation) error
+	}
+	outs := []output{{filepath.Join(cfg.Out, "reconcile-"+opts.month+".json"), reports.WriteReconcileJSON}}
+	if opts.workbook {
+		// A table longer than a worksheet goes to a companion CSV beside
+		// the workbook, which points to it.
+		if len(rc.Rows) > reports.SheetRows {
+			rc.DetailCSV = "reconcile-" + opts.month + "-detail.csv"
+			outs = append(outs, output{filepath.Join(cfg.Out, rc.DetailCSV), reports.WriteReconcileDetailCSV})
+		}
+		if len(rc.Ledger.Entries) > reports.SheetRows {
+			rc.LedgerCSV = "reconcile-" + opts.month + "-ledger.csv"
+			outs = append(outs, output{filepath.Join(cfg.Out, rc.LedgerCSV), reports.WriteReconcileLedgerCSV})
+		}
+		outs = append(outs, output{filepath.Join(cfg.Out, "reconcile-"+opts.month+".xlsx"), reports.WriteReconcileWorkbook})
+	}
+	// The outputs are independent: write them at the same time.
 	prog.phase("writing", -1)
-	if err := b.Write(jsonPath, func(w io.Writer) error { return reports.WriteReconcileJSON(prog.writer(w), rc) }); err != nil {
+	var b reports.Batch
+	errs := make([]error, len(outs))
+	var wg sync.WaitGroup
+	for i, o := range outs {
+		res.outputs = append(res.outputs, o.path)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = b.Write(o.path, func(w io.Writer) error { return o.write(prog.writer(w), rc) })
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		b.Abort()
 		return nil, err
-	}
-	res.outputs = append(res.outputs, jsonPath)
-	if opts.workbook {
-		xlsxPath := filepath.Join(cfg.Out, "reconcile-"+opts.month+".xlsx")
-		if err := b.Write(xlsxPath, func(w io.Writer) error { return reports.WriteReconcileWorkbook(prog.writer(w), rc) }); err != nil {
-			b.Abort()
-			return nil, fmt.Errorf("reconciliation workbook: %w", err)
-		}
-		res.outputs = append(res.outputs, xlsxPath)
 	}
 	if err := interrupted(ctx); err != nil {
 		b.Abort()
@@ -248,6 +283,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	if err := b.Commit(); err != nil {
 		return nil, err
 	}
+	g.timing.mark("write outputs")
 	return res, nil
 }
 
@@ -275,9 +311,33 @@ func categoriesFor(cfg *config.Config, codes []string) []sources.Category {
 
 // compareWithWritten warns when a budget JSON already in the output folder
 // differs from the budget just recomputed: the approved budget may be the
-// one to reconcile against.
-func compareWithWritten(cfg *config.Config, budget []allocation.Budgeted) string {
+// one to reconcile against. The budget JSON is deterministic, so the two
+// agree exactly when their bytes do: the recomputed one is rendered into a
+// hash, never to disk. Only when they differ, and the file is small enough
+// to read quickly, are the amounts compared to say how many differ.
+func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []reports.Input) string {
 	path := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
+	st, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	written := make(chan []byte, 1)
+	go func() {
+		src := sources.Source{Name: path, Open: func() (sources.File, error) { return os.Open(path) }}
+		sum, _ := src.SHA256()
+		written <- []byte(sum)
+	}()
+	h := sha256.New()
+	if err := reports.WriteBudgetJSON(h, cfg.FiscalYear, plan, hashes); err != nil {
+		return ""
+	}
+	if hex.EncodeToString(h.Sum(nil)) == string(<-written) {
+		return ""
+	}
+	advice := fmt.Sprintf("pass --budget %s to reconcile against that budget", path)
+	if st.Size() > 64<<20 {
+		return fmt.Sprintf("the recomputed budget differs from %s; %s", path, advice)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
@@ -287,13 +347,14 @@ func compareWithWritten(cfg *config.Config, budget []allocation.Budgeted) string
 	if err != nil {
 		return fmt.Sprintf("%s cannot be read as a budget (%v); reconciling against the recomputed budget", path, firstLine(err))
 	}
-	want := map[string]allocation.Fen{}
+	type key struct{ unit, cat string }
+	want := map[key]allocation.Fen{}
 	for _, b := range bf.Annual() {
-		want[b.Unit+"\x00"+bf.Categories[b.Category]] += b.Annual
+		want[key{b.Unit, bf.Categories[b.Category]}] = b.Annual
 	}
 	differ := 0
-	for _, b := range budget {
-		k := b.Unit + "\x00" + cfg.Categories[b.Category].Code
+	for _, b := range allocation.Annual(plan) {
+		k := key{b.Unit, cfg.Categories[b.Category].Code}
 		if want[k] != b.Annual {
 			differ++
 		}
@@ -301,9 +362,9 @@ func compareWithWritten(cfg *config.Config, budget []allocation.Budgeted) string
 	}
 	differ += len(want)
 	if differ == 0 {
-		return ""
+		return fmt.Sprintf("the recomputed budget differs from %s in its inputs or parameters, not in its amounts", path)
 	}
-	return fmt.Sprintf("the recomputed budget differs from %s in %d unit × category amounts; pass --budget %s to reconcile against that budget", path, differ, path)
+	return fmt.Sprintf("the recomputed budget differs from %s in %d unit × category amounts; %s", path, differ, advice)
 }
 
 func firstLine(err error) string {
@@ -317,7 +378,7 @@ func (r *reconcileResult) flagged() bool {
 		return true
 	}
 	for _, row := range r.rc.Rows {
-		if len(row.Flags) > 0 {
+		if row.Flags != 0 {
 			return true
 		}
 	}
@@ -333,13 +394,13 @@ func (r *reconcileResult) print(w io.Writer) {
 		annual += row.Annual
 		plan += row.PlanToDate
 		actual += row.Actual
-		for _, f := range row.Flags {
+		for _, f := range row.Flags.List() {
 			flags[f]++
 		}
 	}
 	counted := 0
 	for i := range rc.Ledger.Entries {
-		if e := &rc.Ledger.Entries[i]; len(e.Flags) == 0 && e.Month <= rc.MonthNum {
+		if e := &rc.Ledger.Entries[i]; e.Flags == 0 && int(e.Month) <= rc.MonthNum {
 			counted++
 		}
 	}

@@ -305,13 +305,16 @@ func TestTemplatesFilledAndSavedByLibreOffice(t *testing.T) {
 	codes := map[string]bool{"H": true, "S1": true, "S2": true, "S3": true, "R1": true, "R2": true}
 	src := sources.Source{Name: "ledger.xlsx", Open: func() (sources.File, error) { return os.Open(saved) }}
 	l := sources.ReadLedgers([]sources.Source{src}, "", sources.DefaultLimits(), sources.NewCategories(config.DefaultCategories()),
-		func(c string) bool { return codes[c] }, 2026, &p)
+		func(c string) (string, bool) { return c, codes[c] }, 2026, &p)
 	if p.Len() > 0 || len(l.Exceptions) > 0 {
 		t.Fatalf("the LibreOffice-saved ledger: %v, exceptions %+v", p.Err(), l.Exceptions)
 	}
 	var got []string
-	for _, e := range l.Entries {
-		got = append(got, fmt.Sprintf("%s %s %s %d %s", e.Voucher, e.Date, e.Unit, e.Category, e.Amount))
+	if err := l.List(func(e *sources.Entry, v *sources.Listed) error {
+		got = append(got, fmt.Sprintf("%s %s %s %d %s", v.Voucher, v.Date, e.Unit, e.Category, e.Amount))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	wantLedger := []string{"V001 2026-03-15 S1 1 1234.56", "V002 2026-12-31 R1 6 1234.50", "V003 2026-01-01 S2 0 -20.50"}
 	if !slices.Equal(got, wantLedger) {

@@ -216,7 +216,7 @@ func checkInputs(t *testing.T, p Params, sum *Summary, files map[string][]byte) 
 	for _, u := range ut.Units {
 		known[u.Code] = true
 	}
-	led := sources.ReadLedgers(lsrc, "", lim, cats, func(c string) bool { return known[c] }, 2026, &probs)
+	led := sources.ReadLedgers(lsrc, "", lim, cats, func(c string) (string, bool) { return c, known[c] }, 2026, &probs)
 	if err := probs.Err(); err != nil {
 		t.Fatalf("the readers refuse the data set: %v", err)
 	}
@@ -318,7 +318,7 @@ func checkInputs(t *testing.T, p Params, sum *Summary, files map[string][]byte) 
 		if e.Amount < 0 {
 			negative++
 		} else if e.Amount == 0 {
-			t.Errorf("voucher %s: zero amount", e.Voucher)
+			t.Errorf("%s row %d: zero amount", led.Files[e.File], e.Row)
 		}
 	}
 	if negative != sum.Refunds {

@@ -1,0 +1,74 @@
+package reports
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"fundalloc/allocation"
+)
+
+// csvWriter writes CSV for spreadsheets: a UTF-8 byte-order mark, CRLF line
+// ends, fields quoted when they need it, money as exact decimal text.
+type csvWriter struct {
+	w   io.Writer
+	buf []byte
+	err error
+}
+
+func newCSVWriter(w io.Writer) *csvWriter {
+	c := &csvWriter{w: w, buf: make([]byte, 0, 64<<10)}
+	c.buf = append(c.buf, "\ufeff"...)
+	return c
+}
+
+// row writes one record. Fields may be strings, ints, allocation.Fen,
+// allocation.Rate, or nil.
+func (c *csvWriter) row(fields ...any) {
+	for i, f := range fields {
+		if i > 0 {
+			c.buf = append(c.buf, ',')
+		}
+		switch v := f.(type) {
+		case string:
+			c.field(v)
+		case allocation.Fen:
+			c.buf, _ = v.AppendText(c.buf)
+		case allocation.Rate:
+			c.buf, _ = v.AppendText(c.buf)
+		case int:
+			c.buf = strconv.AppendInt(c.buf, int64(v), 10)
+		case nil:
+		default:
+			panic("reports: csv field of an unexpected type")
+		}
+	}
+	c.buf = append(c.buf, '\r', '\n')
+	if len(c.buf) >= 60<<10 {
+		c.flush()
+	}
+}
+
+// field writes text, quoted when it holds a separator, a quote or a line
+// break. A leading =, +, - or @ gets a ' so that a spreadsheet opening the
+// file does not read it as a formula.
+func (c *csvWriter) field(s string) {
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+		s = "'" + s
+	}
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		c.buf = append(c.buf, s...)
+		return
+	}
+	c.buf = append(c.buf, '"')
+	c.buf = append(c.buf, strings.ReplaceAll(s, `"`, `""`)...)
+	c.buf = append(c.buf, '"')
+}
+
+func (c *csvWriter) flush() error {
+	if c.err == nil && len(c.buf) > 0 {
+		_, c.err = c.w.Write(c.buf)
+		c.buf = c.buf[:0]
+	}
+	return c.err
+}
