@@ -88,6 +88,10 @@ func BenchmarkReconcile(b *testing.B) {
 		b.Fatal(err)
 	}
 	budget := Annual(p)
+	codes := make([]string, len(p.Units))
+	for i, u := range p.Units {
+		codes[i] = u.Code
+	}
 	rng := rand.New(rand.NewPCG(3, 3))
 	vouchers := make([]Voucher, 3_000_000)
 	for i := range vouchers {
@@ -96,7 +100,7 @@ func BenchmarkReconcile(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Reconcile(budget, vouchers, 10, Thresholds{Profile: EvenProfile(), Tolerance: Ratio{Num: 1, Scale: 1}, Behind: Ratio{Num: 8, Scale: 1}}); err != nil {
+		if _, err := Reconcile(codes, budget, vouchers, 10, Thresholds{Profile: EvenProfile(), Tolerance: Ratio{Num: 1, Scale: 1}, Behind: Ratio{Num: 8, Scale: 1}}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -34,9 +34,10 @@ func EvenProfile() [12]Ratio {
 }
 
 // Budgeted is a unit's annual budget in one category: the sum of its lines,
-// allocated and reserved.
+// allocated and reserved. Unit indexes a table of unit codes: a plan's Units
+// for Annual, the table given to Reconcile there.
 type Budgeted struct {
-	Unit     string
+	Unit     int32
 	Category int
 	Annual   Fen
 }
@@ -60,17 +61,18 @@ func Annual(p *Plan) []Budgeted {
 	out := make([]Budgeted, 0, n)
 	for k, ok := range seen {
 		if ok {
-			out = append(out, Budgeted{Unit: p.Units[k/nc].Code, Category: k % nc, Annual: sums[k]})
+			out = append(out, Budgeted{Unit: int32(k / nc), Category: k % nc, Annual: sums[k]})
 		}
 	}
 	return out
 }
 
 // Voucher is one counted expenditure: its exceptions were already sorted
-// out by the reader. Month is 1–12 within the fiscal year; a negative amount
-// is a refund or reversal.
+// out by the reader. Unit indexes the table of unit codes given to
+// Reconcile; Month is 1–12 within the fiscal year; a negative amount is a
+// refund or reversal.
 type Voucher struct {
-	Unit     string
+	Unit     int32
 	Category int
 	Month    int
 	Amount   Fen
@@ -126,7 +128,16 @@ func (f Flags) Has(name string) bool {
 }
 
 // String joins the flags' names with spaces.
-func (f Flags) String() string { return strings.Join(f.List(), " ") }
+func (f Flags) String() string { return flagStrings[f&15] }
+
+// flagStrings holds String for every set of the four flags, so that writing
+// millions of rows formats none.
+var flagStrings = func() (t [16]string) {
+	for f := range t {
+		t[f] = strings.Join(Flags(f).List(), " ")
+	}
+	return t
+}()
 
 // Rate is an execution rate: actual ÷ plan rounded half away from zero to
 // 4 decimals, kept exactly as a count of ten-thousandths.
@@ -177,13 +188,14 @@ type Row struct {
 }
 
 // Reconcile compares each unit's spending up to the end of month (1–12)
-// with its phased budget (DESIGN §8). There is a row for every unit ×
-// category with a budget or with counted spending, sorted by unit code and
+// with its phased budget (DESIGN §8). units is the table of unit codes that
+// the budget's and the vouchers' Unit index. There is a row for every unit
+// × category with a budget or with counted spending, sorted by unit code and
 // category. Vouchers dated after the month are ignored here.
 //
 // It works on dense arrays indexed by unit and category, not on maps of
 // rows: a national reconciliation has four million rows.
-func Reconcile(budget []Budgeted, vouchers []Voucher, month int, t Thresholds) ([]Row, error) {
+func Reconcile(units []string, budget []Budgeted, vouchers []Voucher, month int, t Thresholds) ([]Row, error) {
 	if month < 1 || month > 12 {
 		return nil, fmt.Errorf("reconcile: month %d is not 1–12", month)
 	}
@@ -194,38 +206,17 @@ func Reconcile(budget []Budgeted, vouchers []Voucher, month int, t Thresholds) (
 	for _, v := range vouchers {
 		nc = max(nc, v.Category+1)
 	}
-	var (
-		index   = make(map[string]int32, len(budget)/max(nc, 1)+1)
-		codes   []string
-		annual  []Fen
-		actual  []Fen
-		count   []int32
-		present []bool
-		last    string
-		lastIdx int32 = -1
-	)
-	unit := func(code string) int32 {
-		if lastIdx >= 0 && code == last {
-			return lastIdx
-		}
-		u, ok := index[code]
-		if !ok {
-			u = int32(len(codes))
-			index[code] = u
-			codes = append(codes, code)
-			for range nc {
-				annual, actual, count, present = append(annual, 0), append(actual, 0), append(count, 0), append(present, false)
-			}
-		}
-		last, lastIdx = code, u
-		return u
-	}
+	cells := len(units) * nc
+	annual := make([]Fen, cells)
+	actual := make([]Fen, cells)
+	count := make([]int32, cells)
+	present := make([]bool, cells)
 	var err error
 	for _, b := range budget {
 		if b.Annual < 0 {
-			return nil, fmt.Errorf("reconcile: unit %s has a negative budget", b.Unit)
+			return nil, fmt.Errorf("reconcile: unit %s has a negative budget", units[b.Unit])
 		}
-		k := int(unit(b.Unit))*nc + b.Category
+		k := int(b.Unit)*nc + b.Category
 		if annual[k], err = annual[k].Add(b.Annual); err != nil {
 			return nil, err
 		}
@@ -235,19 +226,19 @@ func Reconcile(budget []Budgeted, vouchers []Voucher, month int, t Thresholds) (
 		if v.Month < 1 || v.Month > month {
 			continue
 		}
-		k := int(unit(v.Unit))*nc + v.Category
+		k := int(v.Unit)*nc + v.Category
 		if actual[k], err = actual[k].Add(v.Amount); err != nil {
-			return nil, fmt.Errorf("reconcile: spending of %s: %w", v.Unit, err)
+			return nil, fmt.Errorf("reconcile: spending of %s: %w", units[v.Unit], err)
 		}
 		count[k]++
 		present[k] = true
 	}
-	order := make([]int32, len(codes))
+	order := make([]int32, len(units))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	if !slices.IsSorted(codes) {
-		slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(codes[a], codes[b]) })
+	if !slices.IsSorted(units) {
+		slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(units[a], units[b]) })
 	}
 	ph, err := newPhaser(t.Profile, month)
 	if err != nil {
@@ -267,7 +258,7 @@ func Reconcile(budget []Budgeted, vouchers []Voucher, month int, t Thresholds) (
 			if !present[k] {
 				continue
 			}
-			r := Row{Unit: codes[u], Category: int32(c), Annual: annual[k], Actual: actual[k], Vouchers: count[k]}
+			r := Row{Unit: units[u], Category: int32(c), Annual: annual[k], Actual: actual[k], Vouchers: count[k]}
 			r.PlanToDate = ph.toDate(r.Annual)
 			if r.Variance, err = r.Actual.Add(-r.PlanToDate); err != nil {
 				return nil, fmt.Errorf("reconcile: variance of %s: %w", r.Unit, err)

@@ -3,6 +3,7 @@ package allocation
 import (
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -60,7 +61,7 @@ func thresholds() Thresholds {
 
 func row(t *testing.T, budget []Budgeted, vouchers []Voucher, month int) Row {
 	t.Helper()
-	rows, err := Reconcile(budget, vouchers, month, thresholds())
+	rows, err := Reconcile([]string{"S1", "R1"}, budget, vouchers, month, thresholds())
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("rows = %+v, %v", rows, err)
 	}
@@ -68,7 +69,8 @@ func row(t *testing.T, budget []Budgeted, vouchers []Voucher, month int) Row {
 }
 
 func TestFlags(t *testing.T) {
-	b := []Budgeted{{Unit: "S1", Category: 0, Annual: 120_000}} // 100.00 a month
+	const s1, r1 = 0, 1                                       // in the table {"S1", "R1"}
+	b := []Budgeted{{Unit: s1, Category: 0, Annual: 120_000}} // 100.00 a month
 	tests := []struct {
 		name     string
 		vouchers []Voucher
@@ -78,15 +80,15 @@ func TestFlags(t *testing.T) {
 		rate     string
 	}{
 		// plan to date at month 10 is 1000.00; AHEAD above 1100.00, BEHIND below 800.00.
-		{"on plan", []Voucher{{"S1", 0, 3, 100_000}}, 10, nil, 100_000, "1.0000"},
-		{"at the AHEAD threshold is not ahead", []Voucher{{"S1", 0, 10, 110_000}}, 10, nil, 110_000, "1.1000"},
-		{"one fen over is ahead", []Voucher{{"S1", 0, 10, 110_001}}, 10, []string{Ahead}, 110_001, "1.1000"},
-		{"at the BEHIND threshold is not behind", []Voucher{{"S1", 0, 1, 80_000}}, 10, nil, 80_000, "0.8000"},
-		{"one fen under is behind", []Voucher{{"S1", 0, 1, 79_999}}, 10, []string{Behind}, 79_999, "0.8000"},
-		{"overspend is also ahead", []Voucher{{"S1", 0, 2, 120_001}}, 10, []string{Overspend, Ahead}, 120_001, "1.2000"},
-		{"a refund counts negative", []Voucher{{"S1", 0, 2, 100_000}, {"S1", 0, 3, -30_000}}, 10, []string{Behind}, 70_000, "0.7000"},
-		{"later vouchers are not counted yet", []Voucher{{"S1", 0, 2, 100_000}, {"S1", 0, 11, 90_000}}, 10, nil, 100_000, "1.0000"},
-		{"rate rounds half away from zero", []Voucher{{"S1", 0, 1, 1}}, 2, []string{Behind}, 1, "0.0001"},
+		{"on plan", []Voucher{{s1, 0, 3, 100_000}}, 10, nil, 100_000, "1.0000"},
+		{"at the AHEAD threshold is not ahead", []Voucher{{s1, 0, 10, 110_000}}, 10, nil, 110_000, "1.1000"},
+		{"one fen over is ahead", []Voucher{{s1, 0, 10, 110_001}}, 10, []string{Ahead}, 110_001, "1.1000"},
+		{"at the BEHIND threshold is not behind", []Voucher{{s1, 0, 1, 80_000}}, 10, nil, 80_000, "0.8000"},
+		{"one fen under is behind", []Voucher{{s1, 0, 1, 79_999}}, 10, []string{Behind}, 79_999, "0.8000"},
+		{"overspend is also ahead", []Voucher{{s1, 0, 2, 120_001}}, 10, []string{Overspend, Ahead}, 120_001, "1.2000"},
+		{"a refund counts negative", []Voucher{{s1, 0, 2, 100_000}, {s1, 0, 3, -30_000}}, 10, []string{Behind}, 70_000, "0.7000"},
+		{"later vouchers are not counted yet", []Voucher{{s1, 0, 2, 100_000}, {s1, 0, 11, 90_000}}, 10, nil, 100_000, "1.0000"},
+		{"rate rounds half away from zero", []Voucher{{s1, 0, 1, 1}}, 2, []string{Behind}, 1, "0.0001"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +104,7 @@ func TestFlags(t *testing.T) {
 }
 
 func TestMisuseAlone(t *testing.T) {
-	r := row(t, nil, []Voucher{{"R1", 2, 5, 999_999}}, 10)
+	r := row(t, nil, []Voucher{{1, 2, 5, 999_999}}, 10) // R1
 	if !reflect.DeepEqual(r.Flags.List(), []string{Misuse}) || r.Annual != 0 || r.PlanToDate != 0 || r.Rate.Valid() || r.Variance != 999_999 {
 		t.Errorf("row = %+v", r)
 	}
@@ -131,16 +133,21 @@ func TestReconcileRowsOrderAndAnnual(t *testing.T) {
 	}
 	budget := Annual(p)
 	// S1 in A: baseline 1666.67 + pilot 200.00 + demand 983.89 = 2850.56.
+	codes := make([]string, len(p.Units))
+	for i, u := range p.Units {
+		codes[i] = u.Code
+	}
 	var s1a Fen
 	for _, b := range budget {
-		if b.Unit == "S1" && b.Category == 0 {
+		if codes[b.Unit] == "S1" && b.Category == 0 {
 			s1a = b.Annual
 		}
 	}
 	if s1a != 285_056 {
 		t.Errorf("S1 annual in A = %s, want 2850.56", s1a)
 	}
-	rows, err := Reconcile(budget, []Voucher{{"R3", 1, 1, 5}}, 12, thresholds())
+	r3 := int32(slices.Index(codes, "R3"))
+	rows, err := Reconcile(codes, budget, []Voucher{{r3, 1, 1, 5}}, 12, thresholds())
 	if err != nil {
 		t.Fatal(err)
 	}

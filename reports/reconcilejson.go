@@ -40,14 +40,9 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		} else {
 			j.raw("null")
 		}
-		j.raw(`, "flags": [`)
-		for k, f := range r.Flags.List() {
-			if k > 0 {
-				j.raw(", ")
-			}
-			j.str(f)
-		}
-		j.raw("]}")
+		j.raw(`, "flags": `)
+		j.raw(flagsJSON[r.Flags&15])
+		j.raw("}")
 		if err := j.flushIfFull(); err != nil {
 			return err
 		}
@@ -75,6 +70,22 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 	j.raw("\n}\n")
 	return j.flush()
 }
+
+// flagsJSON holds the JSON list of every set of flags.
+var flagsJSON = func() (t [16]string) {
+	for f := range t {
+		var b []byte
+		b = append(b, '[')
+		for k, name := range allocation.Flags(f).List() {
+			if k > 0 {
+				b = append(b, ", "...)
+			}
+			b = AppendJSONString(b, name)
+		}
+		t[f] = string(append(b, ']'))
+	}
+	return t
+}()
 
 // Reconciliation is everything the reconciliation outputs show.
 type Reconciliation struct {

@@ -65,14 +65,25 @@ func newUnitIndex(units []allocation.Unit) *unitIndex {
 // order returns the rows in sheet order: the hub's, then each station's
 // followed by its rooms', then units the units file does not know.
 func (x *unitIndex) order(rows []allocation.Row) []int {
-	byUnit := map[string][]int{}
-	for i, r := range rows {
-		byUnit[r.Unit] = append(byUnit[r.Unit], i)
+	// Rows come sorted by unit: each unit's rows are one stretch.
+	type span struct{ from, to int }
+	spans := map[string]span{}
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && rows[j].Unit == rows[i].Unit {
+			j++
+		}
+		spans[rows[i].Unit] = span{i, j}
+		i = j
 	}
-	var out []int
+	out := make([]int, 0, len(rows))
 	take := func(code string) {
-		out = append(out, byUnit[code]...)
-		delete(byUnit, code)
+		if s, ok := spans[code]; ok {
+			for i := s.from; i < s.to; i++ {
+				out = append(out, i)
+			}
+			delete(spans, code)
+		}
 	}
 	codes := make([]string, len(x.units))
 	for i, u := range x.units {
@@ -100,11 +111,39 @@ func (x *unitIndex) order(rows []allocation.Row) []int {
 		}
 	}
 	for i, r := range rows { // codes only the budget or a ledger knows
-		if _, left := byUnit[r.Unit]; left {
+		if _, left := spans[r.Unit]; left {
 			out = append(out, i)
 		}
 	}
 	return out
+}
+
+// unitInfo is what a row shows of its unit.
+type unitInfo struct {
+	name, tier, station string
+	room                bool
+}
+
+// unitCursor looks units up for rows that come unit by unit, remembering
+// the last one: millions of rows, one lookup per unit.
+type unitCursor struct {
+	b    *book
+	x    *unitIndex
+	code string
+	info unitInfo
+	ok   bool
+}
+
+func (c *unitCursor) get(code string) unitInfo {
+	if c.ok && code == c.code {
+		return c.info
+	}
+	c.code, c.ok = code, true
+	c.info = unitInfo{name: c.b.unitName(c.x, code), tier: c.b.tierLabel(c.x, code), station: c.x.station[code]}
+	if i, ok := c.x.byCode[code]; ok && c.x.units[i].Tier == allocation.Room {
+		c.info.room = true
+	}
+	return c.info
 }
 
 // WriteReconcileWorkbook writes reconcile-<YYYY-MM>.xlsx: Summary (totals,
@@ -239,8 +278,10 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string,
 func (b *book) detailRows(t *table, rc *Reconciliation, units *unitIndex, order []int) error {
 	st := b.style
 	row := make([]any, len(t.cols))
+	cur := unitCursor{b: b, x: units}
 	for _, i := range order {
 		r := &rc.Rows[i]
+		u := cur.get(r.Unit)
 		n := t.row + 1
 		rate := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(%s=0,"",%s/%s)`, cell(dtPlan, n), cell(dtActual, n), cell(dtPlan, n))}
 		if r.Rate.Valid() {
@@ -250,9 +291,9 @@ func (b *book) detailRows(t *table, rc *Reconciliation, units *unitIndex, order 
 			rate.Value = ""
 		}
 		row[0] = excelize.Cell{StyleID: st.text, Value: r.Unit}
-		row[1] = excelize.Cell{StyleID: st.text, Value: b.unitName(units, r.Unit)}
-		row[2] = excelize.Cell{StyleID: st.text, Value: b.tierLabel(units, r.Unit)}
-		row[3] = excelize.Cell{StyleID: st.text, Value: units.station[r.Unit]}
+		row[1] = excelize.Cell{StyleID: st.text, Value: u.name}
+		row[2] = excelize.Cell{StyleID: st.text, Value: u.tier}
+		row[3] = excelize.Cell{StyleID: st.text, Value: u.station}
 		row[4] = excelize.Cell{StyleID: st.text, Value: rc.Categories[r.Category].Code}
 		row[5] = excelize.Cell{StyleID: st.text, Value: b.catName(rc.Categories, int(r.Category))}
 		row[6] = excelize.Cell{StyleID: st.amount, Value: r.Annual}
@@ -262,7 +303,7 @@ func (b *book) detailRows(t *table, rc *Reconciliation, units *unitIndex, order 
 		row[10] = rate
 		row[11] = excelize.Cell{StyleID: st.text, Value: r.Flags.String()}
 		var opts []excelize.RowOpts
-		if i, ok := units.byCode[r.Unit]; ok && units.units[i].Tier == allocation.Room {
+		if u.room {
 			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
 		}
 		if err := t.add(row, opts...); err != nil {
@@ -481,16 +522,22 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	hdr := g.add(head(l.t("col.code")), head(l.t("col.name")), head(l.t("col.plan")), head(l.t("col.actual")), head(l.t("col.rate")))
 	type sums struct{ plan, actual allocation.Fen }
 	per := map[string]*sums{}
-	for _, r := range rc.Rows {
-		s := units.station[r.Unit]
-		if s == "" {
-			continue
+	var lastUnit string
+	var acc *sums
+	for _, r := range rc.Rows { // rows come unit by unit
+		if acc == nil || r.Unit != lastUnit {
+			lastUnit, acc = r.Unit, nil
+			if s := units.station[r.Unit]; s != "" {
+				if per[s] == nil {
+					per[s] = &sums{}
+				}
+				acc = per[s]
+			}
 		}
-		if per[s] == nil {
-			per[s] = &sums{}
+		if acc != nil {
+			acc.plan += r.PlanToDate
+			acc.actual += r.Actual
 		}
-		per[s].plan += r.PlanToDate
-		per[s].actual += r.Actual
 	}
 	var stations []string
 	for _, u := range units.units {
@@ -561,9 +608,11 @@ func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
 	cw.row(l.t("col.unit"), l.t("col.unitname"), l.t("col.tier"), l.t("col.station"), l.t("col.category"), l.t("col.catname"),
 		l.t("col.annual"), l.t("col.plan"), l.t("col.actual"), l.t("col.variance"), l.t("col.rate"), l.t("col.flags"))
 	b := &book{l: l}
+	cur := unitCursor{b: b, x: units}
 	for _, i := range units.order(rc.Rows) {
 		r := &rc.Rows[i]
-		cw.row(r.Unit, b.unitName(units, r.Unit), b.tierLabel(units, r.Unit), units.station[r.Unit], rc.Categories[r.Category].Code,
+		u := cur.get(r.Unit)
+		cw.row(r.Unit, u.name, u.tier, u.station, rc.Categories[r.Category].Code,
 			b.catName(rc.Categories, int(r.Category)), r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Rate, r.Flags.String())
 	}
 	return cw.flush()

@@ -630,7 +630,7 @@ func TestLedgerTemplateRoundTrip(t *testing.T) {
 		{"V002", "2026-12-31", units[3], cats[0], "¥1,234.50", nil},
 		{"0003", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), units[1], cats[1], -20.5, "退款"},
 	})
-	known := func(code string) (string, bool) { return code, slices.Contains(units, code) }
+	known := func(code string) (int32, bool) { i := slices.Index(units, code); return int32(i), i >= 0 }
 	var p sources.Problems
 	ledger := sources.ReadLedgers([]sources.Source{fileSource(path)}, "", sources.DefaultLimits(), sources.NewCategories(templateCats), known, 2026, &p)
 	if p.Len() > 0 || len(ledger.Exceptions) > 0 {
@@ -651,7 +651,7 @@ func TestLedgerTemplateRoundTrip(t *testing.T) {
 	i := 0
 	err := ledger.List(func(e *sources.Entry, v *sources.Listed) error {
 		w := want[i]
-		if v.Voucher != w.voucher || v.Date != w.date || e.Unit != w.unit || int(e.Category) != w.cat || int(e.Month) != w.month || e.Amount != w.amount {
+		if v.Voucher != w.voucher || v.Date != w.date || v.Unit != w.unit || int(e.Category) != w.cat || int(e.Month) != w.month || e.Amount != w.amount {
 			t.Errorf("entry %d read as %+v %+v, want %+v", i, e, v, w)
 		}
 		i++

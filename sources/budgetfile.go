@@ -18,11 +18,12 @@ import (
 type BudgetFile struct {
 	FiscalYear int
 	Categories []string
+	Units      []string // the unit codes its lines name, sorted; Annual indexes them
 	annual     []allocation.Budgeted
 }
 
 // Annual returns the file's lines summed per unit and category, sorted by
-// unit code and category.
+// unit code and category; Unit indexes Units.
 func (b *BudgetFile) Annual() []allocation.Budgeted { return b.annual }
 
 // ReadBudgetFile reads and checks a budget JSON: every amount exact with
@@ -149,7 +150,10 @@ func ReadBudgetFile(name string, r io.Reader) (*BudgetFile, error) {
 				return nil, &Error{File: name, Err: wrapf(ErrBadAmount, "unit %s: its lines sum past what fundalloc can hold", codes[l.unit])}
 			}
 		}
-		bf.annual = append(bf.annual, allocation.Budgeted{Unit: codes[l.unit], Category: catIdx[l.cat], Annual: sum})
+		if n := len(bf.Units); n == 0 || bf.Units[n-1] != codes[l.unit] {
+			bf.Units = append(bf.Units, codes[l.unit])
+		}
+		bf.annual = append(bf.annual, allocation.Budgeted{Unit: int32(len(bf.Units) - 1), Category: catIdx[l.cat], Annual: sum})
 	}
 	return bf, nil
 }

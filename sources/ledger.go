@@ -76,7 +76,7 @@ func (k Kinds) String() string {
 // its counts need. The voucher's texts are not kept (a national ledger has
 // millions of them); List reads them again for the listing.
 type Entry struct {
-	Unit     string // the unit's code, shared with the caller's table; "" when unknown
+	Unit     int32 // the unit, as the index the caller's lookup gave; -1 when unknown
 	Amount   allocation.Fen
 	Category int16 // index into the categories, -1 when unknown
 	Month    int8  // 1–12 when dated inside the fiscal year, else 0
@@ -118,11 +118,10 @@ func (l *Ledger) Vouchers() []allocation.Voucher {
 // (missing file, missing column, unreadable) go to p and are fatal; row-level
 // problems become exceptions: a voucher number missing or used before, an
 // unknown unit or category, a bad amount or date, a date outside the fiscal
-// year. unit returns the code of a known unit (the caller's own string, so
-// that no line of a ledger is kept alive by its unit) and whether it is
-// known. Files are read in parallel; duplicates are then found in file and
+// year. unit returns a known unit's index in the caller's table of units,
+// and whether it is known. Files are read in parallel; duplicates are then found in file and
 // row order, and the exceptions come out in file, row and kind order.
-func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit func(string) (string, bool), year int, p *Problems) *Ledger {
+func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit func(string) (int32, bool), year int, p *Problems) *Ledger {
 	l := &Ledger{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), srcs: srcs, sheet: sheet, lim: lim}
 	entries := make([][]Entry, len(srcs))
 	vouchers := make([][]string, len(srcs)) // by entry: the voucher number, for the duplicate check
@@ -132,7 +131,7 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 		src := srcs[fi]
 		l.Files[fi] = src.Name
 		t, _ := scanTable(src, sheet, lim, ledgerColumns, &probs[fi], func(t *table, row int, cells []Cell) {
-			e := Entry{File: int32(fi), Row: int32(row), Category: -1}
+			e := Entry{File: int32(fi), Row: int32(row), Unit: -1, Category: -1}
 			voucher := t.text(cells, lVoucher)
 			flag := func(kind, format string, args ...any) {
 				e.Flags |= kindBit(kind)
@@ -143,8 +142,8 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 			if voucher == "" {
 				flag(MissingVoucher, "%s is empty: a voucher without a number cannot be checked", t.h.label(lVoucher))
 			}
-			if canonical, ok := unit(code); ok {
-				e.Unit = canonical
+			if u, ok := unit(code); ok {
+				e.Unit = u
 			} else if code == "" {
 				flag(UnknownUnit, "%s is empty", t.h.label(lUnit))
 			} else {

@@ -20,9 +20,9 @@ func readLedgers(t *testing.T, files map[string]string, names ...string) (*Ledge
 	for _, n := range names {
 		srcs = append(srcs, src(t, b, n))
 	}
-	known := map[string]bool{"S1": true, "R1": true}
+	known := map[string]int32{"S1": 0, "R1": 1}
 	var p Problems
-	l := ReadLedgers(srcs, "", DefaultLimits(), testCats, func(c string) (string, bool) { return c, known[c] }, 2026, &p)
+	l := ReadLedgers(srcs, "", DefaultLimits(), testCats, func(c string) (int32, bool) { u, ok := known[c]; return u, ok }, 2026, &p)
 	return l, &p
 }
 
@@ -78,7 +78,7 @@ func TestLedgerExceptions(t *testing.T) {
 		}
 	}
 	vs := l.Vouchers()
-	wantV := []allocation.Voucher{{Unit: "S1", Category: 0, Month: 1, Amount: 10000}, {Unit: "R1", Category: 1, Month: 6, Amount: -2050}}
+	wantV := []allocation.Voucher{{Unit: 0, Category: 0, Month: 1, Amount: 10000}, {Unit: 1, Category: 1, Month: 6, Amount: -2050}}
 	if !reflect.DeepEqual(vs, wantV) {
 		t.Errorf("counted vouchers = %+v, want %+v", vs, wantV)
 	}

@@ -110,8 +110,9 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	defer prog.done()
 	rc.TempDir = cfg.Out
 
-	// The budget of record.
+	// The budget of record, with the table of unit codes its Unit indexes.
 	var budget []allocation.Budgeted
+	var codes []string
 	var units *sources.UnitTable
 	var hashes []reports.Input
 	if opts.budget != "" {
@@ -128,7 +129,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		if err != nil {
 			return nil, err
 		}
-		rc.Year, budget = bf.FiscalYear, bf.Annual()
+		rc.Year, budget, codes = bf.FiscalYear, bf.Annual(), bf.Units
 		rc.Categories = categoriesFor(cfg, bf.Categories)
 		rc.Budget = opts.budget
 		src := sources.Source{Name: opts.budget, Open: func() (sources.File, error) { return os.Open(path) }}
@@ -162,6 +163,10 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 			return nil, err
 		}
 		rc.Year, budget, units, hashes = cfg.FiscalYear, allocation.Annual(plan), in.units, in.hashes
+		codes = make([]string, len(plan.Units))
+		for i := range plan.Units {
+			codes[i] = plan.Units[i].Code
+		}
 		rc.Categories = cfg.Categories
 		rc.Budget = "recomputed"
 		rc.BudgetNote = "recomputed from " + cfg.Source
@@ -187,28 +192,39 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	if len(ledgerSrcs) == 0 {
 		return nil, badInput("ledgers: %s match no file; set ledgers: in the configuration", strings.Join(cfg.Ledgers, ", "))
 	}
-	known := make(map[string]string, len(units.Units))
-	for _, u := range units.Units {
-		known[u.Code] = u.Code
+	// Every unit the budget or the units file knows, indexed as in codes.
+	known := make(map[string]int32, max(len(codes), len(units.Units)))
+	for i, c := range codes {
+		known[c] = int32(i)
 	}
-	for _, b := range budget {
-		if _, ok := known[b.Unit]; !ok {
-			known[b.Unit] = b.Unit
+	for _, u := range units.Units {
+		if _, ok := known[u.Code]; !ok {
+			known[u.Code] = int32(len(codes))
+			codes = append(codes, u.Code)
 		}
 	}
 	var p sources.Problems
 	rc.Ledger = sources.ReadLedgers(prog.reading(ledgerSrcs), cfg.Sheets.Ledgers, cfg.Limits, sources.NewCategories(rc.Categories),
-		func(code string) (string, bool) { c, ok := known[code]; return c, ok }, rc.Year, &p)
+		func(code string) (int32, bool) { u, ok := known[code]; return u, ok }, rc.Year, &p)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	for _, s := range ledgerSrcs {
-		sum, err := s.SHA256()
-		if err != nil {
-			return nil, err
-		}
-		hashes = append(hashes, reports.Input{Path: s.Name, SHA256: sum})
+	sums := make([]reports.Input, len(ledgerSrcs))
+	errs := make([]error, len(ledgerSrcs))
+	var wg sync.WaitGroup
+	for i, s := range ledgerSrcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sum, err := s.SHA256()
+			sums[i], errs[i] = reports.Input{Path: s.Name, SHA256: sum}, err
+		}()
 	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	hashes = append(hashes, sums...)
 	rc.Inputs = hashes
 	g.timing.mark("read ledgers")
 	if err := interrupted(ctx); err != nil {
@@ -220,7 +236,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		}
 	}
 	vouchers := rc.Ledger.Vouchers()
-	rc.Rows, err = allocation.Reconcile(budget, vouchers, mon, allocation.Thresholds{
+	rc.Rows, err = allocation.Reconcile(codes, budget, vouchers, mon, allocation.Thresholds{
 		Profile: cfg.Reconcile.Profile, Tolerance: cfg.Reconcile.Tolerance, Behind: cfg.Reconcile.Behind})
 	if err != nil {
 		return nil, err
@@ -261,8 +277,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	// The outputs are independent: write them at the same time.
 	prog.phase("writing", -1)
 	var b reports.Batch
-	errs := make([]error, len(outs))
-	var wg sync.WaitGroup
+	errs = make([]error, len(outs))
 	for i, o := range outs {
 		res.outputs = append(res.outputs, o.path)
 		wg.Add(1)
@@ -350,11 +365,11 @@ func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []repo
 	type key struct{ unit, cat string }
 	want := map[key]allocation.Fen{}
 	for _, b := range bf.Annual() {
-		want[key{b.Unit, bf.Categories[b.Category]}] = b.Annual
+		want[key{bf.Units[b.Unit], bf.Categories[b.Category]}] = b.Annual
 	}
 	differ := 0
 	for _, b := range allocation.Annual(plan) {
-		k := key{b.Unit, cfg.Categories[b.Category].Code}
+		k := key{plan.Units[b.Unit].Code, cfg.Categories[b.Category].Code}
 		if want[k] != b.Annual {
 			differ++
 		}

@@ -305,13 +305,13 @@ func TestTemplatesFilledAndSavedByLibreOffice(t *testing.T) {
 	codes := map[string]bool{"H": true, "S1": true, "S2": true, "S3": true, "R1": true, "R2": true}
 	src := sources.Source{Name: "ledger.xlsx", Open: func() (sources.File, error) { return os.Open(saved) }}
 	l := sources.ReadLedgers([]sources.Source{src}, "", sources.DefaultLimits(), sources.NewCategories(config.DefaultCategories()),
-		func(c string) (string, bool) { return c, codes[c] }, 2026, &p)
+		func(c string) (int32, bool) { return 0, codes[c] }, 2026, &p)
 	if p.Len() > 0 || len(l.Exceptions) > 0 {
 		t.Fatalf("the LibreOffice-saved ledger: %v, exceptions %+v", p.Err(), l.Exceptions)
 	}
 	var got []string
 	if err := l.List(func(e *sources.Entry, v *sources.Listed) error {
-		got = append(got, fmt.Sprintf("%s %s %s %d %s", v.Voucher, v.Date, e.Unit, e.Category, e.Amount))
+		got = append(got, fmt.Sprintf("%s %s %s %d %s", v.Voucher, v.Date, v.Unit, e.Category, e.Amount))
 		return nil
 	}); err != nil {
 		t.Fatal(err)

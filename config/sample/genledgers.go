@@ -95,7 +95,7 @@ func main() {
 			amount: allocation.Fen(fen).String(), desc: desc, month: month})
 	}
 	for _, b := range allocation.Annual(plan) {
-		code, cat := b.Unit, plan.Categories[b.Category]
+		code, cat := plan.Units[b.Unit].Code, plan.Categories[b.Category]
 		monthly := int64(b.Annual) * pace[code] / 100 / 12
 		every := 1 // rooms spend every other month, two months' money at once
 		if tier[code] == allocation.Room {
@@ -130,7 +130,7 @@ func main() {
 	// OVERSPEND: a station spends more than its whole year in one category.
 	var sm07 allocation.Fen
 	for _, b := range allocation.Annual(plan) {
-		if b.Unit == "SM07" && plan.Categories[b.Category] == "charity" {
+		if plan.Units[b.Unit].Code == "SM07" && plan.Categories[b.Category] == "charity" {
 			sm07 = b.Annual
 		}
 	}

@@ -216,7 +216,7 @@ func checkInputs(t *testing.T, p Params, sum *Summary, files map[string][]byte) 
 	for _, u := range ut.Units {
 		known[u.Code] = true
 	}
-	led := sources.ReadLedgers(lsrc, "", lim, cats, func(c string) (string, bool) { return c, known[c] }, 2026, &probs)
+	led := sources.ReadLedgers(lsrc, "", lim, cats, func(c string) (int32, bool) { return 0, known[c] }, 2026, &probs)
 	if err := probs.Err(); err != nil {
 		t.Fatalf("the readers refuse the data set: %v", err)
 	}
