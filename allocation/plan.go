@@ -156,6 +156,21 @@ type Plan struct {
 	Directed [][]int32
 }
 
+// ByStatus sums the lines per category: what is allocated and what is
+// reserved for re-procurement.
+func (p *Plan) ByStatus() (allocated, reserved []Fen) {
+	allocated = make([]Fen, len(p.Categories))
+	reserved = make([]Fen, len(p.Categories))
+	for _, l := range p.Lines {
+		if l.Status == Reserved {
+			reserved[l.Category] += l.Amount
+		} else {
+			allocated[l.Category] += l.Amount
+		}
+	}
+	return allocated, reserved
+}
+
 // PoolEntry is one category's pool (DESIGN §4.2).
 type PoolEntry struct {
 	Total      Fen // Σ fund lines of the category

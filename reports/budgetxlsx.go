@@ -730,16 +730,8 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	hdr := g.add(head(l.t("col.category")), head(l.t("col.catname")), head(l.t("col.pool")), head(l.t("col.allocated")),
 		head(l.t("col.reserved")), head(l.t("col.unallocated")), head(l.t("col.check")))
 	nc := len(p.Categories)
-	alloc := make([]allocation.Fen, nc+1)
-	reserved := make([]allocation.Fen, nc+1)
-	for _, ln := range p.Lines {
-		if ln.Status == allocation.Reserved {
-			reserved[ln.Category] += ln.Amount
-		} else {
-			alloc[ln.Category] += ln.Amount
-		}
-	}
-	var pool, unalloc allocation.Fen
+	alloc, reserved := p.ByStatus()
+	var pool, unalloc, allocTotal, reservedTotal allocation.Fen
 	catFirst := g.next()
 	for c := range nc {
 		r := g.next()
@@ -751,16 +743,16 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 			amt(p.Unallocated[c]),
 			fx(st.check, fmt.Sprintf("D%d+E%d+F%d-C%d", r, r, r, r), 0))
 		pool += p.Pool[c].Total
-		alloc[nc] += alloc[c]
-		reserved[nc] += reserved[c]
+		allocTotal += alloc[c]
+		reservedTotal += reserved[c]
 		unalloc += p.Unallocated[c]
 	}
 	catLast := g.next() - 1
 	sum := func(col int, style int, v allocation.Fen) excelize.Cell {
 		return fx(style, fmt.Sprintf("SUM(%s:%s)", cell(col, catFirst), cell(col, catLast)), v)
 	}
-	g.add(bold(l.t("row.total")), bold(""), sum(3, st.boldAmount, pool), sum(4, st.boldAmount, alloc[nc]),
-		sum(5, st.boldAmount, reserved[nc]), sum(6, st.boldAmount, unalloc), sum(7, st.check, 0))
+	g.add(bold(l.t("row.total")), bold(""), sum(3, st.boldAmount, pool), sum(4, st.boldAmount, allocTotal),
+		sum(5, st.boldAmount, reservedTotal), sum(6, st.boldAmount, unalloc), sum(7, st.check, 0))
 	g.add(excelize.Cell{StyleID: st.note, Value: l.t("summary.checknote")})
 	g.skip(1)
 

@@ -169,27 +169,18 @@ func printBudget(w io.Writer, cfg *config.Config, in *inputs, plan *allocation.P
 	fmt.Fprintf(w, "fundalloc budget %d · %s\n", cfg.FiscalYear, cfg.Source)
 	fmt.Fprintf(w, "%d units (%d hub, %d stations, %d rooms) · %d fund lines in %d files\n\n",
 		len(plan.Units), hubs, stations, rooms, len(in.funds.Lines), len(in.funds.Files))
-	nc := len(plan.Categories)
-	alloc := make([]allocation.Fen, nc+1)
-	reserved := make([]allocation.Fen, nc+1)
-	for _, l := range plan.Lines {
-		if l.Status == allocation.Reserved {
-			reserved[l.Category] += l.Amount
-		} else {
-			alloc[l.Category] += l.Amount
-		}
-	}
+	alloc, reserved := plan.ByStatus()
 	rows := [][]string{{"category", "pool", "allocated", "reserved", "unallocated", ""}}
-	var pool, unalloc allocation.Fen
+	var pool, unalloc, allocTotal, reservedTotal allocation.Fen
 	for c, code := range plan.Categories {
 		rows = append(rows, []string{code, reports.Yuan(plan.Pool[c].Total), reports.Yuan(alloc[c]),
 			reports.Yuan(reserved[c]), reports.Yuan(plan.Unallocated[c]), cfg.Categories[c].Zh})
 		pool += plan.Pool[c].Total
 		unalloc += plan.Unallocated[c]
-		alloc[nc] += alloc[c]
-		reserved[nc] += reserved[c]
+		allocTotal += alloc[c]
+		reservedTotal += reserved[c]
 	}
-	rows = append(rows, []string{"total", reports.Yuan(pool), reports.Yuan(alloc[nc]), reports.Yuan(reserved[nc]), reports.Yuan(unalloc), "合计"})
+	rows = append(rows, []string{"total", reports.Yuan(pool), reports.Yuan(allocTotal), reports.Yuan(reservedTotal), reports.Yuan(unalloc), "合计"})
 	printTable(w, rows)
 	if n := len(plan.Warnings); n > 0 {
 		fmt.Fprintf(w, "\n%d %s (listed on stderr and in the JSON)\n", n, plural(n, "warning", "warnings"))

@@ -59,8 +59,15 @@ func readInputs(cfg *config.Config, prog *progress) (*inputs, error) {
 	if in.rules, err = cfg.Rules(in.units.Drivers); err != nil {
 		return nil, err
 	}
-	srcs := append([]sources.Source{unitSrc}, fundSrcs...)
-	in.hashes = make([]reports.Input, len(srcs))
+	if in.hashes, err = hashSources(append([]sources.Source{unitSrc}, fundSrcs...)); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// hashSources computes the SHA-256 of every source, in parallel.
+func hashSources(srcs []sources.Source) ([]reports.Input, error) {
+	out := make([]reports.Input, len(srcs))
 	errs := make([]error, len(srcs))
 	var wg sync.WaitGroup
 	for i, s := range srcs {
@@ -68,14 +75,11 @@ func readInputs(cfg *config.Config, prog *progress) (*inputs, error) {
 		go func() {
 			defer wg.Done()
 			sum, err := s.SHA256()
-			in.hashes[i], errs[i] = reports.Input{Path: s.Name, SHA256: sum}, err
+			out[i], errs[i] = reports.Input{Path: s.Name, SHA256: sum}, err
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return in, nil
+	return out, errors.Join(errs...)
 }
 
 func describe(err error) string {

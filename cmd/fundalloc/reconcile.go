@@ -209,19 +209,8 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	sums := make([]reports.Input, len(ledgerSrcs))
-	errs := make([]error, len(ledgerSrcs))
-	var wg sync.WaitGroup
-	for i, s := range ledgerSrcs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sum, err := s.SHA256()
-			sums[i], errs[i] = reports.Input{Path: s.Name, SHA256: sum}, err
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	sums, err := hashSources(ledgerSrcs)
+	if err != nil {
 		return nil, err
 	}
 	hashes = append(hashes, sums...)
@@ -277,7 +266,8 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	// The outputs are independent: write them at the same time.
 	prog.phase("writing", -1)
 	var b reports.Batch
-	errs = make([]error, len(outs))
+	errs := make([]error, len(outs))
+	var wg sync.WaitGroup
 	for i, o := range outs {
 		res.outputs = append(res.outputs, o.path)
 		wg.Add(1)
