@@ -197,7 +197,7 @@ func (t *table) next() error {
 	for i, c := range t.cols {
 		widths[i] = max(c.width, displayWidth(c.header)+2, 8)
 	}
-	sx, err := newSheetXML(t.b.tmpDir, sheetSetup{widths: widths, freezeRow: true, outline: t.outline, landscape: t.landsc, fitToPage: t.landsc})
+	sx, err := newSheetXML(t.b.tmpDir, sheetSetup{widths: widths, freezeRow: true, outline: t.outline, landscape: t.landsc, fitToPage: true})
 	if err != nil {
 		return err
 	}

@@ -339,6 +339,13 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 		cols[2].fit(u.Name)
 		cols[4].fit(station(ln.Unit))
 		cols[12].fit(b.basis(bb, ln))
+		switch ln.Stage {
+		case allocation.HubProject, allocation.Baseline, allocation.Pilot:
+			cols[11].fitAmount(allocation.Fen(ln.Basis.Weight.Num))
+		case allocation.Demand, allocation.Rooms:
+			cols[9].fit(ln.Basis.Value.String())
+			cols[11].fit(ln.Basis.Weight.String())
+		}
 		cols[13].fitAmount(ln.Amount)
 	}
 	for c := range bb.Categories {
@@ -628,7 +635,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 		cols[0].fit(u.Code)
 		cols[1].fit(u.Name)
 		_, reason := Decision(u)
-		cols[6].fit(l.t(reason, l.t("grade."+u.Grade.String())))
+		cols[6].fit(b.reason(reason, u))
 	}
 	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
@@ -651,7 +658,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 			excelize.Cell{StyleID: st.text, Value: l.t("grade." + u.Grade.String())},
 			year,
 			excelize.Cell{StyleID: st.bold, Value: l.t(decisionLabel[decision])},
-			excelize.Cell{StyleID: st.text, Value: l.t(reason, l.t("grade."+u.Grade.String()))},
+			excelize.Cell{StyleID: st.text, Value: b.reason(reason, u)},
 			excelize.Cell{StyleID: st.amount, Value: m.group[ui]},
 		}
 		if err := t.add(row); err != nil {
@@ -659,6 +666,14 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 		}
 	}
 	return t.finish()
+}
+
+// reason explains a contract decision; a renewal names the grade.
+func (b *book) reason(key string, u *allocation.Unit) string {
+	if key == "reason.renew" {
+		return b.l.t(key, b.l.t("grade."+u.Grade.String()))
+	}
+	return b.l.t(key)
 }
 
 func (b *book) writeWarnings(bb *Budget, names []string) error {

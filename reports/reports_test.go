@@ -325,3 +325,26 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 		t.Errorf("a.json = %q", data)
 	}
 }
+
+// Every label a workbook formats has as many arguments as it uses: a
+// Sprintf mistake shows up in print as %!(EXTRA …) or %!s(MISSING).
+func TestWorkbooksHaveNoFormatMistakes(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		bb := testBudget(t)
+		bb.Language = lang
+		f, err := excelize.OpenReader(bytes.NewReader(writeBook(t, bb)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sheet := range f.GetSheetList() {
+			for r, row := range mustRows(t, f, sheet) {
+				for c, v := range row {
+					if strings.Contains(v, "%!") {
+						t.Errorf("%s %s!%s = %q", lang, sheet, cell(c+1, r+1), v)
+					}
+				}
+			}
+		}
+		f.Close()
+	}
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+
+	"github.com/xuri/excelize/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,4 +171,34 @@ func TestReconcileTranchePhasing(t *testing.T) {
 		}
 	}
 	t.Error("no S1 row")
+}
+
+// The sample city's workbooks, in both languages, show no formatting
+// mistakes (%!(EXTRA …), %!s(MISSING)) in any cell.
+func TestSampleWorkbooksHaveNoFormatMistakes(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		dir := t.TempDir()
+		for _, args := range [][]string{{"budget"}, {"reconcile", "--month", "2026-10"}} {
+			if r := fundalloc(t, dir, nil, append(args, "-q", "--lang", lang)...); r.code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+			}
+		}
+		for _, name := range []string{"budget-2026.xlsx", "reconcile-2026-10.xlsx"} {
+			f, err := excelize.OpenFile(filepath.Join(dir, "out", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sheet := range f.GetSheetList() {
+				rows, _ := f.GetRows(sheet)
+				for r, row := range rows {
+					for c, v := range row {
+						if strings.Contains(v, "%!") {
+							t.Errorf("%s %s %s!%s = %q", lang, name, sheet, cell(c+1, r+1), v)
+						}
+					}
+				}
+			}
+			f.Close()
+		}
+	}
 }
