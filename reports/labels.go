@@ -129,6 +129,7 @@ var labels = map[string][2]string{
 	"rc.title":              {"%d年%d月预算执行对账", "Budget execution reconciliation, %d-%02d"},
 	"rc.month":              {"对账月份", "Month"},
 	"rc.budget":             {"预算依据", "Budget of record"},
+	"rc.recomputed":         {"按当前配置重新计算（%s）", "recomputed from %s"},
 	"rc.phasing":            {"分月计划", "Monthly phasing"},
 	"rc.tolerance":          {"超进度容差", "AHEAD tolerance"},
 	"rc.behind":             {"滞后阈值", "BEHIND threshold"},

@@ -96,6 +96,7 @@ type Reconciliation struct {
 	Language   string
 	Budget     string // the budget of record: a budget JSON's path, or "recomputed"
 	BudgetNote string // how the budget of record was found, for people
+	Config     string // where the configuration came from
 	Categories []sources.Category
 	Units      []allocation.Unit // the units file, for names and the station grouping
 	Rows       []allocation.Row

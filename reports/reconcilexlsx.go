@@ -418,7 +418,11 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	g.skip(1)
 	g.add(bold(l.t("summary.year")), txt(rc.Year))
 	g.add(bold(l.t("rc.month")), txt(rc.Month))
-	g.add(bold(l.t("rc.budget")), txt(rc.BudgetNote))
+	note := rc.BudgetNote
+	if rc.Budget == "recomputed" {
+		note = l.t("rc.recomputed", rc.Config)
+	}
+	g.add(bold(l.t("rc.budget")), txt(note))
 	g.add(bold(l.t("summary.rundate")), txt(rc.RunDate))
 	g.add(bold(l.t("rc.phasing")), txt(rc.Phasing))
 	g.add(bold(l.t("rc.tolerance")), txt(rc.Tolerance.String()))

@@ -170,6 +170,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		rc.Categories = cfg.Categories
 		rc.Budget = "recomputed"
 		rc.BudgetNote = "recomputed from " + cfg.Source
+		rc.Config = cfg.Source
 		if w := compareWithWritten(cfg, plan, in.hashes); w != "" {
 			rc.Warnings = append(rc.Warnings, w)
 		}
