@@ -5,6 +5,8 @@
 package config
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"fundalloc/allocation"
@@ -143,6 +145,7 @@ func (c *Config) Rules(drivers []string) (allocation.Rules, error) {
 		}
 		r.Demand.Drivers[ci] = d
 	}
+	errs.Source = c.Source
 	return r, errs.err()
 }
 
@@ -160,8 +163,17 @@ func (c *Config) demandCategories() []int {
 // UnitsSource resolves the units file.
 func (c *Config) UnitsSource() (sources.Source, error) {
 	s, err := c.Base.Resolve([]string{c.Units})
-	if err != nil {
+	switch {
+	case err != nil:
 		return sources.Source{}, err
+	case len(s) == 0:
+		return sources.Source{}, fmt.Errorf("%s matches no file", c.Units)
+	case len(s) > 1:
+		names := []string{s[0].Name, s[1].Name}
+		if len(s) > 2 {
+			names = append(names, "…")
+		}
+		return sources.Source{}, fmt.Errorf("%s matches %d files (%s); name one units file", c.Units, len(s), strings.Join(names, ", "))
 	}
 	return s[0], nil
 }

@@ -283,7 +283,8 @@ func (b *book) writeTable(names []string, cols []column, lay layout, n int, fill
 }
 
 // sumIfs returns a formula summing column sumCol over every sheet of the
-// table where each criteria column equals its value.
+// table where each criteria column equals its value: a string matches that
+// text exactly (see exactCriterion), a criterionOp is used as it is.
 func (t *table) sumIfs(sumCol int, criteria ...any) string {
 	var parts []string
 	for i, name := range t.names {
@@ -291,13 +292,34 @@ func (t *table) sumIfs(sumCol int, criteria ...any) string {
 		var b strings.Builder
 		fmt.Fprintf(&b, "SUMIFS(%s", colRange(name, sumCol, 2, last))
 		for k := 0; k+1 < len(criteria); k += 2 {
-			fmt.Fprintf(&b, ",%s,%s", colRange(name, criteria[k].(int), 2, last), formulaString(criteria[k+1].(string)))
+			var crit string
+			switch c := criteria[k+1].(type) {
+			case criterionOp:
+				crit = string(c)
+			case string:
+				crit = exactCriterion(c)
+			}
+			fmt.Fprintf(&b, ",%s,%s", colRange(name, criteria[k].(int), 2, last), formulaString(crit))
 		}
 		b.WriteString(")")
 		parts = append(parts, b.String())
 	}
 	return strings.Join(parts, "+")
 }
+
+// criterionOp is a SUMIFS criterion written as it is, operator and all,
+// such as "<>" (not blank).
+type criterionOp string
+
+// exactCriterion is a SUMIFS criterion that matches the text s and nothing
+// else. Unit codes come from the input files, and a spreadsheet reads a
+// criterion as an operator and a pattern: "=S1" would match "S1", and "S*"
+// every code starting with S, when the workbook is recalculated. The
+// leading "=" makes the rest a literal, whatever it starts with, and ~
+// escapes the wildcards * and ? (and itself).
+func exactCriterion(s string) string { return "=" + criterionEscaper.Replace(s) }
+
+var criterionEscaper = strings.NewReplacer("~", "~~", "*", "~*", "?", "~?")
 
 // formulaString quotes text for use inside a formula.
 func formulaString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -480,7 +480,7 @@ func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 			excelize.Cell{StyleID: st.text, Value: code},
 			excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, c)},
 			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code), Value: e.Total},
-			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code, srcUnit, "<>"), Value: e.Designated},
+			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code, srcUnit, criterionOp("<>")), Value: e.Designated},
 			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(plTotal, r), cell(plDesignated, r)), Value: e.Pooled},
 		}
 		for _, s := range stages {

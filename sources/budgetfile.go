@@ -133,6 +133,19 @@ func ReadBudgetFile(name string, r io.Reader) (*BudgetFile, error) {
 			p.Add(&Error{File: name, Err: wrapf(ErrUnknownCategory, "lines[%d]: category %q is not in its categories", l.line, catNs[l.cat])})
 		}
 	}
+	// Every amount a reconciliation shows from the budget is at most the
+	// total of its lines: keep that within what an amount may be.
+	var total allocation.Fen
+	for _, l := range lines {
+		if l.amount < 0 {
+			continue // reported
+		}
+		if l.amount > maxAmount-total {
+			p.Add(&Error{File: name, Err: wrapf(ErrBadAmount, "lines[%d]: with it the lines add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)", l.line)})
+			break
+		}
+		total += l.amount
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}

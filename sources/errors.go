@@ -101,9 +101,11 @@ type Problems struct {
 	dropped int
 }
 
-// Add records a problem.
+// Add records a problem. Past MaxProblems only a file that could not be
+// read to its end (ErrUnreadable, ErrLimit) is still kept: it explains the
+// problems before it, and a reader stops at it, so there is one per file.
 func (p *Problems) Add(e *Error) {
-	if len(p.list) >= MaxProblems {
+	if len(p.list) >= MaxProblems && !errors.Is(e, ErrUnreadable) && !errors.Is(e, ErrLimit) {
 		p.dropped++
 		return
 	}

@@ -127,7 +127,7 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 			line.Description = t.text(cells, fDescription)
 			if c := t.h.cell(cells, fAmount); c.Kind == Blank {
 				t.bad(row, fAmount, wrapf(ErrRequired, "%s is empty", t.h.label(fAmount)))
-			} else if v, err := cellAmount(c); err != nil {
+			} else if v, err := tableAmount(c); err != nil {
 				t.badValue(row, fAmount, c.Text, err)
 			} else if v <= 0 {
 				t.badValue(row, fAmount, c.Text, errNotPositive)
@@ -139,7 +139,8 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 		})
 		ft.Sheets[fi] = t.sheet
 		if t.h != nil {
-			ft.cols[fi] = fundFileCols{sheet: t.sheet, id: t.h.index[fID] + 1, idLabel: t.h.label(fID), unit: t.h.index[fUnit] + 1, unitLabel: t.h.label(fUnit)}
+			ft.cols[fi] = fundFileCols{sheet: t.sheet, id: t.h.index[fID] + 1, idLabel: t.h.label(fID), unit: t.h.index[fUnit] + 1, unitLabel: t.h.label(fUnit),
+				amount: t.h.index[fAmount] + 1, amountLabel: t.h.label(fAmount)}
 		}
 	})
 	n := 0
@@ -172,6 +173,19 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 		probs[l.File].Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.id,
 			Err: wrapf(ErrDuplicate, "%s %q is used twice (first at %s); ids are unique across all fund files", c.idLabel, l.ID, where)})
 	}
+	// Every total the budget shows is at most the total of all lines: keep
+	// that within what an amount may be. The line that first goes beyond
+	// it, in file and row order, is the one reported.
+	var total allocation.Fen
+	for i := range ft.Lines {
+		l := &ft.Lines[i]
+		if total += l.Amount; total > maxAmount {
+			c := ft.cols[l.File]
+			probs[l.File].Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.amount,
+				Err: wrapf(ErrBadAmount, "%s %s: with it the fund lines add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)", c.amountLabel, l.Amount)})
+			break
+		}
+	}
 	for fi := range probs {
 		probs[fi].sortByPlace()
 		p.Append(&probs[fi])
@@ -181,9 +195,9 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 
 // fundFileCols locates the columns of one fund file that later checks name.
 type fundFileCols struct {
-	sheet              string
-	id, unit           int // spreadsheet columns; 0 when absent
-	idLabel, unitLabel string
+	sheet                           string
+	id, unit, amount                int // spreadsheet columns; 0 when absent
+	idLabel, unitLabel, amountLabel string
 }
 
 // CheckUnits reports designated units that are not in the units file.

@@ -162,7 +162,7 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 			}
 			if c := t.h.cell(cells, lAmount); c.Kind == Blank {
 				flag(BadAmount, "%s is empty", t.h.label(lAmount))
-			} else if v, err := cellAmount(c); err != nil {
+			} else if v, err := tableAmount(c); err != nil {
 				flag(BadAmount, "%s %q %s", t.h.label(lAmount), strings.TrimSpace(c.Text), err)
 			} else {
 				e.Amount = v
@@ -188,29 +188,40 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 	}
 	entries = nil
 	// A voucher number counts once: every occurrence after the first, in
-	// file and row order, is a duplicate.
+	// file and row order, is a duplicate. And every sum of counted vouchers
+	// the reconciliation shows stays within what an amount may be: a voucher
+	// that would take their total (refunds counted as spending) beyond it
+	// is not counted.
 	first := make(map[string]int32, n)
+	var total allocation.Fen
 	k := 0
 	for fi := range vouchers {
 		for _, v := range vouchers[fi] {
 			i := k
 			k++
-			if v == "" {
-				continue
-			}
-			prev, dup := first[v]
-			if !dup {
+			e := &l.Entries[i]
+			if prev, dup := first[v]; v != "" && !dup {
 				first[v] = int32(i)
+			} else if v != "" {
+				pe := &l.Entries[prev]
+				where := fmt.Sprintf("row %d", pe.Row)
+				if pe.File != e.File {
+					where = fmt.Sprintf("%s row %d", l.Files[pe.File], pe.Row)
+				}
+				e.Flags |= kindBit(DuplicateVoucher)
+				excs[e.File] = append(excs[e.File], Exception{Voucher: strings.Clone(v), File: l.Files[e.File], Sheet: l.Sheets[e.File], Row: int(e.Row),
+					Flag: DuplicateVoucher, Message: fmt.Sprintf("voucher %s already appears at %s; only the first is counted", v, where)})
+			}
+			if e.Flags != 0 {
 				continue
 			}
-			e, pe := &l.Entries[i], &l.Entries[prev]
-			where := fmt.Sprintf("row %d", pe.Row)
-			if pe.File != e.File {
-				where = fmt.Sprintf("%s row %d", l.Files[pe.File], pe.Row)
+			if a := max(e.Amount, -e.Amount); total+a <= maxAmount {
+				total += a
+				continue
 			}
-			e.Flags |= kindBit(DuplicateVoucher)
+			e.Flags |= kindBit(BadAmount)
 			excs[e.File] = append(excs[e.File], Exception{Voucher: strings.Clone(v), File: l.Files[e.File], Sheet: l.Sheets[e.File], Row: int(e.Row),
-				Flag: DuplicateVoucher, Message: fmt.Sprintf("voucher %s already appears at %s; only the first is counted", v, where)})
+				Flag: BadAmount, Message: fmt.Sprintf("amount %s: with it the vouchers add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)", e.Amount)})
 		}
 	}
 	for fi := range excs {

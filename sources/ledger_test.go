@@ -178,3 +178,38 @@ func TestLedgerListing(t *testing.T) {
 		t.Errorf("List on a changed file: %v", err)
 	}
 }
+
+// TestLedgerAmountsASpreadsheetShows checks that no voucher, and no sum of
+// counted vouchers, goes beyond what a workbook cell shows exactly: such a
+// voucher is a BAD_AMOUNT exception, never a failed run.
+func TestLedgerAmountsASpreadsheetShows(t *testing.T) {
+	body := "voucher,date,unit,category,amount\n" +
+		"V1,2026-01-05,S1,charity,10000000000000.00\n" +
+		"V2,2026-01-06,S1,charity,90000000000000000000\n" +
+		"V3,2026-01-07,S1,charity,9000000000000.00\n" +
+		"V4,2026-01-08,S1,charity,-999999999999.99\n" +
+		"V5,2026-01-09,S1,charity,-0.01\n" +
+		"V6,2026-01-10,S1,charity,5.00\n"
+	l, p := readLedgers(t, map[string]string{"a.csv": body}, "a.csv")
+	if p.Len() != 0 {
+		t.Fatalf("file problems: %v", problems(p))
+	}
+	var got []string
+	for _, e := range l.Exceptions {
+		got = append(got, e.Voucher+" "+e.Flag+": "+e.Message)
+	}
+	const limit = "at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)"
+	const sum = "with it the vouchers add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)"
+	want := []string{
+		`V1 BAD_AMOUNT: amount "10000000000000.00" is too large: ` + limit,
+		`V2 BAD_AMOUNT: amount "90000000000000000000" is too large: ` + limit,
+		"V5 BAD_AMOUNT: amount -0.01: " + sum,
+		"V6 BAD_AMOUNT: amount 5.00: " + sum,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("exceptions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if vs := l.Vouchers(); len(vs) != 2 || vs[0].Amount+vs[1].Amount != 8000000000000_01 {
+		t.Errorf("counted %v", vs)
+	}
+}

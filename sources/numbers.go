@@ -25,6 +25,28 @@ var (
 	errNotPositive = errors.New("must be greater than 0")
 )
 
+// maxAmount is the largest amount a table may hold, and the largest total
+// of the fund lines (or of the vouchers, counted either way): 15 significant
+// digits, 9,999,999,999,999.99 yuan. That is what a spreadsheet cell shows
+// exactly (a workbook refuses more), and far beyond what any city or
+// province spends in a year: an amount beyond it is a typing or export
+// error.
+const maxAmount allocation.Fen = 999_999_999_999_999
+
+// errAmountTooLarge is how a table's amount beyond maxAmount, or beyond
+// the money type, is refused.
+var errAmountTooLarge = errors.New("is too large: at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)")
+
+// tableAmount reads an amount cell of a table: cellAmount, then at most
+// maxAmount either way.
+func tableAmount(c Cell) (allocation.Fen, error) {
+	v, err := cellAmount(c)
+	if err == errTooLarge || err == nil && (v > maxAmount || v < -maxAmount) {
+		return 0, errAmountTooLarge
+	}
+	return v, err
+}
+
 // ParseAmount reads money typed as text (DESIGN §3.4): surrounding spaces, an
 // optional sign, an optional leading ¥ or ￥, digits with correctly grouped
 // "," thousands separators, and at most 2 decimals (further zeros are

@@ -128,7 +128,14 @@ func TestInputRules(t *testing.T) {
 		{"amount zero", "", "id,category,provider,amount\nF1,charity,p,0.00\n", []string{`funds.csv:2:D: amount "0.00" must be greater than 0`}, ErrBadAmount},
 		{"amount negative", "", "id,category,provider,amount\nF1,charity,p,-5\n", []string{`funds.csv:2:D: amount "-5" must be greater than 0`}, ErrBadAmount},
 		{"amount empty", "", "id,category,provider,amount\nF1,charity,p,\n", []string{"funds.csv:2:D: amount is empty"}, ErrRequired},
-		{"amount too large", "", "id,category,provider,amount\nF1,charity,p,99999999999999999999\n", []string{`funds.csv:2:D: amount "99999999999999999999" is too large`}, ErrBadAmount},
+		{"amount too large", "", "id,category,provider,amount\nF1,charity,p,99999999999999999999\n", []string{`funds.csv:2:D: amount "99999999999999999999" is too large: at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)`}, ErrBadAmount},
+		{"amount beyond a spreadsheet", "", "id,category,provider,amount\nF1,charity,p,\"10,000,000,000,000.00\"\n", []string{`funds.csv:2:D: amount "10,000,000,000,000.00" is too large: at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)`}, ErrBadAmount},
+		{"fund lines add up too much", "", "id,category,provider,amount\nF1,charity,p,9999999999999.99\nF2,elderly_care,p,0.01\nF3,elderly_care,p,0.01\n", []string{`funds.csv:3:D: amount 0.01: with it the fund lines add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)`}, ErrBadAmount},
+		{"binary data", "\x7fELF\x02\x01\x01\x00code,name", "", []string{"units.csv: binary data, not CSV text (is this the right file?)"}, ErrUnreadable},
+		{"control characters", "code,name\x01\x02\x03\x04\x05\n", "", []string{"units.csv: binary data, not CSV text (is this the right file?)"}, ErrUnreadable},
+		{"UTF-16", "\xff\xfec\x00o\x00d\x00e\x00", "", []string{`units.csv: UTF-16 text, not CSV: save it from Excel or WPS as "CSV UTF-8" or as .xlsx`}, ErrUnreadable},
+		{"cell too long", unitsHead + hubAndStation + "R1," + strings.Repeat("长", 11000) + ",room,S1,,,,,1\n", "", []string{"units.csv:4:B: a cell of more than 32768 bytes; at most 32768 are accepted (limits.max_field_bytes)"}, ErrLimit},
+		{"too many cells", unitsHead + hubAndStation + "R1" + strings.Repeat(",", 1024) + "\n", "", []string{"units.csv:4: more than 1024 cells in one row; at most 1024 are accepted (limits.max_cells_per_row)"}, ErrLimit},
 		{"designated unit", "", "id,category,provider,amount,designated_unit\nF1,charity,p,5,S9\n", []string{`funds.csv:2:E: designated_unit "S9" is not a unit code in units.csv`}, ErrUnknownUnit},
 	}
 	for _, tt := range tests {

@@ -177,6 +177,12 @@ func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
 		f.Close()
 		return nil, nil, wrapf(ErrUnreadable, "the file is empty")
 	}
+	sniff := make([]byte, min(st.Size(), sniffBytes))
+	n, _ = f.ReadAt(sniff, 0)
+	if err := notText(sniff[:n]); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
 	utf8ok, err := IsUTF8(f)
 	f.Close()
 	if err != nil {
@@ -187,6 +193,36 @@ func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
 	}
 	return OpenCSV(f, !utf8ok, lim), nil, nil
 }
+
+// sniffBytes is how much of a CSV file notText looks at.
+const sniffBytes = 64 << 10
+
+// notText refuses the start of a file that cannot be CSV text, before it is
+// decoded: a file that is not UTF-8 is read as GB18030, and binary data read
+// so turns into mojibake and then into a confusing "missing column". Binary
+// is a NUL byte, or more than one byte in 32 that is a control character
+// other than tab, CR and LF; GB18030 text has neither. UTF-16 text (what
+// Excel saves as "Unicode text") gets its own advice.
+func notText(head []byte) error {
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return wrapf(ErrUnreadable, "UTF-16 text, not CSV: save it from Excel or WPS as \"CSV UTF-8\" or as .xlsx")
+	}
+	controls := 0
+	for _, c := range head {
+		switch {
+		case c == 0:
+			return errBinary
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			controls++
+		}
+	}
+	if controls > 1 && controls*32 > len(head) {
+		return errBinary
+	}
+	return nil
+}
+
+var errBinary = wrapf(ErrUnreadable, "binary data, not CSV text (is this the right file?)")
 
 type closeBoth struct {
 	Rows

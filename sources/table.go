@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -53,16 +54,25 @@ type Limits struct {
 	MaxRows        int   // rows per table
 	UnzipSize      int64 // bytes an .xlsx may inflate to in total
 	UnzipXMLSize   int64 // bytes one part of an .xlsx may inflate to
+	// SharedStrings is the bytes an .xlsx's shared strings may take in
+	// memory (their text, and 8 bytes an item): the one part held whole.
+	SharedStrings int64
 }
 
 // DefaultLimits fit a national data set (millions of rows) with room to spare.
+// A worksheet holds at most 1,048,576 rows: a national one, about 400 bytes
+// a row, inflates to some 420 MB, and its shared strings (codes, names,
+// voucher numbers, descriptions) take some 40 MB. What an .xlsx inflates to
+// is what reading it costs in time, and in memory for what is kept, so the
+// bounds stay within a few times that.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxCellsPerRow: 1024,
 		MaxFieldBytes:  32 << 10,
 		MaxRows:        10_000_000,
-		UnzipSize:      4 << 30,
-		UnzipXMLSize:   4 << 30,
+		UnzipSize:      1 << 30,
+		UnzipXMLSize:   1 << 30,
+		SharedStrings:  128 << 20,
 	}
 }
 
@@ -89,7 +99,7 @@ func OpenCSV(r io.Reader, gb18030 bool, lim Limits) Rows {
 	} else if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(src)
+	cr := csv.NewReader(newCSVGuard(src, lim))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	cr.LazyQuotes = false
@@ -111,7 +121,10 @@ func (c *csvRows) Next() bool {
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
+			var le *Error
+			if errors.As(err, &le) {
+				c.err = le // a limit the guard found, located
+			} else if errors.As(err, &pe) {
 				c.err = &Error{Row: pe.StartLine - c.extra, Err: wrapf(ErrUnreadable, "not valid CSV: %v", pe.Err)}
 			} else {
 				c.err = wrapf(ErrUnreadable, "cannot read: %v", err)
@@ -121,11 +134,11 @@ func (c *csvRows) Next() bool {
 		line, _ := c.r.FieldPos(0)
 		c.row = line - c.extra
 		if c.lim.MaxRows > 0 && c.row > c.lim.MaxRows {
-			c.err = &Error{Row: c.row, Err: wrapf(ErrLimit, "more than %d rows", c.lim.MaxRows)}
+			c.err = &Error{Row: c.row, Err: wrapf(ErrLimit, "more than %d rows (limits.max_rows)", c.lim.MaxRows)}
 			return false
 		}
 		if c.lim.MaxCellsPerRow > 0 && len(rec) > c.lim.MaxCellsPerRow {
-			c.err = &Error{Row: c.row, Err: wrapf(ErrLimit, "%d cells in one row; at most %d are accepted", len(rec), c.lim.MaxCellsPerRow)}
+			c.err = &Error{Row: c.row, Err: tooManyCells(c.lim.MaxCellsPerRow)}
 			return false
 		}
 		c.cells = c.cells[:0]
@@ -135,7 +148,7 @@ func (c *csvRows) Next() bool {
 				c.extra += n
 			}
 			if c.lim.MaxFieldBytes > 0 && len(f) > c.lim.MaxFieldBytes {
-				c.err = &Error{Row: c.row, Column: i + 1, Err: wrapf(ErrLimit, "a cell of %d bytes; at most %d are accepted", len(f), c.lim.MaxFieldBytes)}
+				c.err = &Error{Row: c.row, Column: i + 1, Err: csvFieldTooLong(c.lim.MaxFieldBytes)}
 				return false
 			}
 			k := Text
@@ -150,6 +163,163 @@ func (c *csvRows) Next() bool {
 			return true
 		}
 	}
+}
+
+func tooManyCells(max int) error {
+	return wrapf(ErrLimit, "more than %d cells in one row; at most %d are accepted (limits.max_cells_per_row)", max, max)
+}
+
+func csvFieldTooLong(max int) error {
+	return wrapf(ErrLimit, "a cell of more than %d bytes; at most %d are accepted (limits.max_field_bytes)", max, max)
+}
+
+// csvGuard stands between a CSV file and encoding/csv and stops the stream
+// at the first cell longer than MaxFieldBytes, or the first row with more
+// than MaxCellsPerRow cells. encoding/csv reads a whole record before it
+// returns one, so without the guard a hostile file's single 2 GB cell (or
+// a line of ten million commas) would be held in memory, several times
+// over, before the reader could look at it. The guard follows the quoting
+// rules just far enough to know where cells and records end; what it
+// passes on before a limit is unchanged, and then Read returns an *Error
+// located like csvRows' rows.
+//
+// It counts a cell's bytes as encoding/csv will give them (a doubled quote
+// is one byte), but counts a CR before a line feed too, so it allows one
+// byte more than the limit: csvRows.Next checks the exact length.
+type csvGuard struct {
+	r     io.Reader
+	lim   Limits
+	limit int // bytes the guard lets a cell have
+	cells int // cells the guard lets a record have
+	err   error
+
+	quoted bool // inside a quoted cell
+	quote  bool // a quote inside a quoted cell: its end, or the first of a doubled pair
+	start  bool // at the start of a cell
+	field  int  // bytes in the current cell
+	col    int  // 0-based index of the current cell in its record
+
+	line     int // the physical line being read, 1-based
+	recLine  int // the physical line the current record starts on
+	breaks   int // line breaks inside quoted cells of earlier records
+	inRecord int // line breaks inside quoted cells of the current record
+}
+
+func newCSVGuard(r io.Reader, lim Limits) *csvGuard {
+	g := &csvGuard{r: r, lim: lim, limit: math.MaxInt, cells: math.MaxInt, start: true, line: 1, recLine: 1}
+	if lim.MaxFieldBytes > 0 && lim.MaxFieldBytes < math.MaxInt {
+		g.limit = lim.MaxFieldBytes + 1
+	}
+	if lim.MaxCellsPerRow > 0 {
+		g.cells = lim.MaxCellsPerRow
+	}
+	return g
+}
+
+func (g *csvGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.r.Read(p)
+	if k := g.scan(p[:n]); k < n {
+		if k > 0 {
+			return k, nil // the bytes before the limit; the error comes next
+		}
+		return 0, g.err
+	}
+	return n, err
+}
+
+// Bytes that do nothing but add to a cell, outside and inside quotes.
+var plainUnquoted, plainQuoted = byteClass(",\n\""), byteClass("\n\"")
+
+func byteClass(special string) (plain [256]bool) {
+	for c := range plain {
+		plain[c] = !strings.ContainsRune(special, rune(c))
+	}
+	return plain
+}
+
+// scan follows b and returns how many of its bytes come before a limit is
+// exceeded: len(b) when none is. Runs of plain bytes are taken at once, and
+// the state is kept in locals while it runs: this is on every byte of every
+// CSV file.
+func (g *csvGuard) scan(b []byte) int {
+	quoted, quote, start, field, col := g.quoted, g.quote, g.start, g.field, g.col
+	limit, cells := g.limit, g.cells
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if quote {
+			quote = false
+			if c == '"' { // a doubled quote: one byte of text
+				if field++; field > limit {
+					g.fail(col+1, csvFieldTooLong(g.lim.MaxFieldBytes))
+					return i
+				}
+				i++
+				continue
+			}
+			// The quoted cell ended; c is read as unquoted (a stray
+			// character after the quote is encoding/csv's to refuse).
+			quoted = false
+		}
+		plain := &plainUnquoted
+		if quoted {
+			plain = &plainQuoted
+			switch c {
+			case '"':
+				quote = true
+				i++
+				continue
+			case '\n':
+				g.line++
+				g.inRecord++
+			}
+		} else {
+			switch c {
+			case ',':
+				col++
+				field, start = 0, true
+				if col >= cells {
+					g.fail(0, tooManyCells(g.lim.MaxCellsPerRow))
+					return i
+				}
+				i++
+				continue
+			case '\n':
+				g.line++
+				g.breaks += g.inRecord
+				g.inRecord, g.recLine = 0, g.line
+				col, field, start = 0, 0, true
+				i++
+				continue
+			case '"':
+				if start {
+					quoted, start = true, false
+					i++
+					continue
+				}
+				// A stray quote: a byte of the cell for now.
+			}
+		}
+		j := i + 1
+		for j < len(b) && plain[b[j]] {
+			j++
+		}
+		start = false
+		if field += j - i; field > limit {
+			g.fail(col+1, csvFieldTooLong(g.lim.MaxFieldBytes))
+			return i
+		}
+		i = j
+	}
+	g.quoted, g.quote, g.start, g.field, g.col = quoted, quote, start, field, col
+	return len(b)
+}
+
+func (g *csvGuard) fail(col int, err error) {
+	g.err = &Error{Row: g.recLine - g.breaks, Column: col, Err: err}
 }
 
 func (c *csvRows) Row() (int, []Cell) { return c.row, c.cells }

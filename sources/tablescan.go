@@ -41,7 +41,7 @@ func sentinelFor(reason error) error {
 		return me.sentinel
 	}
 	switch reason {
-	case errNotAmount, errDecimals, errTooLarge, errNotPositive:
+	case errNotAmount, errDecimals, errTooLarge, errAmountTooLarge, errNotPositive:
 		return ErrBadAmount
 	}
 	return ErrBadNumber

@@ -43,6 +43,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	var (
 		problems *sources.ProblemsError
+		located  *sources.Error
 		cfgErrs  *config.Errors
 		inErr    inputError
 		codeErr  exitCodeError
@@ -57,6 +58,12 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, problems.Error())
 		n := len(problems.Problems) + problems.Dropped
 		fmt.Fprintf(stderr, "%d %s in the inputs; nothing was written\n", n, plural(n, "problem", "problems"))
+		return exitInput
+	case errors.As(err, &located):
+		// One input problem on its own, such as a --budget file that
+		// cannot be read.
+		fmt.Fprintln(stderr, located.Error())
+		fmt.Fprintln(stderr, "1 problem in the inputs; nothing was written")
 		return exitInput
 	case errors.As(err, &cfgErrs):
 		fmt.Fprintln(stderr, cfgErrs.Error())

@@ -28,17 +28,25 @@ type inputs struct {
 // files in parallel with each other too), and hashed likewise.
 func readInputs(cfg *config.Config, prog *progress) (*inputs, error) {
 	in := &inputs{cfg: cfg, cats: sources.NewCategories(cfg.Categories)}
+	var p, unitProblems sources.Problems
 	unitSrc, err := cfg.UnitsSource()
 	if err != nil {
-		return nil, badInput("units: %s: %v", cfg.Units, describe(err))
+		// Reported with the fund files' problems, which are still read.
+		unitProblems.Add(&sources.Error{File: "units", Err: errors.New(describe(err))})
 	}
-	var p, unitProblems sources.Problems
 	fundSrcs, err := cfg.Base.Resolve(cfg.FundLines)
 	switch {
 	case err != nil:
 		p.Add(&sources.Error{File: "fund_lines", Err: fmt.Errorf("%v", describe(err))})
 	case len(fundSrcs) == 0:
 		p.Add(&sources.Error{File: "fund_lines", Err: fmt.Errorf("%v match no file", cfg.FundLines)})
+	}
+	if unitProblems.Len() > 0 {
+		var fundProblems sources.Problems
+		sources.ReadFunds(prog.reading(fundSrcs), cfg.Sheets.FundLines, cfg.Limits, in.cats, &fundProblems)
+		unitProblems.Append(&p)
+		unitProblems.Append(&fundProblems)
+		return nil, unitProblems.Err()
 	}
 	read := prog.reading(append([]sources.Source{unitSrc}, fundSrcs...))
 	done := make(chan struct{})

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -122,7 +123,14 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		}
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, badInput("--budget %s: %v", opts.budget, describe(err))
+			reason := err
+			if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+				reason = pe.Err
+			}
+			if errors.Is(err, fs.ErrNotExist) {
+				reason = errors.New("no such file")
+			}
+			return nil, &sources.Error{File: opts.budget, Err: fmt.Errorf("%v (--budget)", reason)}
 		}
 		bf, err := sources.ReadBudgetFile(opts.budget, f)
 		f.Close()
@@ -142,7 +150,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		var p sources.Problems
 		unitSrc, err := cfg.UnitsSource()
 		if err != nil {
-			return nil, badInput("units: %s: %v", cfg.Units, describe(err))
+			return nil, &sources.Error{File: "units", Err: errors.New(describe(err))}
 		}
 		units = sources.ReadUnits(unitSrc, cfg.Sheets.Units, cfg.Limits, &p)
 		if err := p.Err(); err != nil {
@@ -188,10 +196,13 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	// The ledgers.
 	ledgerSrcs, err := cfg.Base.Resolve(cfg.Ledgers)
 	if err != nil {
-		return nil, badInput("ledgers: %v", describe(err))
+		return nil, &sources.Error{File: "ledgers", Err: errors.New(describe(err))}
 	}
-	if len(ledgerSrcs) == 0 {
-		return nil, badInput("ledgers: %s match no file; set ledgers: in the configuration", strings.Join(cfg.Ledgers, ", "))
+	switch {
+	case len(cfg.Ledgers) == 0:
+		return nil, &sources.Error{File: "ledgers", Err: errors.New("not set: name the expenditure ledger files in the configuration, e.g. ledgers: [data/ledgers/*.xlsx]")}
+	case len(ledgerSrcs) == 0:
+		return nil, &sources.Error{File: "ledgers", Err: fmt.Errorf("%v match no file; set ledgers: in the configuration", cfg.Ledgers)}
 	}
 	// Every unit the budget or the units file knows, indexed as in codes.
 	known := make(map[string]int32, max(len(codes), len(units.Units)))
