@@ -77,6 +77,9 @@ func TestApportionNegativeTotal(t *testing.T) {
 // reference is DESIGN §4.1 transcribed with big.Rat: the independent check
 // for the integer implementation.
 func reference(total Fen, weights []Ratio) []Fen {
+	if total == 0 {
+		return make([]Fen, len(weights)) // all zeros, whatever the weights (even all zero)
+	}
 	exact := make([]*big.Rat, len(weights))
 	w := make([]*big.Rat, len(weights))
 	sum := new(big.Rat)

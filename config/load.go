@@ -115,6 +115,7 @@ type raw struct {
 		MaxRows        int   `mapstructure:"max_rows"`
 		MaxCellsPerRow int   `mapstructure:"max_cells_per_row"`
 		MaxFieldBytes  int   `mapstructure:"max_field_bytes"`
+		SharedStrings  int64 `mapstructure:"shared_strings_size"`
 	} `mapstructure:"limits"`
 }
 
@@ -158,6 +159,7 @@ func defaults(v *viper.Viper) {
 		"limits.max_rows":             lim.MaxRows,
 		"limits.max_cells_per_row":    lim.MaxCellsPerRow,
 		"limits.max_field_bytes":      lim.MaxFieldBytes,
+		"limits.shared_strings_size":  lim.SharedStrings,
 	} {
 		v.SetDefault(key, val)
 	}
@@ -535,12 +537,13 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 
 	l := r.Limits
 	cfg.Limits = sources.Limits{UnzipSize: l.UnzipSize, UnzipXMLSize: l.UnzipXMLSize, MaxRows: l.MaxRows,
-		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes}
+		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes, SharedStrings: l.SharedStrings}
 	for _, lim := range []struct {
 		key string
 		n   int64
 	}{{"limits.unzip_size", l.UnzipSize}, {"limits.unzip_xml_size", l.UnzipXMLSize}, {"limits.max_rows", int64(l.MaxRows)},
-		{"limits.max_cells_per_row", int64(l.MaxCellsPerRow)}, {"limits.max_field_bytes", int64(l.MaxFieldBytes)}} {
+		{"limits.max_cells_per_row", int64(l.MaxCellsPerRow)}, {"limits.max_field_bytes", int64(l.MaxFieldBytes)},
+		{"limits.shared_strings_size", l.SharedStrings}} {
 		if lim.n <= 0 {
 			errs.add(lim.key, "%d: must be a positive number", lim.n)
 		}

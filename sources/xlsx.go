@@ -29,8 +29,9 @@ type Workbook struct {
 }
 
 const (
-	maxColumns = 16384   // XFD, the last column a worksheet has
-	maxTagSize = 1 << 20 // bytes in one XML tag; real tags are tiny
+	maxColumns   = 16384   // XFD, the last column a worksheet has
+	maxSheetRows = 1 << 20 // 1,048,576, the last row a worksheet has
+	maxTagSize   = 1 << 20 // bytes in one XML tag; real tags are tiny
 )
 
 var (
@@ -469,13 +470,17 @@ func (t *sharedStrings) get(i int) string {
 
 // readSharedStrings reads sharedStrings.xml. A string longer than
 // lim.MaxFieldBytes is not kept, only noted, so that a hostile table costs
-// little; the error comes when a cell uses it.
+// little; the error comes when a cell uses it. The table is held whole, so
+// it may take at most lim.SharedStrings bytes: without that bound a few
+// megabytes of zip inflate to gigabytes of strings, or of empty <si/>
+// items at 8 bytes each, held in memory before the first row is read.
 func (p *pkg) readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	sst := &sharedStrings{}
 	var all strings.Builder
 	var ends []int
 	var item []byte
 	max := p.lim.MaxFieldBytes
+	held := p.lim.SharedStrings
 	err := p.readPart(f, func(s *xmlScanner) error {
 		if err := s.root("sst"); err != nil {
 			return err
@@ -509,6 +514,9 @@ func (p *pkg) readSharedStrings(f *zip.File) (*sharedStrings, error) {
 			if !utf8.Valid(item) {
 				sst.note(i, s.damaged(fmt.Sprintf("shared string %d is not valid UTF-8", i)))
 				item = item[:0]
+			}
+			if held > 0 && int64(all.Len())+int64(len(item))+8*int64(len(ends)+1) > held {
+				return wrapf(ErrLimit, "the workbook's shared strings take more than %d bytes (limits.shared_strings_size)", held)
 			}
 			all.Write(item)
 			ends = append(ends, all.Len())
@@ -704,6 +712,13 @@ func (x *xlsxRows) readCells() error {
 			return x.at(0, s.damaged(fmt.Sprintf("row number %q is not a number", v)))
 		}
 		num = n
+	}
+	if num > maxSheetRows {
+		// No spreadsheet program writes such a row, blank or not: without
+		// this, a few megabytes of repeated <row/> inflate to minutes of
+		// reading blank rows, which max_rows does not count.
+		x.row = num
+		return x.at(0, wrapf(ErrLimit, "row %d is past the last row a worksheet has (%d); the file is damaged or was not written by a spreadsheet program", num, maxSheetRows))
 	}
 	x.row, x.prevRow, x.col = num, num, 0
 	x.cells, x.arena, x.spans = x.cells[:0], x.arena[:0], x.spans[:0]

@@ -163,6 +163,7 @@ type batchSink struct {
 	dir     string
 	mu      sync.Mutex
 	batches []*reports.Batch
+	cleaned map[string]bool // folders rid of a crashed run's temporary files
 }
 
 func (s *batchSink) Create(name string, write func(w io.Writer) error) error {
@@ -170,6 +171,18 @@ func (s *batchSink) Create(name string, write func(w io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
+	s.mu.Lock()
+	if s.cleaned == nil {
+		s.cleaned = map[string]bool{}
+	}
+	if d := filepath.Dir(path); !s.cleaned[d] {
+		if _, err := reports.CleanTemp(d); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+		s.cleaned[d] = true
+	}
+	s.mu.Unlock()
 	b := new(reports.Batch)
 	if err := b.Write(path, write); err != nil {
 		return err

@@ -78,7 +78,7 @@ func templateFor(cfg *config.Config, runDate time.Time) (*reports.Template, erro
 	}
 	src, err := cfg.UnitsSource()
 	if err != nil {
-		return nil, badInput("units: %s: %v", cfg.Units, describe(err))
+		return nil, badInput("units: %v", describe(err))
 	}
 	var p sources.Problems
 	units := sources.ReadUnits(src, cfg.Sheets.Units, cfg.Limits, &p)
@@ -114,6 +114,9 @@ func writeTemplates(dir string, tpl *reports.Template, force bool) ([]string, er
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
+	}
+	if _, err := reports.CleanTemp(dir); err != nil {
+		return nil, err
 	}
 	var b reports.Batch
 	for i, kind := range reports.TemplateKinds() {
