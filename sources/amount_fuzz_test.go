@@ -79,20 +79,16 @@ func sampleAmounts(tb testing.TB) []string {
 	tb.Helper()
 	var out []string
 	seen := map[string]bool{}
-	err := fs.WalkDir(sample.FS, "data", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".csv") {
-			return err
-		}
-		data, err := fs.ReadFile(sample.FS, p)
-		if err != nil {
-			return err
-		}
+	for _, data := range sampleCSVFiles(tb) {
 		if !bytes.HasPrefix(data, []byte("\uFEFF")) && !isUTF8Bytes(data) {
-			return nil // the GBK ledger: its amounts are like the others'
+			continue // the GBK ledger: its amounts are like the others'
 		}
 		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF")))).ReadAll()
-		if err != nil || len(recs) == 0 {
-			return err
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(recs) == 0 {
+			continue
 		}
 		col := -1
 		for i, h := range recs[0] {
@@ -101,7 +97,7 @@ func sampleAmounts(tb testing.TB) []string {
 			}
 		}
 		if col < 0 {
-			return nil
+			continue
 		}
 		for _, r := range recs[1:] {
 			shape := strings.Map(func(r rune) rune {
@@ -115,15 +111,30 @@ func sampleAmounts(tb testing.TB) []string {
 				out = append(out, r[col])
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
 	}
 	if len(out) < 10 {
 		tb.Fatalf("only %d sample amounts", len(out))
 	}
 	return out
+}
+
+// sampleCSVFiles returns the contents of the sample city's CSV files, in
+// the order fs.WalkDir visits them.
+func sampleCSVFiles(tb testing.TB) [][]byte {
+	tb.Helper()
+	var files [][]byte
+	err := fs.WalkDir(sample.FS, "data", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".csv") {
+			return err
+		}
+		data, err := fs.ReadFile(sample.FS, p)
+		files = append(files, data)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
 }
 
 func isUTF8Bytes(b []byte) bool {

@@ -2,11 +2,8 @@ package sources
 
 import (
 	"fmt"
-	"io/fs"
 	"strings"
 	"testing"
-
-	"fundalloc/config/sample"
 )
 
 // csvFuzzLimits keep one fuzz input cheap while still reaching every limit.
@@ -72,14 +69,7 @@ func readAs(t *testing.T, name string, data []byte) (string, []*Error) {
 func FuzzReadCSV(f *testing.F) {
 	// The sample city's files, each as every kind of file, so the fuzzer
 	// starts from real headers, Chinese and English, BOM and GBK.
-	err := fs.WalkDir(sample.FS, "data", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".csv") {
-			return err
-		}
-		data, err := fs.ReadFile(sample.FS, p)
-		if err != nil {
-			return err
-		}
+	for _, data := range sampleCSVFiles(f) {
 		// Keep the header and a few rows: enough for the column rules, and
 		// small, so the fuzzer's minimizing of what it finds stays quick.
 		lines := strings.SplitAfterN(string(data), "\n", 5)
@@ -87,10 +77,6 @@ func FuzzReadCSV(f *testing.F) {
 		for k := range csvFuzzKinds {
 			f.Add([]byte(head), uint8(k))
 		}
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
 	}
 	for _, s := range []string{
 		goodUnits,
