@@ -123,7 +123,6 @@ type xlsxWriter struct {
 	err    error
 	dateS  int
 	moneyS int
-	countS int
 	ref    []byte
 }
 

@@ -109,8 +109,8 @@ func (m *model) writeUnits(w io.Writer) error {
 
 // fundStats sums up one fund file.
 type fundStats struct {
-	lines, designated int
-	total, directed   int64 // fen
+	designated      int
+	total, directed int64 // fen
 }
 
 // writeFunds writes fund file k (DESIGN §3.2).
@@ -138,7 +138,6 @@ func (m *model) writeFunds(w io.Writer, k int) (fundStats, error) {
 		rw.text(l.provider)
 		rw.text(l.desc)
 		rw.money(l.amount)
-		st.lines++
 		st.total += l.amount
 		if l.designated >= 0 {
 			buf = m.appendCode(buf[:0], &m.units[l.designated])

@@ -85,7 +85,6 @@ type model struct {
 	// Stage parameters written to the config, in fen.
 	hubAmount, perWorker, perStation, pilotAmount int64
 	need                                          int64 // hub + Σ baseline + pilot × pilots
-	target                                        int64 // what the government lines hold together, ≥ need / 0.6
 	nGov                                          int   // government (large) fund lines; the rest are charity donations
 	govBase                                       int64 // each government line holds at least this
 	fundFiles                                     int
@@ -126,8 +125,9 @@ func newModel(p Params) *model {
 		m.need += int64(m.units[m.stationIndex(s)].workers)*m.perWorker + m.perStation
 	}
 	// The stages before demand take at most 60 % of the pooled money, so at
-	// least 40 % is left for demand whatever the charity lines add.
-	m.target = (m.need*10 + 5) / 6
+	// least 40 % is left for demand whatever the charity lines add: the
+	// government lines together hold at least target.
+	target := (m.need*10 + 5) / 6
 	n := p.FundLines
 	switch {
 	case n < 7:
@@ -135,7 +135,7 @@ func newModel(p Params) *model {
 	default:
 		m.nGov = min(max(n/4, 6), 20_000)
 	}
-	m.govBase = (m.target + int64(m.nGov) - 1) / int64(m.nGov)
+	m.govBase = (target + int64(m.nGov) - 1) / int64(m.nGov)
 	m.fundFiles = fundFiles(n)
 	return m
 }
