@@ -27,19 +27,28 @@ func Apportion(total Fen, weights []Ratio) ([]Fen, error) {
 	if total == 0 {
 		return out, nil
 	}
-	var scale uint8
+	ws := make([]uint64, len(weights))
+	if scale, ok := atCommonScale(weights, ws); !ok {
+		return apportionBig(total, weights, scale, out)
+	}
+	return apportionUint(total, ws, out)
+}
+
+// atCommonScale writes each weight as an integer at the weights' common
+// scale, w × 10^scale, into ws. It reports false when one of them needs more
+// than 64 bits.
+func atCommonScale(weights []Ratio, ws []uint64) (scale uint8, ok bool) {
 	for _, w := range weights {
 		scale = max(scale, w.Scale)
 	}
-	ws := make([]uint64, len(weights))
 	for i, w := range weights {
 		hi, lo := bits.Mul64(w.Num, pow10[scale-w.Scale])
 		if hi != 0 {
-			return apportionBig(total, weights, out)
+			return scale, false
 		}
 		ws[i] = lo
 	}
-	return apportionUint(total, ws, out)
+	return scale, true
 }
 
 // ApportionFen is Apportion with whole-fen weights, as used when a need is
@@ -111,11 +120,7 @@ func apportionUint(total Fen, ws []uint64, out []Fen) ([]Fen, error) {
 	return out, nil
 }
 
-func apportionBig(total Fen, weights []Ratio, out []Fen) ([]Fen, error) {
-	var scale uint8
-	for _, w := range weights {
-		scale = max(scale, w.Scale)
-	}
+func apportionBig(total Fen, weights []Ratio, scale uint8, out []Fen) ([]Fen, error) {
 	bw := make([]*big.Int, len(weights))
 	for i, w := range weights {
 		bw[i] = new(big.Int).SetUint64(w.Num)

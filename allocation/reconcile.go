@@ -295,19 +295,15 @@ type phaser struct {
 }
 
 func newPhaser(profile [12]Ratio, month int) (*phaser, error) {
-	var scale uint8
-	for _, w := range profile {
-		scale = max(scale, w.Scale)
-	}
 	p := &phaser{month: month}
-	for i, w := range profile {
-		hi, lo := bits.Mul64(w.Num, pow10[scale-w.Scale])
+	if _, ok := atCommonScale(profile[:], p.w[:]); !ok {
+		return nil, fmt.Errorf("phasing: %w", ErrOverflow)
+	}
+	for _, w := range p.w {
 		var carry uint64
-		p.sum, carry = bits.Add64(p.sum, lo, 0)
-		if hi != 0 || carry != 0 {
+		if p.sum, carry = bits.Add64(p.sum, w, 0); carry != 0 {
 			return nil, fmt.Errorf("phasing: %w", ErrOverflow)
 		}
-		p.w[i] = lo
 	}
 	if p.sum == 0 {
 		return nil, fmt.Errorf("phasing: %w", ErrNoWeight)
