@@ -28,7 +28,6 @@ var (
 	ErrUnknownUnit     = errors.New("unknown unit")
 	ErrBadParent       = errors.New("bad parent")
 	ErrHub             = errors.New("hub")
-	ErrBadDate         = errors.New("bad date")
 	ErrRaggedRow       = errors.New("ragged row")
 	ErrLimit           = errors.New("limit exceeded")
 	ErrUnknownCategory = errors.New("unknown category")

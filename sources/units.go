@@ -32,16 +32,6 @@ type UnitTable struct {
 	Drivers []string          // driver names: social_workers, then the extra columns in file order
 }
 
-// Index returns the position of the unit with the given code, or -1.
-func (t *UnitTable) Index(code string) int {
-	for i := range t.Units {
-		if t.Units[i].Code == code {
-			return i
-		}
-	}
-	return -1
-}
-
 var (
 	tierNames = map[string]allocation.Tier{
 		"hub": allocation.Hub, "总站": allocation.Hub, "社工总站": allocation.Hub,
