@@ -11,19 +11,6 @@ import (
 	"strings"
 )
 
-// Phase splits an annual amount over the 12 months of the fiscal year by
-// Apportion with the profile's weights, so the months always sum to the
-// annual amount exactly. An all-zero profile is an error.
-func Phase(annual Fen, profile [12]Ratio) ([12]Fen, error) {
-	var out [12]Fen
-	months, err := Apportion(annual, profile[:])
-	if err != nil {
-		return out, fmt.Errorf("phasing: %w", err)
-	}
-	copy(out[:], months)
-	return out, nil
-}
-
 // EvenProfile weighs every month the same.
 func EvenProfile() [12]Ratio {
 	var p [12]Ratio
@@ -285,7 +272,9 @@ func Reconcile(units []string, budget []Budgeted, vouchers []Voucher, month int,
 	return out, nil
 }
 
-// phaser works out plans to date with Phase's arithmetic, without
+// phaser works out plans to date (DESIGN §8): an annual amount is split
+// over the 12 months of the fiscal year as Apportion splits it by the
+// profile's weights, so the months sum to it exactly. It does so without
 // allocating: the profile is scaled once, and each amount's 12 months are
 // apportioned in fixed arrays.
 type phaser struct {
@@ -312,7 +301,7 @@ func newPhaser(profile [12]Ratio, month int) (*phaser, error) {
 }
 
 // toDate returns the plan to date of an annual amount: the sum of its
-// first months as Phase splits them.
+// first months as Apportion splits them.
 func (p *phaser) toDate(annual Fen) Fen {
 	if annual == 0 {
 		return 0
