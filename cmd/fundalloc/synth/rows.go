@@ -77,14 +77,8 @@ func (c *csvWriter) money(fen int64) {
 	c.sep()
 	c.row, _ = allocation.Fen(fen).AppendText(c.row)
 }
-func (c *csvWriter) date(month, day int) {
-	c.sep()
-	c.row = append(c.row, "2026-"...)
-	c.row = appendPadded(c.row, int64(month), 2)
-	c.row = append(c.row, '-')
-	c.row = appendPadded(c.row, int64(day), 2)
-}
-func (c *csvWriter) blank() { c.sep() }
+func (c *csvWriter) date(month, day int) { c.sep(); c.row = appendDate(c.row, month, day) }
+func (c *csvWriter) blank()              { c.sep() }
 
 func (c *csvWriter) end() error {
 	c.row = append(c.row, '\n')
@@ -95,6 +89,15 @@ func (c *csvWriter) end() error {
 
 func (c *csvWriter) close() error        { return c.w.Flush() }
 func (c *csvWriter) setWidths([]float64) {}
+
+// appendDate appends a day of 2026 as YYYY-MM-DD, without checking that it
+// exists.
+func appendDate(b []byte, month, day int) []byte {
+	b = append(b, "2026-"...)
+	b = appendPadded(b, int64(month), 2)
+	b = append(b, '-')
+	return appendPadded(b, int64(day), 2)
+}
 
 // maxCellFen is the largest amount an xlsx numeric cell holds exactly: 15
 // significant digits.

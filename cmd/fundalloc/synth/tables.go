@@ -36,6 +36,15 @@ func writeHeader(rw rowWriter, h []string, widths []float64) error {
 	return rw.end()
 }
 
+// catName names category c as the tables do: by its code in CSV, in
+// Chinese in workbooks.
+func (m *model) catName(c int) string {
+	if m.p.Format == XLSX {
+		return catZh[c]
+	}
+	return catCodes[c]
+}
+
 // unitColumns are the units file's columns: the known ones, then the four
 // drivers.
 func unitColumns() []sources.Column {
@@ -120,7 +129,6 @@ func (m *model) writeFunds(w io.Writer, k int) (fundStats, error) {
 	if err != nil {
 		return st, err
 	}
-	xl := m.p.Format == XLSX
 	if err := writeHeader(rw, header(sources.FundColumns(), m.p.Format), []float64{18, 14, 26, 36, 16, 14}); err != nil {
 		return st, err
 	}
@@ -130,11 +138,7 @@ func (m *model) writeFunds(w io.Writer, k int) (fundStats, error) {
 		buf = append(buf[:0], "FL2026-"...)
 		buf = appendPadded(buf, int64(l.id+1), width)
 		rw.textBytes(buf)
-		if xl {
-			rw.text(catZh[l.cat])
-		} else {
-			rw.text(catCodes[l.cat])
-		}
+		rw.text(m.catName(l.cat))
 		rw.text(l.provider)
 		rw.text(l.desc)
 		rw.money(l.amount)
@@ -161,7 +165,6 @@ func (m *model) writeLedger(w io.Writer, lp *ledgerPlan, month int) error {
 	if err != nil {
 		return err
 	}
-	xl := m.p.Format == XLSX
 	if err := writeHeader(rw, header(sources.LedgerColumns(), m.p.Format), []float64{20, 12, 14, 14, 14, 30}); err != nil {
 		return err
 	}
@@ -176,10 +179,7 @@ func (m *model) writeLedger(w io.Writer, lp *ledgerPlan, month int) error {
 		rw.textBytes(buf)
 		if v.flaw == flawBadDate {
 			// The day after the month's last: no such date.
-			buf = append(buf[:0], "2026-"...)
-			buf = appendPadded(buf, int64(month), 2)
-			buf = append(buf, '-')
-			buf = appendPadded(buf, int64(daysIn[month-1]+1), 2)
+			buf = appendDate(buf[:0], month, daysIn[month-1]+1)
 			rw.textBytes(buf)
 		} else {
 			rw.date(month, int(v.day))
@@ -190,11 +190,7 @@ func (m *model) writeLedger(w io.Writer, lp *ledgerPlan, month int) error {
 		}
 		buf = m.appendCode(buf, &m.units[v.unit])
 		rw.textBytes(buf)
-		if xl {
-			rw.text(catZh[v.cat])
-		} else {
-			rw.text(catCodes[v.cat])
-		}
+		rw.text(m.catName(int(v.cat)))
 		rw.money(v.amount)
 		if v.amount < 0 {
 			rw.text(refundDescriptions[v.desc])
