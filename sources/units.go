@@ -103,7 +103,7 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 	var slab []allocation.Ratio // driver values, allocated many units at a time
 	badTier := map[int]bool{}   // units whose tier could not be read
 	t, ok := scanTable(src, sheet, lim, unitColumns, &lp, func(t *table, row int, cells []Cell) {
-		if drivers == nil {
+		if ut.Drivers == nil { // the first row: name the driver columns
 			drivers = t.h.extras
 			ut.Drivers = []string{SocialWorkers}
 			seen := map[string]bool{SocialWorkers: true}
@@ -191,9 +191,6 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 	if len(ut.Units) == 0 {
 		t.add(0, 0, wrapf(ErrRequired, "no units: the file has a header but no rows"))
 		return ut
-	}
-	if ut.Drivers == nil {
-		ut.Drivers = []string{SocialWorkers}
 	}
 	checkTree(t, ut, badTier)
 	return ut
