@@ -620,13 +620,7 @@ func categoryList(errs *Errors, cats *sources.Categories, key string, list []str
 // or quoted decimals, or one comma-separated string from the environment)
 // that are ≥ 0 and sum to exactly 100.
 func phasing(errs *Errors, v any) (bool, [12]allocation.Ratio) {
-	var p [12]allocation.Ratio
-	even := func() (bool, [12]allocation.Ratio) {
-		for i := range p {
-			p[i] = allocation.One
-		}
-		return true, p
-	}
+	even := func() (bool, [12]allocation.Ratio) { return true, allocation.EvenProfile() }
 	var items []string
 	switch x := v.(type) {
 	case nil:
@@ -657,6 +651,7 @@ func phasing(errs *Errors, v any) (bool, [12]allocation.Ratio) {
 		errs.add("reconcile.phasing", "has %d values; give 12 monthly percentages (or even)", len(items))
 		return even()
 	}
+	var p [12]allocation.Ratio
 	var total allocation.Ratio
 	parsed := true
 	for i, s := range items {
