@@ -83,8 +83,7 @@ type Reconcile struct {
 
 // Schedule holds the scheduler's settings (DESIGN §9).
 type Schedule struct {
-	Timezone string
-	Location *time.Location
+	Location *time.Location // schedule.timezone
 	CatchUp  bool
 	Jobs     []Job
 }

@@ -510,7 +510,6 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 	cfg.Reconcile.Tolerance = decimal(errs, "reconcile.tolerance", r.Reconcile.Tolerance, 0, 10)
 	cfg.Reconcile.Behind = decimal(errs, "reconcile.behind", r.Reconcile.Behind, 0, 1)
 
-	cfg.Schedule.Timezone = r.Schedule.Timezone
 	loc, err := time.LoadLocation(r.Schedule.Timezone)
 	if err != nil || r.Schedule.Timezone == "" {
 		errs.add("schedule.timezone", "%q is not a time zone (e.g. Asia/Shanghai)", r.Schedule.Timezone)
