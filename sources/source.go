@@ -142,10 +142,7 @@ func openFS(fsys fs.FS, p string) (File, error) {
 	return nil, errors.New(p + ": file system does not support random access")
 }
 
-var (
-	zipMagic = []byte("PK\x03\x04")
-	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-)
+var zipMagic = []byte("PK\x03\x04")
 
 // openTable opens a source as a table: a workbook's sheet (the named one, or
 // the first) when the file is a workbook, else CSV. It returns the rows and
@@ -164,7 +161,7 @@ func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
 	n, _ := f.ReadAt(head[:], 0)
 	ext := strings.ToLower(path.Ext(src.Name))
 	workbook := ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" ||
-		bytes.HasPrefix(head[:n], zipMagic) || bytes.HasPrefix(head[:n], oleMagic)
+		bytes.HasPrefix(head[:n], zipMagic) || bytes.HasPrefix(head[:n], ole2Magic)
 	if workbook {
 		rows, wb, err := OpenXLSX(f, st.Size(), sheet, lim)
 		if err != nil {
