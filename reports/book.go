@@ -84,6 +84,34 @@ func newBook(language, tmpDir string) (*book, error) {
 	return b, nil
 }
 
+// sheetOrder returns the indexes of units in the order the sheets list
+// them: the hub, then each station by code followed by its rooms by code.
+// A room whose parent is not a station is left out.
+func sheetOrder(units []allocation.Unit) []int {
+	byCode := make([]int, len(units))
+	for i := range byCode {
+		byCode[i] = i
+	}
+	slices.SortFunc(byCode, func(a, b int) int { return strings.Compare(units[a].Code, units[b].Code) })
+	rooms := map[string][]int{}
+	var out []int
+	for _, i := range byCode {
+		switch units[i].Tier {
+		case allocation.Hub:
+			out = append(out, i)
+		case allocation.Room:
+			rooms[units[i].Parent] = append(rooms[units[i].Parent], i)
+		}
+	}
+	for _, i := range byCode {
+		if units[i].Tier == allocation.Station {
+			out = append(out, i)
+			out = append(out, rooms[units[i].Code]...)
+		}
+	}
+	return out
+}
+
 // quoteSheet quotes a sheet name for a formula reference.
 func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
 

@@ -91,7 +91,7 @@ func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
 	s.pool = []string{l.t("sheet.pool")}
 	s.alloc = b.sheetsFor(l.t("sheet.allocation"), len(p.Units)+4)
 	s.lines = b.sheetsFor(l.t("sheet.lines"), len(p.Lines))
-	s.contr = b.sheetsFor(l.t("sheet.contracts"), matrix.operators)
+	s.contr = b.sheetsFor(l.t("sheet.contracts"), 1+len(matrix.stations))
 	s.warnings = b.sheetsFor(l.t("sheet.warnings"), len(p.Warnings))
 	if err := b.f.SetSheetName("Sheet1", s.summary); err != nil {
 		return err
@@ -153,50 +153,30 @@ func inputList(in []Input) string {
 // matrix is the unit × category view of a plan, with the row order of the
 // Allocation sheet: the hub, then each station followed by its rooms.
 type matrix struct {
-	p         *allocation.Plan
-	amount    [][]allocation.Fen // by unit index, category
-	order     []int32            // unit indexes in sheet order
-	station   []int32            // by unit index: its station (itself for a station), -1 for the hub
-	stations  []int32            // station unit indexes by code
-	group     []allocation.Fen   // by unit index: for a station, its own lines plus its rooms'
-	catTotal  []allocation.Fen
-	operators int // hub and stations: rows of the Contracts sheet
+	amount   [][]allocation.Fen // by unit index, category
+	order    []int              // unit indexes in sheet order
+	station  []int32            // by unit index: its station (itself for a station), -1 for the hub
+	stations []int              // station unit indexes by code
+	group    []allocation.Fen   // by unit index: for a station, its own lines plus its rooms'
+	catTotal []allocation.Fen
 }
 
 func newMatrix(p *allocation.Plan) *matrix {
 	nc := len(p.Categories)
-	m := &matrix{p: p, amount: make([][]allocation.Fen, len(p.Units)), station: make([]int32, len(p.Units)),
+	m := &matrix{amount: make([][]allocation.Fen, len(p.Units)), order: sheetOrder(p.Units), station: make([]int32, len(p.Units)),
 		group: make([]allocation.Fen, len(p.Units)), catTotal: make([]allocation.Fen, nc)}
 	flat := make([]allocation.Fen, len(p.Units)*nc)
 	for i := range m.amount {
 		m.amount[i] = flat[i*nc : (i+1)*nc]
 	}
-	byCode := make(map[string]int32, len(p.Units))
-	for i := range p.Units {
-		byCode[p.Units[i].Code] = int32(i)
-	}
-	rooms := map[int32][]int32{}
-	hub := int32(-1)
-	for i := range p.Units {
-		u := &p.Units[i]
-		switch u.Tier {
-		case allocation.Hub:
-			hub = int32(i)
-			m.station[i] = -1
-		case allocation.Station:
-			m.station[i] = int32(i)
-			m.stations = append(m.stations, int32(i))
-		case allocation.Room:
-			s := byCode[u.Parent]
-			m.station[i] = s
-			rooms[s] = append(rooms[s], int32(i))
+	// A plan has one hub and every room under a station: the order starts
+	// with the hub, and each room follows its station.
+	m.station[m.order[0]] = -1
+	for _, i := range m.order[1:] {
+		if p.Units[i].Tier == allocation.Station {
+			m.stations = append(m.stations, i)
 		}
-	}
-	m.operators = 1 + len(m.stations)
-	m.order = append(m.order, hub)
-	for _, s := range m.stations {
-		m.order = append(m.order, s)
-		m.order = append(m.order, rooms[s]...)
+		m.station[i] = int32(m.stations[len(m.stations)-1])
 	}
 	for _, l := range p.Lines {
 		m.amount[l.Unit][l.Category] += l.Amount
@@ -210,7 +190,7 @@ func newMatrix(p *allocation.Plan) *matrix {
 	return m
 }
 
-func (m *matrix) unitTotal(u int32) allocation.Fen {
+func (m *matrix) unitTotal(u int) allocation.Fen {
 	var t allocation.Fen
 	for _, a := range m.amount[u] {
 		t += a
@@ -544,9 +524,6 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		return err
 	}
 	for _, ui := range m.order {
-		if ui < 0 {
-			continue
-		}
 		u := &p.Units[ui]
 		status := ""
 		if u.Reserved() {
@@ -628,8 +605,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 		{header: l.t("col.year"), style: st.int}, {header: l.t("col.decision"), style: st.text},
 		{header: l.t("col.reason"), style: st.text}, {header: l.t("col.funding"), style: st.amount, width: 18},
 	}
-	ops := []int32{m.order[0]}
-	ops = append(ops, m.stations...)
+	ops := append([]int{m.order[0]}, m.stations...) // the hub and the stations
 	for _, ui := range ops {
 		u := &p.Units[ui]
 		cols[0].fit(u.Code)
@@ -642,9 +618,6 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 		return err
 	}
 	for _, ui := range ops {
-		if ui < 0 {
-			continue
-		}
 		u := &p.Units[ui]
 		decision, reason := Decision(u)
 		year := excelize.Cell{StyleID: st.int}

@@ -77,37 +77,13 @@ func (x *unitIndex) order(rows []allocation.Row) []int {
 		i = j
 	}
 	out := make([]int, 0, len(rows))
-	take := func(code string) {
+	for _, u := range sheetOrder(x.units) {
+		code := x.units[u].Code
 		if s, ok := spans[code]; ok {
 			for i := s.from; i < s.to; i++ {
 				out = append(out, i)
 			}
 			delete(spans, code)
-		}
-	}
-	codes := make([]string, len(x.units))
-	for i, u := range x.units {
-		codes[i] = u.Code
-	}
-	slices.Sort(codes)
-	rooms := map[string][]string{}
-	for _, c := range codes {
-		u := x.units[x.byCode[c]]
-		if u.Tier == allocation.Room {
-			rooms[u.Parent] = append(rooms[u.Parent], c)
-		}
-	}
-	for _, c := range codes {
-		if x.units[x.byCode[c]].Tier == allocation.Hub {
-			take(c)
-		}
-	}
-	for _, c := range codes {
-		if x.units[x.byCode[c]].Tier == allocation.Station {
-			take(c)
-			for _, r := range rooms[c] {
-				take(r)
-			}
 		}
 	}
 	for i, r := range rows { // codes only the budget or a ledger knows
