@@ -2,6 +2,7 @@ package sources
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"fundalloc/allocation"
@@ -143,17 +144,10 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 				amount: t.h.index[fAmount] + 1, amountLabel: t.h.label(fAmount)}
 		}
 	})
-	n := 0
-	for _, l := range lines {
-		n += len(l)
-	}
-	ft.Lines = make([]FundLine, 0, n)
-	for _, l := range lines {
-		ft.Lines = append(ft.Lines, l...)
-	}
+	ft.Lines = slices.Concat(lines...)
 	// Ids are unique across all files: the first occurrence, in file and
 	// row order, is the one that stands.
-	first := make(map[string]int32, n)
+	first := make(map[string]int32, len(ft.Lines))
 	for i := range ft.Lines {
 		l := &ft.Lines[i]
 		if l.ID == "" {

@@ -178,21 +178,14 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 	for fi := range probs {
 		p.Append(&probs[fi])
 	}
-	n := 0
-	for _, es := range entries {
-		n += len(es)
-	}
-	l.Entries = make([]Entry, 0, n)
-	for _, es := range entries {
-		l.Entries = append(l.Entries, es...)
-	}
+	l.Entries = slices.Concat(entries...)
 	entries = nil
 	// A voucher number counts once: every occurrence after the first, in
 	// file and row order, is a duplicate. And every sum of counted vouchers
 	// the reconciliation shows stays within what an amount may be: a voucher
 	// that would take their total (refunds counted as spending) beyond it
 	// is not counted.
-	first := make(map[string]int32, n)
+	first := make(map[string]int32, len(l.Entries))
 	var total allocation.Fen
 	k := 0
 	for fi := range vouchers {
