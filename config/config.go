@@ -48,15 +48,17 @@ type Sheets struct {
 	Units, FundLines, Ledgers string
 }
 
-// Stages holds the stage parameters of DESIGN §4.5. Category lists hold
-// indexes into Config.Categories; empty means all.
+// Stages holds the stage parameters of DESIGN §4.5: allocation.Rules but
+// for the demand drivers, which name columns of the units file (Rules
+// resolves them). Category lists hold indexes into Config.Categories; empty
+// means all.
 type Stages struct {
-	Hub      Draw
+	Hub      allocation.Draw
 	Baseline struct {
 		PerWorker, PerStation allocation.Fen
 		Categories            []int
 	}
-	Pilot  Draw
+	Pilot  allocation.Draw
 	Demand struct {
 		Share      allocation.Ratio
 		Categories []int
@@ -65,12 +67,6 @@ type Stages struct {
 	Rooms struct {
 		Share allocation.Ratio
 	}
-}
-
-// Draw is a stage that gives a fixed amount drawn from some categories.
-type Draw struct {
-	Amount     allocation.Fen
-	Categories []int
 }
 
 // Reconcile holds the reconciliation parameters of DESIGN §8.
@@ -114,14 +110,12 @@ func DefaultCategories() []sources.Category {
 func (c *Config) Rules(drivers []string) (allocation.Rules, error) {
 	var r allocation.Rules
 	r.Factors = c.Grades
-	r.Hub = allocation.Draw{Amount: c.Stages.Hub.Amount, Categories: c.Stages.Hub.Categories}
-	r.Baseline.PerWorker = c.Stages.Baseline.PerWorker
-	r.Baseline.PerStation = c.Stages.Baseline.PerStation
-	r.Baseline.Categories = c.Stages.Baseline.Categories
-	r.Pilot = allocation.Draw{Amount: c.Stages.Pilot.Amount, Categories: c.Stages.Pilot.Categories}
+	r.Hub = c.Stages.Hub
+	r.Baseline = c.Stages.Baseline
+	r.Pilot = c.Stages.Pilot
 	r.Demand.Share = c.Stages.Demand.Share
 	r.Demand.Categories = c.Stages.Demand.Categories
-	r.Rooms.Share = c.Stages.Rooms.Share
+	r.Rooms = c.Stages.Rooms
 	index := map[string]int{}
 	for i, d := range drivers {
 		index[d] = i
