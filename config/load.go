@@ -120,7 +120,7 @@ type raw struct {
 }
 
 // defaults gives every key its default, so that every key can also come
-// from the environment (viper only reads the environment for keys it knows).
+// from the environment (Load reads it for the keys viper knows).
 func defaults(v *viper.Viper) {
 	lim := sources.DefaultLimits()
 	for key, val := range map[string]any{
@@ -206,27 +206,20 @@ func Load(opts Options) (*Config, error) {
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, &Errors{List: []string{fmt.Sprintf("%s: not valid YAML: %v", cfg.Source, err)}}
 	}
-	v.SetEnvPrefix(EnvPrefix)
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
-	v.AutomaticEnv()
-	if opts.Getenv != nil {
-		// viper reads the process environment; tests pass their own.
-		for _, key := range v.AllKeys() {
-			if val := getenv(EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))); val != "" {
-				v.Set(key, val)
-			}
+	// Every key can come from the environment (FUNDALLOC_STAGES_HUB_AMOUNT
+	// …), read through getenv rather than viper's AutomaticEnv so that tests
+	// can pass their own.
+	fromEnv := func(key string) {
+		if val := getenv(EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))); val != "" {
+			v.Set(key, val)
 		}
+	}
+	for _, key := range v.AllKeys() {
+		fromEnv(key)
 	}
 	// Drivers are keyed by category; let the environment name them too.
 	for _, code := range categoryCodes(v) {
-		key := "stages.demand.drivers." + code
-		if opts.Getenv != nil {
-			if val := getenv(EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))); val != "" {
-				v.Set(key, val)
-			}
-		} else {
-			_ = v.BindEnv(key)
-		}
+		fromEnv("stages.demand.drivers." + code)
 	}
 	// Jobs are a list of mappings: the environment gives them as one YAML
 	// (or JSON) flow list, which replaces the file's jobs.
