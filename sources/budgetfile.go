@@ -141,7 +141,7 @@ func ReadBudgetFile(name string, r io.Reader) (*BudgetFile, error) {
 			continue // reported
 		}
 		if l.amount > maxAmount-total {
-			p.Add(&Error{File: name, Err: wrapf(ErrBadAmount, "lines[%d]: with it the lines add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)", l.line)})
+			p.Add(&Error{File: name, Err: wrapf(ErrBadAmount, "lines[%d]: with it the lines add up to %s", l.line, overTotal)})
 			break
 		}
 		total += l.amount

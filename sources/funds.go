@@ -176,7 +176,7 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 		if total += l.Amount; total > maxAmount {
 			c := ft.cols[l.File]
 			probs[l.File].Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.amount,
-				Err: wrapf(ErrBadAmount, "%s %s: with it the fund lines add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)", c.amountLabel, l.Amount)})
+				Err: wrapf(ErrBadAmount, "%s %s: with it the fund lines add up to %s", c.amountLabel, l.Amount, overTotal)})
 			break
 		}
 	}

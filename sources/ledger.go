@@ -214,7 +214,7 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 			}
 			e.Flags |= kindBit(BadAmount)
 			excs[e.File] = append(excs[e.File], Exception{Voucher: strings.Clone(v), File: l.Files[e.File], Sheet: l.Sheets[e.File], Row: int(e.Row),
-				Flag: BadAmount, Message: fmt.Sprintf("amount %s: with it the vouchers add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)", e.Amount)})
+				Flag: BadAmount, Message: fmt.Sprintf("amount %s: with it the vouchers add up to %s", e.Amount, overTotal)})
 		}
 	}
 	for fi := range excs {

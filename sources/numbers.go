@@ -37,6 +37,10 @@ const maxAmount allocation.Fen = 999_999_999_999_999
 // the money type, is refused.
 var errAmountTooLarge = errors.New("is too large: at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)")
 
+// overTotal ends the message for the line or voucher with which a total of
+// the fund lines, vouchers or budget lines passes maxAmount.
+const overTotal = "more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)"
+
 // tableAmount reads an amount cell of a table: cellAmount, then at most
 // maxAmount either way.
 func tableAmount(c Cell) (allocation.Fen, error) {
