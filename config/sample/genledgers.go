@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -66,11 +67,6 @@ func main() {
 	check(err)
 
 	rng := rand.New(rand.NewPCG(2026, 1031))
-	tier := map[string]allocation.Tier{}
-	grade := map[string]allocation.Grade{}
-	for _, u := range plan.Units {
-		tier[u.Code], grade[u.Code] = u.Tier, u.Grade
-	}
 	// Each unit spends at its own pace: most close to plan, a few slow (the
 	// unqualified station hardly at all), a few fast.
 	pace := map[string]int64{} // per cent of plan
@@ -94,11 +90,16 @@ func main() {
 			date: fmt.Sprintf("2026-%02d-%02d", month, day), unit: unit, category: cat,
 			amount: allocation.Fen(fen).String(), desc: desc, month: month})
 	}
+	var sm07 allocation.Fen // SM07's charity budget, overspent below
 	for _, b := range allocation.Annual(plan) {
-		code, cat := plan.Units[b.Unit].Code, plan.Categories[b.Category]
+		u, cat := &plan.Units[b.Unit], plan.Categories[b.Category]
+		code := u.Code
+		if code == "SM07" && cat == "charity" {
+			sm07 = b.Annual
+		}
 		monthly := int64(b.Annual) * pace[code] / 100 / 12
 		every := 1 // rooms spend every other month, two months' money at once
-		if tier[code] == allocation.Room {
+		if u.Tier == allocation.Room {
 			every = 2
 		}
 		for m := every; m <= 10; m += every {
@@ -107,7 +108,7 @@ func main() {
 				continue
 			}
 			n := 1
-			if tier[code] != allocation.Room {
+			if u.Tier != allocation.Room {
 				n = 1 + rng.IntN(3)
 			}
 			for k := range n {
@@ -128,12 +129,6 @@ func main() {
 	add(5, 20, "SM02", "elderly_care", -320000, "退回多拨活动经费")
 	add(8, 12, "SM14-03", "community_governance", -15050, "冲销重复报销")
 	// OVERSPEND: a station spends more than its whole year in one category.
-	var sm07 allocation.Fen
-	for _, b := range allocation.Annual(plan) {
-		if plan.Units[b.Unit].Code == "SM07" && plan.Categories[b.Category] == "charity" {
-			sm07 = b.Annual
-		}
-	}
 	add(10, 26, "SM07", "charity", int64(sm07)+500000, "冬季慈善物资集中采购")
 	// MISUSE: no budget in the category, spending anyway.
 	add(9, 15, "SM06-08", "elderly_care", 200000, "老年人活动室设备（新建社区，未列预算）")
@@ -143,15 +138,7 @@ func main() {
 	add(11, 4, "SM03", "social_affairs", 1650000, "11月社工人员工资（预付）")
 	add(11, 5, "SM09", "elderly_care", 96000, "冬季高龄老人探访")
 
-	slices.SortStableFunc(vs, func(a, b voucher) int {
-		if a.date != b.date {
-			if a.date < b.date {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(vs, func(a, b voucher) int { return strings.Compare(a.date, b.date) })
 	var q1, q2, q3, oct [][]string
 	for _, v := range vs {
 		row := []string{v.no, v.date, v.unit, v.category, v.amount, v.desc}
