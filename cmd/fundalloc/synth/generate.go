@@ -26,17 +26,19 @@ type SinkFunc func(name string, write func(w io.Writer) error) error
 // Create calls f.
 func (f SinkFunc) Create(name string, write func(w io.Writer) error) error { return f(name, write) }
 
-// Summary describes a generated data set.
+// Summary describes a generated data set. The counts Params gives
+// (Stations, FundLines, Vouchers) are the data set's; the fields add what
+// Params does not say.
 type Summary struct {
 	Params
-	Units, Stations, Rooms, Pilots int
-	FundLines, FundFiles           int
-	Designated                     int            // designated fund lines
-	Pool                           allocation.Fen // all fund lines
-	Directed                       allocation.Fen // the designated lines: not pooled
-	Need                           allocation.Fen // the hub, baseline and pilot stages together
-	Vouchers, Refunds, Problems    int            // Problems: rows planted with an unknown unit or a bad date
-	Files                          []string       // as in Files
+	Units, Rooms, Pilots int
+	FundFiles            int
+	Designated           int            // designated fund lines
+	Pool                 allocation.Fen // all fund lines
+	Directed             allocation.Fen // the designated lines: not pooled
+	Need                 allocation.Fen // the hub, baseline and pilot stages together
+	Refunds, Problems    int            // Problems: rows planted with an unknown unit or a bad date
+	Files                []string       // as in Files
 }
 
 // DemandShare is the share of the pooled money the demand stage gets, in
@@ -149,9 +151,8 @@ feed:
 	}
 
 	lp := plan()
-	s := &Summary{Params: p, Units: len(m.units), Stations: p.Stations, Rooms: p.Stations * p.RoomsPerStation,
-		Pilots: m.pilots, FundLines: p.FundLines, FundFiles: nf, Need: allocation.Fen(m.need),
-		Vouchers: p.Vouchers, Refunds: lp.refunds, Problems: lp.problems, Files: names}
+	s := &Summary{Params: p, Units: len(m.units), Rooms: p.Stations * p.RoomsPerStation, Pilots: m.pilots,
+		FundFiles: nf, Need: allocation.Fen(m.need), Refunds: lp.refunds, Problems: lp.problems, Files: names}
 	for _, st := range stats {
 		s.Designated += st.designated
 		s.Pool += allocation.Fen(st.total)
