@@ -23,8 +23,12 @@ func addLockWaitFlag(cmd *cobra.Command, g *globals) {
 // lockOut takes the output folder's lock for a run of command, waiting up to
 // --lock-wait for another writer; waiting (if not nil) is told who that is.
 func (g *globals) lockOut(ctx context.Context, cfg *config.Config, command string, waiting func(scheduler.Holder)) (*scheduler.Lock, error) {
-	h := scheduler.Holder{PID: os.Getpid(), Command: command, Since: g.clock()().In(cfg.Schedule.Location).Truncate(time.Second)}
-	return scheduler.Acquire(ctx, cfg.Out, scheduler.OutputLock, h, g.lockWait, waiting)
+	return scheduler.Acquire(ctx, cfg.Out, scheduler.OutputLock, g.holder(cfg, command), g.lockWait, waiting)
+}
+
+// holder is this process, running command, as a lock names its holder.
+func (g *globals) holder(cfg *config.Config, command string) scheduler.Holder {
+	return scheduler.Holder{PID: os.Getpid(), Command: command, Since: g.clock()().In(cfg.Schedule.Location).Truncate(time.Second)}
 }
 
 // waitNotice tells the user of a manual command why it pauses.

@@ -42,16 +42,8 @@ func (g *globals) loadConfig(cmd *cobra.Command) (*config.Config, error) {
 // runDate is the day a run is made on, at midnight in the bureau's time
 // zone: outputs carry it, so re-running on the same day gives the same files.
 func (g *globals) runDate(cfg *config.Config) time.Time {
-	now := time.Now
-	if g.now != nil {
-		now = g.now
-	}
-	t := now()
-	if cfg.Schedule.Location != nil {
-		t = t.In(cfg.Schedule.Location)
-	}
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	y, m, d := g.clock()().In(cfg.Schedule.Location).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, cfg.Schedule.Location)
 }
 
 // run is the whole program: it parses args, runs the command and returns the

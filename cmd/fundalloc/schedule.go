@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -65,8 +64,7 @@ With --once JOB it runs that job now, journals it and exits with its exit code.`
 				return usageError{fmt.Errorf("--once %q: no such job; the configured jobs are %s", once, strings.Join(names, ", "))}
 			}
 
-			daemon, err := scheduler.Acquire(cmd.Context(), cfg.Out, scheduler.DaemonLock,
-				scheduler.Holder{PID: os.Getpid(), Command: "fundalloc schedule", Since: s.Now().In(cfg.Schedule.Location).Truncate(time.Second)}, 0, nil)
+			daemon, err := scheduler.Acquire(cmd.Context(), cfg.Out, scheduler.DaemonLock, g.holder(cfg, "fundalloc schedule"), 0, nil)
 			if err != nil {
 				return err
 			}
