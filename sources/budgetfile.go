@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"cmp"
 	"encoding/json"
-
 	"fmt"
 	"io"
 	"slices"
@@ -156,12 +155,9 @@ func ReadBudgetFile(name string, r io.Reader) (*BudgetFile, error) {
 	bf := &BudgetFile{FiscalYear: *year, Categories: cats}
 	for i := 0; i < len(lines); {
 		l := lines[i]
-		var sum allocation.Fen
+		var sum allocation.Fen // at most the total, checked above
 		for ; i < len(lines) && lines[i].unit == l.unit && lines[i].cat == l.cat; i++ {
-			var err error
-			if sum, err = sum.Add(lines[i].amount); err != nil {
-				return nil, &Error{File: name, Err: wrapf(ErrBadAmount, "unit %s: its lines sum past what fundalloc can hold", codes[l.unit])}
-			}
+			sum += lines[i].amount
 		}
 		if n := len(bf.Units); n == 0 || bf.Units[n-1] != codes[l.unit] {
 			bf.Units = append(bf.Units, codes[l.unit])
