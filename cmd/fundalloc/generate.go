@@ -75,10 +75,7 @@ new ones.`,
 			if err := p.Validate(); err != nil {
 				return usageError{err}
 			}
-			dir := g.out
-			if g.dir != "" && !filepath.IsAbs(dir) {
-				dir = filepath.Join(g.dir, dir)
-			}
+			dir := g.path(g.out)
 			files := synth.Files(p)
 			existing, stale, err := existingFiles(dir, files)
 			if err != nil {

@@ -22,10 +22,7 @@ func newInitCmd(g *globals) *cobra.Command {
 		Short: "Write the sample city's config and data files to DIR, ready to edit",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := args[0]
-			if g.dir != "" && !filepath.IsAbs(dir) {
-				dir = filepath.Join(g.dir, dir)
-			}
+			dir := g.path(args[0])
 			var files []string
 			err := fs.WalkDir(sample.FS, ".", func(p string, d fs.DirEntry, err error) error {
 				if err == nil && !d.IsDir() {

@@ -117,10 +117,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	var units *sources.UnitTable
 	var hashes []reports.Input
 	if opts.budget != "" {
-		path := opts.budget
-		if g.dir != "" && !filepath.IsAbs(path) {
-			path = filepath.Join(g.dir, path)
-		}
+		path := g.path(opts.budget)
 		f, err := os.Open(path)
 		if err != nil {
 			reason := err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -37,6 +38,15 @@ func (g *globals) loadConfig(cmd *cobra.Command) (*config.Config, error) {
 		set["language"] = g.lang
 	}
 	return config.Load(config.Options{Path: g.config, Dir: g.dir, Getenv: g.getenv, Set: set, Out: g.out})
+}
+
+// path resolves a path given on the command line against the working
+// directory g.dir (the process's when it is "").
+func (g *globals) path(p string) string {
+	if g.dir != "" && !filepath.IsAbs(p) {
+		return filepath.Join(g.dir, p)
+	}
+	return p
 }
 
 // runDate is the day a run is made on, at midnight in the bureau's time

@@ -43,10 +43,7 @@ Existing files are not overwritten unless --force is given.`,
 			if dir == "" {
 				dir = "."
 			}
-			if g.dir != "" && !filepath.IsAbs(dir) {
-				dir = filepath.Join(g.dir, dir)
-			}
-			paths, err := writeTemplates(dir, tpl, force)
+			paths, err := writeTemplates(g.path(dir), tpl, force)
 			if err != nil {
 				return err
 			}
