@@ -310,15 +310,38 @@ func (b *book) writeTable(names []string, cols []column, lay layout, n int, fill
 	return &table{b: b, names: names, cols: cols, last: last}, nil
 }
 
+// acrossSheets returns a formula over every sheet of the table: f of each
+// sheet's name and last data row, joined by "+".
+func (t *table) acrossSheets(f func(sheet string, last int) string) string {
+	parts := make([]string, len(t.names))
+	for i, name := range t.names {
+		parts[i] = f(name, max(t.last[i], 2))
+	}
+	return strings.Join(parts, "+")
+}
+
+// sum returns a formula summing column col over every sheet of the table.
+func (t *table) sum(col int) string {
+	return t.acrossSheets(func(sheet string, last int) string {
+		return "SUM(" + colRange(sheet, col, 2, last) + ")"
+	})
+}
+
+// countIf returns a formula counting the cells of column col that match
+// the criterion crit over every sheet of the table.
+func (t *table) countIf(col int, crit string) string {
+	return t.acrossSheets(func(sheet string, last int) string {
+		return "COUNTIF(" + colRange(sheet, col, 2, last) + "," + formulaString(crit) + ")"
+	})
+}
+
 // sumIfs returns a formula summing column sumCol over every sheet of the
 // table where each criteria column equals its value: a string matches that
 // text exactly (see exactCriterion), a criterionOp is used as it is.
 func (t *table) sumIfs(sumCol int, criteria ...any) string {
-	var parts []string
-	for i, name := range t.names {
-		last := max(t.last[i], 2)
+	return t.acrossSheets(func(sheet string, last int) string {
 		var b strings.Builder
-		fmt.Fprintf(&b, "SUMIFS(%s", colRange(name, sumCol, 2, last))
+		fmt.Fprintf(&b, "SUMIFS(%s", colRange(sheet, sumCol, 2, last))
 		for k := 0; k+1 < len(criteria); k += 2 {
 			var crit string
 			switch c := criteria[k+1].(type) {
@@ -327,12 +350,11 @@ func (t *table) sumIfs(sumCol int, criteria ...any) string {
 			case string:
 				crit = exactCriterion(c)
 			}
-			fmt.Fprintf(&b, ",%s,%s", colRange(name, criteria[k].(int), 2, last), formulaString(crit))
+			fmt.Fprintf(&b, ",%s,%s", colRange(sheet, criteria[k].(int), 2, last), formulaString(crit))
 		}
 		b.WriteString(")")
-		parts = append(parts, b.String())
-	}
-	return strings.Join(parts, "+")
+		return b.String()
+	})
 }
 
 // criterionOp is a SUMIFS criterion written as it is, operator and all,

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -559,17 +560,7 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 	// Footer rows on the last sheet: totals over every sheet, unallocated,
 	// the pool from the Pool sheet and the check.
 	t.end = t.row
-	sumAcross := func(col int) string {
-		var parts []string
-		for i, name := range t.names[:t.sheet+1] {
-			lastRow := t.row
-			if i < t.sheet {
-				lastRow = t.last[i]
-			}
-			parts = append(parts, fmt.Sprintf("SUM(%s)", colRange(name, col, 2, max(lastRow, 2))))
-		}
-		return strings.Join(parts, "+")
-	}
+	written := &table{names: t.names[:t.sheet+1], last: append(slices.Clone(t.last), t.row)} // the sheets so far, this one included
 	var grand, unalloc, pool allocation.Fen
 	totalRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
 	unallocRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.unallocated")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
@@ -581,7 +572,7 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		grand += m.catTotal[c]
 		unalloc += p.Unallocated[c]
 		pool += p.Pool[c].Total
-		totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: sumAcross(col), Value: m.catTotal[c]})
+		totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: written.sum(col), Value: m.catTotal[c]})
 		unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Value: p.Unallocated[c]})
 		poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, c+2)), Value: p.Pool[c].Total})
 		checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("%s+%s-%s", cell(col, tr), cell(col, tr+1), cell(col, tr+2)), Value: 0})

@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -412,15 +411,8 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		plan += r.PlanToDate
 		actual += r.Actual
 	}
-	// With the Detail in a companion CSV there is nothing to sum over:
-	// the totals are values.
-	sumDetail := func(col int) string {
-		var parts []string
-		for i, name := range dt.names {
-			parts = append(parts, fmt.Sprintf("SUM(%s)", colRange(name, col, 2, max(dt.last[i], 2))))
-		}
-		return strings.Join(parts, "+")
-	}
+	// With the Detail in a companion CSV, dt has no sheets to sum over:
+	// the totals and counts are values.
 	g.add(title(l.t("rc.totals")))
 	g.add(head(l.t("col.annual")), head(l.t("col.plan")), head(l.t("col.actual")), head(l.t("col.variance")), head(l.t("col.rate")))
 	tr := g.next()
@@ -428,9 +420,9 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	if plan != 0 {
 		rateCell.Value = ratioFloat(actual, plan)
 	}
-	g.add(excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtAnnual), Value: annual},
-		excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtPlan), Value: plan},
-		excelize.Cell{StyleID: st.boldAmount, Formula: sumDetail(dtActual), Value: actual},
+	g.add(excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtAnnual), Value: annual},
+		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtPlan), Value: plan},
+		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtActual), Value: actual},
 		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-B%d", tr, tr), Value: actual - plan},
 		rateCell)
 	g.skip(1)
@@ -445,15 +437,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 				n++
 			}
 		}
-		var parts []string
-		for i, name := range dt.names {
-			parts = append(parts, fmt.Sprintf("COUNTIF(%s,%s)", colRange(name, dtFlags, 2, max(dt.last[i], 2)), formulaString("*"+flag+"*")))
-		}
-		if len(parts) == 0 {
-			g.add(txt(flag), txt(l.t("flag."+flag)), excelize.Cell{StyleID: st.int, Value: n})
-			continue
-		}
-		g.add(txt(flag), txt(l.t("flag."+flag)), excelize.Cell{StyleID: st.int, Formula: strings.Join(parts, "+"), Value: n})
+		g.add(txt(flag), txt(l.t("flag."+flag)), excelize.Cell{StyleID: st.int, Formula: dt.countIf(dtFlags, "*"+flag+"*"), Value: n})
 	}
 	g.skip(1)
 	g.add(title(l.t("rc.exceptions")))
@@ -466,11 +450,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 				n++
 			}
 		}
-		var parts []string
-		for i, name := range ex.names {
-			parts = append(parts, fmt.Sprintf("COUNTIF(%s,%s)", colRange(name, exFlag, 2, max(ex.last[i], 2)), formulaString(kind)))
-		}
-		g.add(txt(kind), txt(l.t("exc."+kind)), excelize.Cell{StyleID: st.int, Formula: strings.Join(parts, "+"), Value: n})
+		g.add(txt(kind), txt(l.t("exc."+kind)), excelize.Cell{StyleID: st.int, Formula: ex.countIf(exFlag, kind), Value: n})
 	}
 	g.skip(1)
 	counted, excepted := 0, 0
