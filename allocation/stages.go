@@ -79,6 +79,7 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 		a.allCats[c] = c
 	}
 	pos := make(map[string]int32, len(units)) // station code → position in a.stations
+	pilots := 0
 	for i := range units {
 		u := &units[i]
 		if i > 0 && units[i-1].Code == u.Code {
@@ -96,6 +97,9 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 		case Station:
 			pos[u.Code] = int32(len(a.stations))
 			a.stations = append(a.stations, int32(i))
+			if u.Pilot {
+				pilots++
+			}
 		}
 	}
 	if a.hubUnit < 0 {
@@ -117,6 +121,7 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 			a.roomsOf[s] = append(a.roomsOf[s], int32(i))
 		}
 	}
+	designated := 0 // fund lines earmarked for a unit: one directed line at most each
 	for _, f := range in.Funds {
 		if f.Category < 0 || f.Category >= nc || f.Amount <= 0 {
 			return nil, fmt.Errorf("allocation: fund line %s: bad category or amount", f.ID)
@@ -128,6 +133,7 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 		}
 		if f.Unit != "" {
 			e.Designated += f.Amount // ≤ Total, cannot overflow
+			designated++
 		}
 	}
 	for c := range a.plan.Pool {
@@ -138,18 +144,6 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 	// Reserve the lines once: copying millions of them as the slice grows
 	// costs more than the whole demand stage. Every stage gives a unit at
 	// most one line per category.
-	designated := 0
-	for _, f := range in.Funds {
-		if f.Unit != "" {
-			designated++
-		}
-	}
-	pilots := 0
-	for _, s := range a.stations {
-		if units[s].Pilot {
-			pilots++
-		}
-	}
 	rooms := len(units) - len(a.stations) - 1
 	a.plan.Lines = make([]Line, 0, designated+nc*(1+3*len(a.stations)+pilots+rooms))
 	if len(r.Demand.Drivers) != nc {
