@@ -10,7 +10,6 @@ type Decision struct {
 	Job       string
 	Run       bool      // run the job now, for Scheduled
 	Scheduled time.Time // the missed scheduled time, when Run
-	LastOK    time.Time // the scheduled time of the job's last ok run; zero if it never ran ok
 	Reason    string    // in words, for the log
 }
 
@@ -30,19 +29,16 @@ func CatchUp(jobs []Job, entries []Entry, now time.Time, loc *time.Location) []D
 	}
 	out := make([]Decision, 0, len(jobs))
 	for _, j := range jobs {
-		d := Decision{Job: j.Name, LastOK: lastOK[j.Name]}
-		switch {
-		case d.LastOK.IsZero():
+		d := Decision{Job: j.Name}
+		last := lastOK[j.Name]
+		if last.IsZero() {
 			d.Reason = "never ran ok; not caught up"
-		default:
-			latest := Latest(j.Schedule, d.LastOK, now, loc)
-			if latest.IsZero() {
-				d.Reason = fmt.Sprintf("up to date: last ok run scheduled %s", d.LastOK.In(loc).Format(time.RFC3339))
-			} else {
-				d.Run, d.Scheduled = true, latest
-				d.Reason = fmt.Sprintf("missed the run scheduled %s (last ok run scheduled %s); running it now",
-					latest.Format(time.RFC3339), d.LastOK.In(loc).Format(time.RFC3339))
-			}
+		} else if latest := Latest(j.Schedule, last, now, loc); latest.IsZero() {
+			d.Reason = fmt.Sprintf("up to date: last ok run scheduled %s", last.In(loc).Format(time.RFC3339))
+		} else {
+			d.Run, d.Scheduled = true, latest
+			d.Reason = fmt.Sprintf("missed the run scheduled %s (last ok run scheduled %s); running it now",
+				latest.Format(time.RFC3339), last.In(loc).Format(time.RFC3339))
 		}
 		out = append(out, d)
 	}

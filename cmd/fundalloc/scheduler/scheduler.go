@@ -271,7 +271,7 @@ func (s *Scheduler) fire(ctx context.Context, r *runner, scheduled time.Time) (E
 		r.mu.Unlock()
 		e := Entry{Job: r.job.Name, Run: r.job.Run, Scheduled: scheduled.In(s.Location), Start: now, End: now, Status: Skipped,
 			Error: "still running since " + since.Format("2006-01-02 15:04:05")}
-		e.Period, _ = s.period(r.job, e.Scheduled)
+		e.Period = s.period(r.job, e.Scheduled)
 		s.Log.Warn("job skipped: its previous run is still going", "job", e.Job, "period", e.Period,
 			"scheduled", e.Scheduled.Format(time.RFC3339), "running_since", since.Format(time.RFC3339))
 		s.append(e)
@@ -337,17 +337,13 @@ func (s *Scheduler) call(ctx context.Context, job Job, e *Entry) (err error) {
 	return err
 }
 
-// period names a skipped run's period, recovering a panic.
-func (s *Scheduler) period(job Job, scheduled time.Time) (p string, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("panic: %v", v)
-		}
-	}()
+// period names a skipped run's period; when Period panics, it is "".
+func (s *Scheduler) period(job Job, scheduled time.Time) (p string) {
+	defer func() { recover() }()
 	if job.Period != nil {
 		p = job.Period(scheduled)
 	}
-	return p, nil
+	return p
 }
 
 func (s *Scheduler) append(e Entry) {
