@@ -415,6 +415,22 @@ func (b *book) writeGrid(sheet string, g *grid, widths []float64, drawing bool) 
 	return nil
 }
 
+// addChart adds a one-series chart without a legend at cell at of a grid
+// sheet: the series is named by the header in row hdr of column col (a
+// letter), its categories are column B and its values column col, rows
+// first to last.
+func (b *book) addChart(sheet, at string, typ excelize.ChartType, title, col string, hdr, first, last int, height uint) error {
+	q := quoteSheet(sheet)
+	return b.f.AddChart(sheet, at, &excelize.Chart{
+		Type: typ,
+		Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$%s$%d", q, col, hdr),
+			Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, first, last), Values: fmt.Sprintf("%s!$%s$%d:$%s$%d", q, col, first, col, last)}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		Dimension: excelize.ChartDimension{Width: 760, Height: height},
+	})
+}
+
 // save defines the print titles and writes the workbook to w.
 func (b *book) save(w io.Writer) error {
 	slices.Sort(b.titles)

@@ -686,7 +686,7 @@ func (g *grid) next() int { return len(g.rows) + 1 }
 // totals per station, with a chart of each of the last two tables. Formula
 // cells are streamed so that their cached values are numbers.
 func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table) error {
-	f, l, st, p := b.f, b.l, b.style, bb.Plan
+	l, st, p := b.l, b.style, bb.Plan
 	sh := s.summary
 	var g grid
 	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
@@ -796,28 +796,12 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	g.skip(1)
 
 	// Charts below the tables, so that the printed page keeps its width.
-	q := quoteSheet(sh)
 	chartRow := g.next()
-	if err := f.AddChart(sh, cell(1, chartRow), &excelize.Chart{
-		Type: excelize.Bar,
-		Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$C$%d", q, hdr),
-			Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, catFirst, catLast), Values: fmt.Sprintf("%s!$C$%d:$C$%d", q, catFirst, catLast)}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: l.t("chart.pool")}}},
-		Legend:    excelize.ChartLegend{Position: "none"},
-		Dimension: excelize.ChartDimension{Width: 760, Height: 300},
-	}); err != nil {
+	if err := b.addChart(sh, cell(1, chartRow), excelize.Bar, l.t("chart.pool"), "C", hdr, catFirst, catLast, 300); err != nil {
 		return err
 	}
 	if len(m.stations) > 0 {
-		last := min(stLast, stFirst+99)
-		if err := f.AddChart(sh, cell(1, chartRow+17), &excelize.Chart{
-			Type: excelize.Col,
-			Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$E$%d", q, stHdr),
-				Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, stFirst, last), Values: fmt.Sprintf("%s!$E$%d:$E$%d", q, stFirst, last)}},
-			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: l.t("chart.stations")}}},
-			Legend:    excelize.ChartLegend{Position: "none"},
-			Dimension: excelize.ChartDimension{Width: 760, Height: 360},
-		}); err != nil {
+		if err := b.addChart(sh, cell(1, chartRow+17), excelize.Col, l.t("chart.stations"), "E", stHdr, stFirst, min(stLast, stFirst+99), 360); err != nil {
 			return err
 		}
 	}

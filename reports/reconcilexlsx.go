@@ -383,7 +383,7 @@ func (b *book) ledgerStatus(rc *Reconciliation, e *sources.Entry) string {
 }
 
 func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh string, dt, ex *table) error {
-	f, l, st := b.f, b.l, b.style
+	l, st := b.l, b.style
 	var g grid
 	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
 	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.bold, Value: v} }
@@ -529,15 +529,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	last := g.next() - 1
 	g.skip(1)
 	if len(stations) > 0 {
-		q := quoteSheet(sh)
-		if err := f.AddChart(sh, cell(1, g.next()), &excelize.Chart{
-			Type: excelize.Col,
-			Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$E$%d", q, hdr),
-				Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, first, min(last, first+99)), Values: fmt.Sprintf("%s!$E$%d:$E$%d", q, first, min(last, first+99))}},
-			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: l.t("rc.chart")}}},
-			Legend:    excelize.ChartLegend{Position: "none"},
-			Dimension: excelize.ChartDimension{Width: 760, Height: 360},
-		}); err != nil {
+		if err := b.addChart(sh, cell(1, g.next()), excelize.Col, l.t("rc.chart"), "E", hdr, first, min(last, first+99), 360); err != nil {
 			return err
 		}
 	}
