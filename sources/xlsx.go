@@ -804,37 +804,27 @@ func (x *xlsxRows) readCell() error {
 		if tok != tokStart {
 			continue
 		}
-		switch {
-		case s.is("v") && !found:
-			found = true
-			if s.self {
-				continue
-			}
-			var over bool
-			x.arena, over, err = s.readText(x.arena, a, max)
-			if err != nil {
-				return x.at(col, err)
-			}
-			if over {
-				return x.at(col, fieldTooLong(max))
-			}
-		case s.is("is") && !found:
-			found, inline = true, true
-			if s.self {
-				continue
-			}
-			var over bool
-			x.arena, over, err = s.readStringItem(x.arena, max)
-			if err != nil {
-				return x.at(col, err)
-			}
-			if over {
-				return x.at(col, fieldTooLong(max))
-			}
-		default:
+		if found || !s.is("v") && !s.is("is") { // only the first <v> or <is> is the value
 			if err := s.skip(); err != nil {
 				return x.at(col, err)
 			}
+			continue
+		}
+		found, inline = true, s.is("is")
+		if s.self {
+			continue
+		}
+		var over bool
+		if inline {
+			x.arena, over, err = s.readStringItem(x.arena, max)
+		} else {
+			x.arena, over, err = s.readText(x.arena, a, max)
+		}
+		if err != nil {
+			return x.at(col, err)
+		}
+		if over {
+			return x.at(col, fieldTooLong(max))
 		}
 	}
 	if !found || len(x.arena) == a {
