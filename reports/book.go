@@ -48,31 +48,42 @@ type book struct {
 	}
 }
 
+// The look the reports and the templates share.
+const (
+	fontFamily   = "Microsoft YaHei"
+	amountFormat = "#,##0.00"
+)
+
+var thinBorder = []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
+	{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
+
+// headerStyle is a table header: bold, bordered, wrapped, on a fill.
+func headerStyle(fill string) excelize.Style {
+	return excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 10}, Border: thinBorder,
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}
+}
+
 func newBook(language, tmpDir string) (*book, error) {
 	b := &book{f: excelize.NewFile(), l: langOf(language), parts: map[string]part{}, tmpDir: tmpDir}
-	font := "Microsoft YaHei"
-	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
-		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
-	amountFmt := "#,##0.00"
+	amountFmt := amountFormat
 	styles := []struct {
 		id *int
 		s  excelize.Style
 	}{
-		{&b.style.title, excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 14}}},
-		{&b.style.header, excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 10}, Border: border,
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&b.style.text, excelize.Style{Font: &excelize.Font{Family: font, Size: 10}, Border: border}},
-		{&b.style.amount, excelize.Style{Font: &excelize.Font{Family: font, Size: 10}, Border: border, CustomNumFmt: &amountFmt}},
-		{&b.style.int, excelize.Style{Font: &excelize.Font{Family: font, Size: 10}, Border: border, NumFmt: 1}},
-		{&b.style.decimal, excelize.Style{Font: &excelize.Font{Family: font, Size: 10}, Border: border, NumFmt: 0}},
-		{&b.style.bold, excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 10}, Border: border}},
-		{&b.style.boldAmount, excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 10}, Border: border, CustomNumFmt: &amountFmt}},
-		{&b.style.check, excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 10, Color: "006100"}, Border: border,
+		{&b.style.title, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 14}}},
+		{&b.style.header, headerStyle("DDEBF7")},
+		{&b.style.text, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder}},
+		{&b.style.amount, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, CustomNumFmt: &amountFmt}},
+		{&b.style.int, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 1}},
+		{&b.style.decimal, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 0}},
+		{&b.style.bold, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 10}, Border: thinBorder}},
+		{&b.style.boldAmount, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 10}, Border: thinBorder, CustomNumFmt: &amountFmt}},
+		{&b.style.check, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 10, Color: "006100"}, Border: thinBorder,
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E2EFDA"}}, CustomNumFmt: &amountFmt}},
-		{&b.style.note, excelize.Style{Font: &excelize.Font{Family: font, Italic: true, Size: 9, Color: "595959"}}},
-		{&b.style.pct, excelize.Style{Font: &excelize.Font{Family: font, Size: 10}, Border: border, NumFmt: 10}},
-		{&b.style.wrap, excelize.Style{Font: &excelize.Font{Family: font, Size: 10}, Border: border, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&b.style.note, excelize.Style{Font: &excelize.Font{Family: fontFamily, Italic: true, Size: 9, Color: "595959"}}},
+		{&b.style.pct, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 10}},
+		{&b.style.wrap, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 	}
 	for _, s := range styles {
 		id, err := b.f.NewStyle(&s.s)

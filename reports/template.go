@@ -233,35 +233,24 @@ type tplStyles struct {
 	title, note, head, wrap, req int // the notes sheet
 }
 
+// templateStyles adds the templates' own styles to the book's.
 func (b *book) templateStyles() (*tplStyles, error) {
-	var s tplStyles
-	font := "Microsoft YaHei"
-	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
-		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
-	header := func(fill string) excelize.Style {
-		return excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 10}, Border: border,
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}},
-			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}
-	}
-	plain := func() *excelize.Font { return &excelize.Font{Family: font, Size: 10} }
-	amountFmt, dateFmt := "#,##0.00", "yyyy-mm-dd"
+	s := tplStyles{optional: b.style.header, title: b.style.title, head: b.style.header, wrap: b.style.wrap}
+	plain := func() *excelize.Font { return &excelize.Font{Family: fontFamily, Size: 10} }
+	amountFmt, dateFmt := amountFormat, "yyyy-mm-dd"
 	styles := []struct {
 		id *int
 		s  excelize.Style
 	}{
-		{&s.required, header("F8CBAD")},
-		{&s.optional, header("DDEBF7")},
+		{&s.required, headerStyle("F8CBAD")},
 		{&s.text, excelize.Style{Font: plain()}},
 		{&s.code, excelize.Style{Font: plain(), NumFmt: 49}}, // @: text
 		{&s.whole, excelize.Style{Font: plain(), NumFmt: 1}}, // 0
 		{&s.number, excelize.Style{Font: plain()}},
 		{&s.amount, excelize.Style{Font: plain(), CustomNumFmt: &amountFmt}},
 		{&s.date, excelize.Style{Font: plain(), CustomNumFmt: &dateFmt}},
-		{&s.title, excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 14}}},
 		{&s.note, excelize.Style{Font: plain(), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
-		{&s.head, header("DDEBF7")},
-		{&s.wrap, excelize.Style{Font: plain(), Border: border, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
-		{&s.req, excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 10, Color: "C00000"}, Border: border,
+		{&s.req, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 10, Color: "C00000"}, Border: thinBorder,
 			Alignment: &excelize.Alignment{Vertical: "top"}}},
 	}
 	for _, st := range styles {
