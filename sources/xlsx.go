@@ -839,8 +839,7 @@ func (x *xlsxRows) readCell() error {
 func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 	s := x.sc
 	val := x.arena[a:]
-	var shared string
-	isShared := false
+	var shared string // the text of a shared-string cell
 	if inline && kind == Number {
 		kind = Text // <is> without t="inlineStr"
 	}
@@ -870,8 +869,6 @@ func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 			}
 		}
 	case sharedText:
-		kind = Text
-		isShared = true
 		i, ok := parseIndex(trimXMLSpace(val))
 		x.arena = x.arena[:a]
 		if !ok || x.sst == nil || i >= x.sst.len() {
@@ -887,21 +884,17 @@ func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 		if max := x.lim.MaxFieldBytes; max > 0 && len(shared) > max {
 			return x.at(col, fieldTooLong(max))
 		}
-	default: // an inline string (from <is>, or <v> as some writers do) or a formula's string result
 		kind = Text
+		if isBlankString(shared) {
+			kind = Blank
+		}
+	default: // an inline string (from <is>, or <v> as some writers do) or a formula's string result
 		val = unescapeXstring(val)
 		if !utf8.Valid(val) {
 			return x.at(col, s.damaged("the cell's text is not valid UTF-8"))
 		}
-	}
-	if kind == Text {
-		blank := false
-		if isShared {
-			blank = isBlankString(shared)
-		} else {
-			blank = isBlankBytes(val)
-		}
-		if blank {
+		kind = Text
+		if isBlankBytes(val) {
 			kind = Blank
 		}
 	}
@@ -921,7 +914,7 @@ func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 	} else {
 		x.cells = append(x.cells, make([]Cell, idx+1-len(x.cells))...)
 	}
-	if isShared {
+	if shared != "" {
 		x.cells[idx] = Cell{Kind: kind, Text: shared}
 		return nil
 	}
