@@ -442,12 +442,11 @@ func (s *xmlScanner) readCDATA() (tokKind, error) {
 // decodeText decodes entities and character references and turns "\r\n"
 // and "\r" into "\n", as XML requires, in place: the result is never longer.
 func decodeText(b []byte) ([]byte, error) {
-	amp := bytes.IndexByte(b, '&')
-	if amp < 0 {
-		return normalizeNewlines(b), nil
-	}
 	b = normalizeNewlines(b)
 	w := bytes.IndexByte(b, '&')
+	if w < 0 {
+		return b, nil
+	}
 	for r := w; r < len(b); {
 		c := b[r]
 		if c != '&' {
