@@ -126,7 +126,7 @@ func sheetOrder(units []allocation.Unit) []int {
 // quoteSheet quotes a sheet name for a formula reference.
 func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
 
-// cellRef returns e.g. 'Lines'!$M$2:$M$40.
+// colRange returns e.g. 'Lines'!$M$2:$M$40.
 func colRange(sheet string, col, first, last int) string {
 	c := ColumnLetters(col)
 	return fmt.Sprintf("%s!$%s$%d:$%s$%d", quoteSheet(sheet), c, first, c, last)
@@ -181,18 +181,15 @@ func (c *column) fitAmount(f allocation.Fen) {
 // continuation are named by sheetsFor and created up front, so that the tab
 // order is kept.
 type table struct {
-	b           *book
-	names       []string // sheet names, in order
-	cols        []column
-	sx          *sheetXML
-	sheet       int   // index into names
-	row         int   // last row written on the current sheet
-	rows        int   // data rows written in all
-	last        []int // last data row of each sheet
-	landsc      bool
-	outline     bool
-	end         int // when set, the last data row (rows below it are a footer)
-	conditional func(last int) []conditional
+	b     *book
+	names []string // sheet names, in order
+	cols  []column
+	lay   layout
+	sx    *sheetXML
+	sheet int   // index into names
+	row   int   // last row written on the current sheet
+	last  []int // last data row of each sheet
+	end   int   // when set, the last data row (rows below it are a footer)
 }
 
 // sheetsFor returns the sheet names a table of n data rows needs.
@@ -216,7 +213,7 @@ type layout struct {
 }
 
 func (b *book) newTable(names []string, cols []column, lay layout) (*table, error) {
-	t := &table{b: b, names: names, cols: cols, sheet: -1, landsc: lay.landscape, outline: lay.outline, conditional: lay.conditional}
+	t := &table{b: b, names: names, cols: cols, lay: lay, sheet: -1}
 	return t, t.next()
 }
 
@@ -236,7 +233,7 @@ func (t *table) next() error {
 	for i, c := range t.cols {
 		widths[i] = max(c.width, displayWidth(c.header)+2, 8)
 	}
-	sx, err := newSheetXML(t.b.tmpDir, sheetSetup{widths: widths, freezeRow: true, outline: t.outline, landscape: t.landsc, fitToPage: true})
+	sx, err := newSheetXML(t.b.tmpDir, sheetSetup{widths: widths, freezeRow: true, outline: t.lay.outline, landscape: t.lay.landscape, fitToPage: true})
 	if err != nil {
 		return err
 	}
@@ -258,7 +255,6 @@ func (t *table) add(values []any, opts ...excelize.RowOpts) error {
 		}
 	}
 	t.row++
-	t.rows++
 	t.sx.row(t.row, values, opts...)
 	return t.sx.err
 }
@@ -277,8 +273,8 @@ func (t *table) finish() error {
 	if last > 1 {
 		t.sx.tail.autoFilter = "A1:" + cell(len(t.cols), last)
 	}
-	if t.conditional != nil && last > 1 {
-		t.sx.tail.conditional = t.conditional(last)
+	if t.lay.conditional != nil && last > 1 {
+		t.sx.tail.conditional = t.lay.conditional(last)
 	}
 	pt, err := t.sx.close()
 	t.sx = nil

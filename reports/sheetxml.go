@@ -250,8 +250,9 @@ func (s *sheetXML) cell(b []byte, col, row int, c excelize.Cell) []byte {
 
 func (s *sheetXML) scratch() []byte { return s.num[:0] }
 
-// appendXMLText escapes text for an element's content. Characters XML 1.0
-// cannot hold were removed by text() beforehand; any left are dropped here.
+// appendXMLText escapes text for an element's content. Control characters
+// XML 1.0 cannot hold are dropped; invalid UTF-8, U+FFFE and U+FFFF become
+// U+FFFD.
 func appendXMLText(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
