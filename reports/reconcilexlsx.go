@@ -219,9 +219,11 @@ func (b *book) unitName(units *unitIndex, code string) string {
 	return ""
 }
 
-func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string, flagged int) (*table, error) {
+// detailColumns are the columns of the Detail table, in the workbook and
+// in its companion CSV.
+func (b *book) detailColumns() []column {
 	l, st := b.l, b.style
-	cols := []column{
+	return []column{
 		{header: l.t("col.unit"), style: st.text}, {header: l.t("col.unitname"), style: st.text},
 		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.station"), style: st.text},
 		{header: l.t("col.category"), style: st.text}, {header: l.t("col.catname"), style: st.text},
@@ -229,6 +231,32 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string,
 		{header: l.t("col.actual"), style: st.amount, width: 15}, {header: l.t("col.variance"), style: st.amount, width: 15},
 		{header: l.t("col.rate"), style: st.pct, width: 10}, {header: l.t("col.flags"), style: st.text, width: 22},
 	}
+}
+
+// ledgerColumns are the columns of the Ledger table, in the workbook and
+// in its companion CSV.
+func (b *book) ledgerColumns() []column {
+	l, st := b.l, b.style
+	return []column{
+		{header: l.t("col.voucher"), style: st.text, width: 18}, {header: l.t("col.date"), style: st.text, width: 12},
+		{header: l.t("col.unit"), style: st.text, width: 12}, {header: l.t("col.category"), style: st.text, width: 18},
+		{header: l.t("col.amount"), style: st.amount, width: 14}, {header: l.t("col.description"), style: st.text, width: 30},
+		{header: l.t("col.file"), style: st.text}, {header: l.t("col.sheet"), style: st.text},
+		{header: l.t("col.row"), style: st.int}, {header: l.t("col.counted"), style: st.text},
+	}
+}
+
+// headers returns the columns' headers, as a CSV record.
+func headers(cols []column) []any {
+	h := make([]any, len(cols))
+	for i, c := range cols {
+		h[i] = c.header
+	}
+	return h
+}
+
+func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string, flagged int) (*table, error) {
+	cols := b.detailColumns()
 	for i, r := range rc.Rows {
 		if i > 5000 {
 			break
@@ -331,13 +359,7 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 // was counted. The vouchers' texts are read again from the ledgers.
 func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 	l, st, lg := b.l, b.style, rc.Ledger
-	cols := []column{
-		{header: l.t("col.voucher"), style: st.text, width: 18}, {header: l.t("col.date"), style: st.text, width: 12},
-		{header: l.t("col.unit"), style: st.text, width: 12}, {header: l.t("col.category"), style: st.text, width: 18},
-		{header: l.t("col.amount"), style: st.amount, width: 14}, {header: l.t("col.description"), style: st.text, width: 30},
-		{header: l.t("col.file"), style: st.text}, {header: l.t("col.sheet"), style: st.text},
-		{header: l.t("col.row"), style: st.int}, {header: l.t("col.counted"), style: st.text},
-	}
+	cols := b.ledgerColumns()
 	for i, f := range lg.Files {
 		cols[6].fit(f)
 		cols[7].fit(lg.Sheets[i])
@@ -554,12 +576,10 @@ const SheetRows = excelize.TotalRows - 1
 // it has more rows than a worksheet holds; Reconciliation.DetailCSV then
 // names it in the workbook.
 func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
-	l := langOf(rc.Language)
+	b := &book{l: langOf(rc.Language)} // labels only
 	units := rc.unitIndex()
 	cw := newCSVWriter(w)
-	cw.row(l.t("col.unit"), l.t("col.unitname"), l.t("col.tier"), l.t("col.station"), l.t("col.category"), l.t("col.catname"),
-		l.t("col.annual"), l.t("col.plan"), l.t("col.actual"), l.t("col.variance"), l.t("col.rate"), l.t("col.flags"))
-	b := &book{l: l}
+	cw.row(headers(b.detailColumns())...)
 	cur := unitCursor{b: b, x: units}
 	for _, i := range units.order(rc.Rows) {
 		r := &rc.Rows[i]
@@ -573,11 +593,9 @@ func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
 // WriteReconcileLedgerCSV writes the Ledger table (every voucher read) as a
 // CSV file, like WriteReconcileDetailCSV.
 func WriteReconcileLedgerCSV(w io.Writer, rc *Reconciliation) error {
-	l, lg := langOf(rc.Language), rc.Ledger
-	b := &book{l: l}
+	b, lg := &book{l: langOf(rc.Language)}, rc.Ledger // labels only
 	cw := newCSVWriter(w)
-	cw.row(l.t("col.voucher"), l.t("col.date"), l.t("col.unit"), l.t("col.category"), l.t("col.amount"), l.t("col.description"),
-		l.t("col.file"), l.t("col.sheet"), l.t("col.row"), l.t("col.counted"))
+	cw.row(headers(b.ledgerColumns())...)
 	err := lg.List(func(e *sources.Entry, v *sources.Listed) error {
 		var amount any = e.Amount
 		if v.Amount != "" {

@@ -154,55 +154,51 @@ func existingFiles(dir string, files []string) (existing, stale []string, err er
 	return append(existing, stale...), stale, nil
 }
 
-// batchSink writes the data set's files to temporary files beside their
-// final names; commit renames them all into place.
+// batchSink writes a set of files under dir (a data set, the sample city)
+// all or nothing: each to a temporary file beside its final name, in a
+// folder first rid of the temporary files a crashed run left; commit
+// renames them all into place, abort removes them.
 type batchSink struct {
 	dir     string
+	b       reports.Batch
 	mu      sync.Mutex
-	batches []*reports.Batch
-	cleaned map[string]bool // folders rid of a crashed run's temporary files
+	cleaned map[string]bool // folders made and rid of a crashed run's temporary files
 }
 
+// Create writes the file name (slash-separated, relative to dir). Files may
+// be created from several goroutines at once.
 func (s *batchSink) Create(name string, write func(w io.Writer) error) error {
 	path := filepath.Join(s.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := s.folder(filepath.Dir(path)); err != nil {
 		return err
 	}
+	return s.b.Write(path, write)
+}
+
+// folder makes the folder d and removes a crashed run's temporary files
+// from it, once.
+func (s *batchSink) folder(d string) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cleaned[d] {
+		return nil
+	}
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return err
+	}
+	if _, err := reports.CleanTemp(d); err != nil {
+		return err
+	}
 	if s.cleaned == nil {
 		s.cleaned = map[string]bool{}
 	}
-	if d := filepath.Dir(path); !s.cleaned[d] {
-		if _, err := reports.CleanTemp(d); err != nil {
-			s.mu.Unlock()
-			return err
-		}
-		s.cleaned[d] = true
-	}
-	s.mu.Unlock()
-	b := new(reports.Batch)
-	if err := b.Write(path, write); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.batches = append(s.batches, b)
-	s.mu.Unlock()
+	s.cleaned[d] = true
 	return nil
 }
 
-func (s *batchSink) commit() error {
-	var errs []error
-	for _, b := range s.batches {
-		errs = append(errs, b.Commit())
-	}
-	return errors.Join(errs...)
-}
+func (s *batchSink) commit() error { return s.b.Commit() }
 
-func (s *batchSink) abort() {
-	for _, b := range s.batches {
-		b.Abort()
-	}
-}
+func (s *batchSink) abort() { s.b.Abort() }
 
 func printGenerated(w io.Writer, dir string, s *synth.Summary, took time.Duration) {
 	name := s.Preset

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"fundalloc/config/sample"
-	"fundalloc/reports"
 )
 
 func newInitCmd(g *globals) *cobra.Command {
@@ -42,36 +41,25 @@ func newInitCmd(g *globals) *cobra.Command {
 			if len(exists) > 0 && !force {
 				return badInput("init: %s already exists; nothing was written (use --force to overwrite)", strings.Join(exists, ", "))
 			}
-			// All or nothing, like every output: each file goes to a
-			// temporary file beside its final name, and all are renamed
-			// into place at the end. Temporary files a crashed init left
-			// are removed first.
-			var b reports.Batch
-			cleaned := map[string]bool{}
+			// All or nothing, like every output.
+			sink := &batchSink{dir: dir}
 			for _, f := range files {
 				data, err := fs.ReadFile(sample.FS, f)
 				if err != nil {
-					b.Abort()
+					sink.abort()
 					return err
 				}
 				target := filepath.Join(dir, filepath.FromSlash(f))
-				if d := filepath.Dir(target); !cleaned[d] {
-					if err := os.MkdirAll(d, 0o755); err != nil {
-						b.Abort()
-						return err
-					}
-					if _, err := reports.CleanTemp(d); err != nil {
-						b.Abort()
-						return err
-					}
-					cleaned[d] = true
+				if err := sink.folder(filepath.Dir(target)); err != nil {
+					sink.abort()
+					return err
 				}
-				if err := b.Write(target, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-					b.Abort()
+				if err := sink.b.Write(target, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+					sink.abort()
 					return errors.Join(fmt.Errorf("init: %s", target), err)
 				}
 			}
-			if err := b.Commit(); err != nil {
+			if err := sink.commit(); err != nil {
 				return fmt.Errorf("init: %w", err)
 			}
 			if !g.quiet {
