@@ -162,9 +162,6 @@ func TestZipBombUnitsFile(t *testing.T) {
 				if !strings.Contains(r.stderr, want) {
 					t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
 				}
-				if limit := 5 * time.Second; took > limit && !raceEnabled || took > 4*limit {
-					t.Errorf("took %v", took)
-				}
 				maxAlloc := uint64(128 << 20)
 				if strings.Contains(tc.want, "shared_strings_size") {
 					maxAlloc = 1 << 30
