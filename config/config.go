@@ -5,11 +5,11 @@
 package config
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -133,12 +133,12 @@ func (c *Config) Rules(drivers []string) (allocation.Rules, error) {
 		}
 		d, ok := index[sources.DriverName(name)]
 		if !ok {
-			errs.add(key, "column %q is not in the units file %s (its driver columns: %s)", name, c.Units, joinQuoted(drivers))
+			errs.add(key, msg.ConfigDriverColumn, name, c.Units, joinQuoted(drivers))
 			continue
 		}
 		r.Demand.Drivers[ci] = d
 	}
-	errs.Source = c.Source
+	errs.Source, errs.Language = c.Source, c.Language
 	return r, errs.err()
 }
 
@@ -160,13 +160,13 @@ func (c *Config) UnitsSource() (sources.Source, error) {
 	case err != nil:
 		return sources.Source{}, err
 	case len(s) == 0:
-		return sources.Source{}, fmt.Errorf("%s matches no file", c.Units)
+		return sources.Source{}, msg.ConfigUnitsNone.Err(c.Units)
 	case len(s) > 1:
 		names := []string{s[0].Name, s[1].Name}
 		if len(s) > 2 {
 			names = append(names, "…")
 		}
-		return sources.Source{}, fmt.Errorf("%s matches %d files (%s); name one units file", c.Units, len(s), strings.Join(names, ", "))
+		return sources.Source{}, msg.ConfigUnitsMany.Err(c.Units, len(s), strings.Join(names, ", "))
 	}
 	return s[0], nil
 }

@@ -1,12 +1,14 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -229,5 +231,83 @@ func TestScheduleJobsFromEnvironment(t *testing.T) {
 				t.Errorf("%s: missing %q in:\n%v", val, w, err)
 			}
 		}
+	}
+}
+
+// TestErrorsInChinese: the same problems in zh, keys and the file's path as
+// they are, and the configured language carried for the caller.
+func TestErrorsInChinese(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "c.yaml", minimal+"language: zh\ngrades: {excellent: \"20\"}\nschedule: {timezone: Mars/Olympus}\n")
+	_, err := Load(Options{Path: p, Getenv: env(nil)})
+	var errs *Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("err = %v", err)
+	}
+	if errs.Language != "zh" {
+		t.Errorf("Language = %q, want zh", errs.Language)
+	}
+	got := msg.Localize(err, msg.ZH)
+	for _, want := range []string{
+		p + `: grades.excellent: "20" 必须在 0 到 10 之间`,
+		p + `: schedule.timezone: "Mars/Olympus" 不是时区（例如 Asia/Shanghai）`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	// A flag's language wins over the file's, for the errors too.
+	_, err = Load(Options{Path: p, Getenv: env(nil), Set: map[string]any{"language": "en"}})
+	if !errors.As(err, &errs) || errs.Language != "en" {
+		t.Errorf("with --lang en: %v", err)
+	}
+	// The embedded sample city is named in words.
+	e := &Errors{Source: SampleSource}
+	e.add("units", msg.ConfigMissing)
+	if got := msg.Localize(e, msg.ZH); got != "内置示例城市: units: 缺失" {
+		t.Errorf("zh: %q", got)
+	}
+	if got := e.Error(); got != "embedded sample city: units: missing" {
+		t.Errorf("en: %q", got)
+	}
+}
+
+// TestYAMLProblems: a tab says it is a tab, with its line; other YAML
+// problems give the line and the parser's words; a value of the wrong type
+// names its key.
+func TestYAMLProblems(t *testing.T) {
+	dir := t.TempDir()
+	for body, want := range map[string][2]string{
+		minimal + "stages:\n\thub: {amount: \"1.00\"}\n": {
+			"line 9 has a tab character: YAML indents with spaces only", "第 9 行有制表符（Tab）"},
+		"fiscal_year: 2027\nunits: u.csv\n  \tfund_lines: [a.csv]\n": {
+			"line 3 has a tab character", "第 3 行有制表符"},
+		"fiscal_year: 2027\nunits: \"u.csv\n": {
+			"line 2 is not valid YAML: found unexpected end of stream", "第 2 行不是有效的 YAML：found unexpected end of stream"},
+		minimal + "units: v.csv\n": {
+			`line 8 is not valid YAML: mapping key "units" already defined at line 2`, "第 8 行不是有效的 YAML"},
+		strings.Replace(minimal, "2027", "abc", 1): {
+			`fiscal_year: "abc" is not a whole number`, `fiscal_year: "abc" 不是整数`},
+		minimal + "schedule: {catch_up: maybe}\n": {
+			`schedule.catch_up: "maybe" is not true or false`, `schedule.catch_up: "maybe" 不是布尔值（true 或 false）`},
+	} {
+		p := write(t, dir, "c.yaml", body)
+		_, err := Load(Options{Path: p, Getenv: env(nil)})
+		if err == nil {
+			t.Errorf("%q: accepted", body)
+			continue
+		}
+		if !strings.Contains(err.Error(), want[0]) {
+			t.Errorf("%q: en: %v", body, err)
+		}
+		if got := msg.Localize(err, msg.ZH); !strings.Contains(got, want[1]) {
+			t.Errorf("%q: zh: %s", body, got)
+		}
+	}
+	// A file that cannot be read: no language could be read from it.
+	_, err := Load(Options{Path: filepath.Join(dir, "missing.yaml"), Getenv: env(nil)})
+	var errs *Errors
+	if !errors.As(err, &errs) || errs.Language != "" || !strings.Contains(msg.Localize(err, msg.ZH), "无法读取配置文件：文件不存在") {
+		t.Errorf("missing file: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -21,6 +22,7 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/config/sample"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -197,14 +199,18 @@ func Load(opts Options) (*Config, error) {
 		data, err = os.ReadFile(path)
 	}
 	if err != nil {
-		return nil, &Errors{List: []string{fmt.Sprintf("%s: cannot read the configuration: %v", cfg.Source, errors.Unwrap(err))}}
+		errs := &Errors{Source: cfg.Source}
+		errs.add("", msg.ConfigUnreadable, msg.OSReason(err))
+		return nil, errs
 	}
 
 	v := viper.New()
 	defaults(v)
 	v.SetConfigType("yaml")
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return nil, &Errors{List: []string{fmt.Sprintf("%s: not valid YAML: %v", cfg.Source, err)}}
+		errs := &Errors{Source: cfg.Source}
+		errs.List = append(errs.List, Problem{Text: yamlProblem(data, err)})
+		return nil, errs
 	}
 	// Every key can come from the environment (FUNDALLOC_STAGES_HUB_AMOUNT
 	// …), read through getenv rather than viper's AutomaticEnv so that tests
@@ -224,9 +230,11 @@ func Load(opts Options) (*Config, error) {
 	// Jobs are a list of mappings: the environment gives them as one YAML
 	// (or JSON) flow list, which replaces the file's jobs.
 	if val := strings.TrimSpace(getenv(EnvPrefix + "_SCHEDULE_JOBS")); val != "" {
-		jobs, err := envJobs(val)
-		if err != nil {
-			return nil, &Errors{List: []string{fmt.Sprintf("%s_SCHEDULE_JOBS: %v", EnvPrefix, err)}}
+		jobs, problem := envJobs(val)
+		if problem.M != nil {
+			errs := &Errors{Language: language(v, opts.Set)}
+			errs.List = append(errs.List, Problem{Key: EnvPrefix + "_SCHEDULE_JOBS", Text: problem})
+			return nil, errs
 		}
 		v.Set("schedule.jobs", jobs)
 	}
@@ -234,10 +242,10 @@ func Load(opts Options) (*Config, error) {
 		v.Set(key, val)
 	}
 
-	var errs Errors
+	errs := Errors{Source: cfg.Source, Language: language(v, nil)}
 	checkKeys(v, &errs)
 	if errs.Len() > 0 {
-		return nil, errs.withSource(cfg.Source)
+		return nil, &errs
 	}
 	var r raw
 	dc := func(c *mapstructure.DecoderConfig) {
@@ -247,12 +255,12 @@ func Load(opts Options) (*Config, error) {
 		)
 	}
 	if err := v.UnmarshalExact(&r, dc); err != nil {
-		errs.add("", "%s", strings.ReplaceAll(err.Error(), "\n", "; "))
-		return nil, errs.withSource(cfg.Source)
+		decodeProblems(err, &errs)
+		return nil, &errs
 	}
 	cfg.validate(&r, &errs)
 	if errs.Len() > 0 {
-		return nil, errs.withSource(cfg.Source)
+		return nil, &errs
 	}
 	switch {
 	case opts.Out != "":
@@ -273,18 +281,144 @@ func Load(opts Options) (*Config, error) {
 // envJobs reads FUNDALLOC_SCHEDULE_JOBS, e.g.
 // [{name: quick, spec: "@every 5s", run: budget}]; the jobs are then
 // validated like the file's.
-func envJobs(val string) ([]any, error) {
+func envJobs(val string) ([]any, msg.Text) {
 	y := viper.New()
 	y.SetConfigType("yaml")
 	doc := "jobs:\n  " + strings.ReplaceAll(val, "\n", "\n  ") // a block list works too
 	if err := y.ReadConfig(strings.NewReader(doc)); err != nil {
-		return nil, fmt.Errorf("not a YAML list of jobs (e.g. [{name: quick, spec: \"@every 5s\", run: budget}]): %v", err)
+		return nil, msg.ConfigEnvJobsYAML.With(yamlDetail(err))
 	}
 	jobs, ok := y.Get("jobs").([]any)
 	if !ok {
-		return nil, fmt.Errorf("%q is not a list of jobs (e.g. [{name: quick, spec: \"@every 5s\", run: budget}])", val)
+		return nil, msg.ConfigEnvJobsList.With(val)
 	}
-	return jobs, nil
+	return jobs, msg.Text{}
+}
+
+// language is the configured language ("zh" or "en"; set, a flag's value,
+// wins over v's) when it is one, else "".
+func language(v *viper.Viper, set map[string]any) string {
+	s, ok := set["language"].(string)
+	if !ok {
+		s = v.GetString("language")
+	}
+	s = strings.ToLower(s)
+	if _, ok := msg.Parse(s); !ok {
+		return ""
+	}
+	return s
+}
+
+// yamlLine finds the line number in a YAML parser's error.
+var yamlLine = regexp.MustCompile(`\bline (\d+)\b`)
+
+// yamlProblem says what is wrong with a file the YAML parser refused. A tab
+// in the indentation, the commonest slip (YAML indents with spaces only),
+// is named as such; otherwise the parser's own words follow the line.
+func yamlProblem(data []byte, err error) msg.Text {
+	detail := yamlDetail(err)
+	m := yamlLine.FindStringSubmatch(detail)
+	if m == nil {
+		if strings.Contains(detail, "tab character") {
+			if n := firstTabLine(data); n > 0 {
+				return msg.ConfigYAMLTab.With(n)
+			}
+		}
+		return msg.ConfigYAML.With(detail)
+	}
+	n, _ := strconv.Atoi(m[1])
+	lines := strings.Split(string(data), "\n")
+	if n >= 1 && n <= len(lines) && strings.ContainsRune(indentation(lines[n-1]), '\t') || strings.Contains(detail, "tab character") {
+		return msg.ConfigYAMLTab.With(n)
+	}
+	rest := strings.TrimSpace(strings.Replace(detail, m[0]+":", "", 1))
+	return msg.ConfigYAMLLine.With(n, rest)
+}
+
+// yamlDetail is the YAML parser's error without viper's and the parser's
+// prefixes.
+func yamlDetail(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ") // one line
+	s = strings.TrimPrefix(s, "While parsing config: ")
+	s = strings.TrimPrefix(s, "yaml: ")
+	return strings.TrimPrefix(s, "unmarshal errors: ")
+}
+
+// indentation is the leading blank of a line: spaces and tabs.
+func indentation(line string) string {
+	return line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+}
+
+// firstTabLine is the number of the first line indented with a tab, or 0.
+func firstTabLine(data []byte) int {
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.ContainsRune(indentation(line), '\t') {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// decodeProblems reports the values that do not decode into their keys'
+// types (a word where a number goes), by key; anything else as one problem.
+func decodeProblems(err error, errs *Errors) {
+	before := errs.Len()
+	var walk func(error)
+	walk = func(err error) {
+		var d *mapstructure.DecodeError
+		if errors.As(err, &d) && !hasDecodeError(d.Unwrap()) {
+			var val any
+			var want reflect.Type
+			var pe *mapstructure.ParseError
+			var ue *mapstructure.UnconvertibleTypeError
+			switch {
+			case errors.As(d, &pe):
+				val, want = pe.Value, pe.Expected.Type()
+			case errors.As(d, &ue):
+				val, want = ue.Value, ue.Expected.Type()
+			default:
+				errs.add(d.Name(), msg.ConfigDecode, d.Unwrap())
+				return
+			}
+			errs.add(d.Name(), msg.ConfigNotType, fmt.Sprint(val), typeName(want))
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		}
+	}
+	walk(err)
+	if errs.Len() == before {
+		errs.add("", msg.ConfigDecode, strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+}
+
+func hasDecodeError(err error) bool {
+	var d *mapstructure.DecodeError
+	return errors.As(err, &d)
+}
+
+// typeName says in words what a key's type holds.
+func typeName(t reflect.Type) *msg.Message {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return msg.ConfigTypeInt
+	case reflect.Float32, reflect.Float64:
+		return msg.ConfigTypeNum
+	case reflect.Bool:
+		return msg.ConfigTypeBool
+	case reflect.Slice, reflect.Array:
+		return msg.ConfigTypeList
+	case reflect.Map, reflect.Struct:
+		return msg.ConfigTypeMap
+	}
+	return msg.ConfigTypeText
 }
 
 func fileExists(p string) bool {
@@ -333,13 +467,14 @@ func walk(settings map[string]any, t reflect.Type, prefix string, errs *Errors) 
 		key := prefix + k
 		f, ok := fields[k]
 		if !ok {
-			errs.add(key, "unknown key%s", hint(k, fields))
+			m, arg := hint(k, fields)
+			errs.add(key, m, arg...)
 			continue
 		}
 		switch f.Tag.Get("kind") {
 		case "amount", "decimal":
 			if _, isString := val.(string); !isString && val != nil {
-				errs.add(key, "%v: write the value in quotes (%q) so it is read exactly, not as a floating-point number", val, fmt.Sprint(val))
+				errs.add(key, msg.ConfigQuote, val, fmt.Sprint(val))
 			}
 			continue
 		}
@@ -349,7 +484,7 @@ func walk(settings map[string]any, t reflect.Type, prefix string, errs *Errors) 
 			if m, ok := val.(map[string]any); ok {
 				walk(m, ft, key+".", errs)
 			} else if val != nil {
-				errs.add(key, "must be a mapping of keys, not %v", val)
+				errs.add(key, msg.ConfigMapping, val)
 			}
 		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
 			list, _ := val.([]any)
@@ -357,15 +492,16 @@ func walk(settings map[string]any, t reflect.Type, prefix string, errs *Errors) 
 				if m, ok := item.(map[string]any); ok {
 					walk(m, ft.Elem(), fmt.Sprintf("%s[%d].", key, i), errs)
 				} else {
-					errs.add(fmt.Sprintf("%s[%d]", key, i), "must be a mapping of keys, not %v", item)
+					errs.add(fmt.Sprintf("%s[%d]", key, i), msg.ConfigMapping, item)
 				}
 			}
 		}
 	}
 }
 
-// hint suggests the known key nearest to an unknown one.
-func hint(k string, fields map[string]reflect.StructField) string {
+// hint suggests the known key nearest to an unknown one: the message for
+// an unknown key, and its arguments.
+func hint(k string, fields map[string]reflect.StructField) (*msg.Message, []any) {
 	best, dist := "", 3
 	for name := range fields {
 		if d := editDistance(k, name); d < dist || (d == dist && name < best) {
@@ -378,9 +514,9 @@ func hint(k string, fields map[string]reflect.StructField) string {
 			names = append(names, name)
 		}
 		slices.Sort(names)
-		return " (known keys here: " + strings.Join(names, ", ") + ")"
+		return msg.ConfigUnknownKnown, []any{strings.Join(names, ", ")}
 	}
-	return fmt.Sprintf(" (did you mean %s?)", best)
+	return msg.ConfigUnknownHint, []any{best}
 }
 
 func editDistance(a, b string) int {
@@ -408,24 +544,24 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 	cfg.FiscalYear = r.FiscalYear
 	if r.FiscalYear < 2000 || r.FiscalYear > 2100 {
 		if r.FiscalYear == 0 {
-			errs.add("fiscal_year", "missing: set the budget year, e.g. fiscal_year: 2026")
+			errs.add("fiscal_year", msg.ConfigMissingYear)
 		} else {
-			errs.add("fiscal_year", "%d is not a plausible budget year", r.FiscalYear)
+			errs.add("fiscal_year", msg.ConfigBadYear, r.FiscalYear)
 		}
 	}
 	cfg.Units = r.Units
 	if r.Units == "" {
-		errs.add("units", "missing: name the units file, e.g. units: data/units.xlsx")
+		errs.add("units", msg.ConfigMissingUnits)
 	}
 	cfg.FundLines = nonEmpty(r.FundLines)
 	if len(cfg.FundLines) == 0 {
-		errs.add("fund_lines", "missing: name the fund line files, e.g. fund_lines: [data/funds/*.xlsx]")
+		errs.add("fund_lines", msg.ConfigMissingFunds)
 	}
 	cfg.Ledgers = nonEmpty(r.Ledgers)
 	cfg.Sheets = Sheets{Units: r.Sheets.Units, FundLines: r.Sheets.FundLines, Ledgers: r.Sheets.Ledgers}
 	cfg.Language = strings.ToLower(r.Language)
 	if cfg.Language != "zh" && cfg.Language != "en" {
-		errs.add("language", "%q: use zh or en", r.Language)
+		errs.add("language", msg.ConfigLanguage, r.Language)
 	}
 
 	cfg.Categories = DefaultCategories()
@@ -437,11 +573,11 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 			code := strings.TrimSpace(c.Code)
 			switch {
 			case code == "":
-				errs.add(key, "missing")
+				errs.add(key, msg.ConfigMissing)
 			case !validCode(code):
-				errs.add(key, "%q: use lower-case letters, digits and _ (e.g. elderly_care)", code)
+				errs.add(key, msg.ConfigBadCode, code)
 			case seen[code]:
-				errs.add(key, "%q appears twice", code)
+				errs.add(key, msg.ConfigTwice, code)
 			}
 			seen[code] = true
 			zh, en := c.Zh, c.En
@@ -485,7 +621,7 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 		}
 		ci := cats.Lookup(k)
 		if ci < 0 {
-			errs.add("stages.demand.drivers."+k, "%q is not a category", k)
+			errs.add("stages.demand.drivers."+k, msg.ConfigNotCategory, k)
 			continue
 		}
 		s.Demand.Drivers[ci] = col
@@ -494,7 +630,7 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 	for _, ci := range cfg.demandCategories() {
 		if code := cfg.Categories[ci].Code; s.Demand.Drivers[ci] == "" && !reported[code] {
 			reported[code] = true
-			errs.add("stages.demand.drivers."+cfg.Categories[ci].Code, "missing: every demand category must name a driver column of the units file (e.g. population)")
+			errs.add("stages.demand.drivers."+cfg.Categories[ci].Code, msg.ConfigMissingDriver)
 		}
 	}
 	s.Rooms.Share = decimal(errs, "stages.rooms.share", r.Stages.Rooms.Share, 0, 1)
@@ -505,7 +641,7 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 
 	loc, err := time.LoadLocation(r.Schedule.Timezone)
 	if err != nil || r.Schedule.Timezone == "" {
-		errs.add("schedule.timezone", "%q is not a time zone (e.g. Asia/Shanghai)", r.Schedule.Timezone)
+		errs.add("schedule.timezone", msg.ConfigTimezone, r.Schedule.Timezone)
 	}
 	cfg.Schedule.Location = loc
 	cfg.Schedule.CatchUp = r.Schedule.CatchUp
@@ -513,16 +649,16 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 	for i, j := range r.Schedule.Jobs {
 		key := fmt.Sprintf("schedule.jobs[%d]", i)
 		if j.Name == "" {
-			errs.add(key+".name", "missing")
+			errs.add(key+".name", msg.ConfigMissing)
 		} else if names[j.Name] {
-			errs.add(key+".name", "%q appears twice", j.Name)
+			errs.add(key+".name", msg.ConfigTwice, j.Name)
 		}
 		names[j.Name] = true
 		if _, err := cron.ParseStandard(j.Spec); err != nil {
-			errs.add(key+".spec", "%q is not a cron spec (5 fields, e.g. \"0 6 1 * *\", or @monthly, @every 1h): %v", j.Spec, err)
+			errs.add(key+".spec", msg.ConfigCron, j.Spec, err)
 		}
 		if j.Run != "budget" && j.Run != "reconcile" {
-			errs.add(key+".run", "%q: use budget or reconcile", j.Run)
+			errs.add(key+".run", msg.ConfigRun, j.Run)
 		}
 		cfg.Schedule.Jobs = append(cfg.Schedule.Jobs, Job{Name: j.Name, Spec: j.Spec, Run: j.Run})
 	}
@@ -537,11 +673,11 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 		{"limits.max_cells_per_row", int64(l.MaxCellsPerRow)}, {"limits.max_field_bytes", int64(l.MaxFieldBytes)},
 		{"limits.shared_strings_size", l.SharedStrings}} {
 		if lim.n <= 0 {
-			errs.add(lim.key, "%d: must be a positive number", lim.n)
+			errs.add(lim.key, msg.ConfigPositive, lim.n)
 		}
 	}
 	if l.UnzipXMLSize > l.UnzipSize {
-		errs.add("limits.unzip_xml_size", "%d is larger than limits.unzip_size %d", l.UnzipXMLSize, l.UnzipSize)
+		errs.add("limits.unzip_xml_size", msg.ConfigUnzipLarger, l.UnzipXMLSize, l.UnzipSize)
 	}
 }
 
@@ -569,9 +705,9 @@ func amount(errs *Errors, key, s string) allocation.Fen {
 	v, err := sources.ParseAmount(s)
 	switch {
 	case err != nil:
-		errs.add(key, "%q %v", s, err)
+		errs.add(key, msg.ConfigAmount, s, err)
 	case v < 0:
-		errs.add(key, "%q must not be negative", s)
+		errs.add(key, msg.ConfigNegative, s)
 	}
 	return v
 }
@@ -580,11 +716,11 @@ func amount(errs *Errors, key, s string) allocation.Fen {
 func decimal(errs *Errors, key, s string, lo, hi uint64) allocation.Ratio {
 	v, err := allocation.ParseRatio(strings.TrimSpace(s))
 	if err != nil {
-		errs.add(key, "%q is not a decimal number (e.g. \"0.30\")", s)
+		errs.add(key, msg.ConfigDecimal, s)
 		return v
 	}
 	if v.Cmp(allocation.Int(lo)) < 0 || v.Cmp(allocation.Int(hi)) > 0 {
-		errs.add(key, "%q must be between %d and %d", s, lo, hi)
+		errs.add(key, msg.ConfigBetween, s, lo, hi)
 	}
 	return v
 }
@@ -596,9 +732,9 @@ func categoryList(errs *Errors, cats *sources.Categories, key string, list []str
 		ci := cats.Lookup(name)
 		switch {
 		case ci < 0:
-			errs.add(fmt.Sprintf("%s[%d]", key, i), "%q is not a category", name)
+			errs.add(fmt.Sprintf("%s[%d]", key, i), msg.ConfigNotCategory, name)
 		case seen[ci]:
-			errs.add(fmt.Sprintf("%s[%d]", key, i), "%q appears twice", name)
+			errs.add(fmt.Sprintf("%s[%d]", key, i), msg.ConfigTwice, name)
 		default:
 			seen[ci] = true
 			out = append(out, ci)
@@ -636,11 +772,11 @@ func phasing(errs *Errors, v any) (bool, [12]allocation.Ratio) {
 			}
 		}
 	default:
-		errs.add("reconcile.phasing", "use even or a list of 12 monthly percentages")
+		errs.add("reconcile.phasing", msg.ConfigPhasingKind)
 		return even()
 	}
 	if len(items) != 12 {
-		errs.add("reconcile.phasing", "has %d values; give 12 monthly percentages (or even)", len(items))
+		errs.add("reconcile.phasing", msg.ConfigPhasingCount, len(items))
 		return even()
 	}
 	var p [12]allocation.Ratio
@@ -649,7 +785,7 @@ func phasing(errs *Errors, v any) (bool, [12]allocation.Ratio) {
 	for i, s := range items {
 		r, err := allocation.ParseRatio(strings.TrimSpace(s))
 		if err != nil || r.Scale > 6 || r.Cmp(allocation.Int(100)) > 0 {
-			errs.add(fmt.Sprintf("reconcile.phasing[%d]", i), "%q is not a percentage between 0 and 100", strings.TrimSpace(s))
+			errs.add(fmt.Sprintf("reconcile.phasing[%d]", i), msg.ConfigPercentage, strings.TrimSpace(s))
 			parsed = false
 			continue
 		}
@@ -657,7 +793,7 @@ func phasing(errs *Errors, v any) (bool, [12]allocation.Ratio) {
 		total = addRatio(total, r)
 	}
 	if parsed && total.Cmp(allocation.Int(100)) != 0 {
-		errs.add("reconcile.phasing", "the 12 percentages sum to %s, not 100", total)
+		errs.add("reconcile.phasing", msg.ConfigPhasingSum, total)
 	}
 	return false, p
 }

@@ -13,6 +13,7 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/config"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -238,7 +239,7 @@ func TestExitCodes(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", allocation.ErrInvariant), 1},
 		{errors.New("disk full"), 1},
 		{&sources.ProblemsError{Problems: []*sources.Error{{File: "a.csv", Row: 2, Column: 1, Err: errors.New("x")}}}, 2},
-		{&config.Errors{List: []string{"units: missing"}}, 2},
+		{&config.Errors{List: []config.Problem{{Key: "units", Text: msg.ConfigMissing.With()}}}, 2},
 		{fmt.Errorf("sum: %w", allocation.ErrOverflow), 2},
 		{exitCodeError{code: 3}, 3},
 	}
