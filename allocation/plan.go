@@ -222,14 +222,23 @@ const (
 )
 
 // Warning is something an officer should look at; the plan is still valid.
+// It carries data only: the edges put it in words (reports.WarningText).
+//
+//   - Shortfall: in Stage, Unit needed Need and got Got; the stage's
+//     categories held Available for the needs of all its units, Total.
+//   - NoWeight: Need could not be split by Driver because every weight was
+//     zero: in Demand, Category's demand amount over the stations (Unit is
+//     -1); in Rooms, what station Unit would pass down in Category.
 type Warning struct {
-	Kind     WarningKind
-	Stage    Stage
-	Unit     int // index into Plan.Units, or -1
-	Category int // index into Plan.Categories, or -1
-	Need     Fen
-	Got      Fen
-	Message  string
+	Kind      WarningKind
+	Stage     Stage
+	Unit      int // index into Plan.Units, or -1
+	Category  int // index into Plan.Categories, or -1
+	Driver    int // index into Plan.Drivers (NoWeight), or -1
+	Need      Fen
+	Got       Fen
+	Available Fen // Shortfall: what the stage's categories held
+	Total     Fen // Shortfall: every unit's need in the stage
 }
 
 // ErrInvariant reports that a plan failed the conservation check: a bug, not

@@ -171,8 +171,7 @@ func (a *allocator) add(stage Stage, unit int32, cat int, amount Fen, b Basis) i
 	return len(a.plan.Lines) - 1
 }
 
-func (a *allocator) warn(w Warning, format string, args ...any) {
-	w.Message = fmt.Sprintf(format, args...)
+func (a *allocator) warn(w Warning) {
 	a.plan.Warnings = append(a.plan.Warnings, w)
 }
 
@@ -271,9 +270,8 @@ func (a *allocator) draw(stage Stage, units []int32, needs []Fen, cats []int) er
 		}
 		for k, u := range units {
 			if granted[k] < needs[k] {
-				a.warn(Warning{Kind: Shortfall, Stage: stage, Unit: int(u), Category: -1, Need: needs[k], Got: granted[k]},
-					"%s: %s %s needs %s but gets %s (shortfall %s): the stage's categories hold %s for needs of %s",
-					stage, a.plan.Units[u].Tier, a.plan.Units[u].Code, needs[k], granted[k], needs[k]-granted[k], avail, need)
+				a.warn(Warning{Kind: Shortfall, Stage: stage, Unit: int(u), Category: -1, Driver: -1,
+					Need: needs[k], Got: granted[k], Available: avail, Total: need})
 			}
 		}
 	}
@@ -342,9 +340,7 @@ func (a *allocator) demand() error {
 		}
 		pt.split, err = Apportion(amount, pt.weights)
 		if errors.Is(err, ErrNoWeight) {
-			a.warn(Warning{Kind: NoWeight, Stage: Demand, Unit: -1, Category: c, Need: amount},
-				"demand: %s has %s to distribute but every station's %s is zero; it stays unallocated",
-				a.plan.Categories[c], amount, a.plan.Drivers[drv])
+			a.warn(Warning{Kind: NoWeight, Stage: Demand, Unit: -1, Category: c, Driver: drv, Need: amount})
 			continue
 		} else if err != nil {
 			return err
@@ -410,9 +406,7 @@ func (a *allocator) rooms() error {
 			}
 			split, err := Apportion(pass, weights)
 			if errors.Is(err, ErrNoWeight) {
-				a.warn(Warning{Kind: NoWeight, Stage: Rooms, Unit: int(s), Category: c, Need: pass},
-					"rooms: station %s would pass %s of %s down, but every room's %s is zero; the station keeps it",
-					st.Code, pass, a.plan.Categories[c], a.plan.Drivers[drv])
+				a.warn(Warning{Kind: NoWeight, Stage: Rooms, Unit: int(s), Category: c, Driver: int(drv), Need: pass})
 				continue
 			} else if err != nil {
 				return err

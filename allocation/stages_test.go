@@ -154,8 +154,9 @@ func TestShortfallScalesNeedsProRata(t *testing.T) {
 	if w.Kind != Shortfall || w.Stage != Baseline || p.Units[w.Unit].Code != "S1" || w.Need != 2_050_000 || w.Got != 911_111 {
 		t.Errorf("first warning = %+v", w)
 	}
-	if !strings.Contains(w.Message, "station S1 needs 20500.00 but gets 9111.11") {
-		t.Errorf("message = %q", w.Message)
+	// What the stage's categories held, and every station's need.
+	if w.Available != 1_400_000 || w.Total != 3_150_000 || w.Driver != -1 {
+		t.Errorf("first warning: available %s, total %s, driver %d", w.Available, w.Total, w.Driver)
 	}
 	// Nothing is left for pilot and demand; everything is still conserved.
 	for c, u := range p.Unallocated {
@@ -174,7 +175,8 @@ func TestZeroWeightsWarnAndKeepMoney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Warnings) != 2 || p.Warnings[0].Kind != NoWeight || p.Warnings[0].Category != 0 {
+	if len(p.Warnings) != 2 || p.Warnings[0].Kind != NoWeight || p.Warnings[0].Category != 0 || p.Warnings[0].Unit != -1 ||
+		p.Warnings[0].Need != 613_333 || p.Drivers[p.Warnings[0].Driver] != "pop" {
 		t.Fatalf("warnings = %+v", p.Warnings)
 	}
 	if p.Unallocated[0] != 613_333 || p.Unallocated[1] != 306_667 {

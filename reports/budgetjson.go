@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
+	"fundalloc/sources"
 )
 
 // Input is one input file and its SHA-256, as listed in the outputs.
@@ -17,9 +19,11 @@ type Input struct {
 // WriteBudgetJSON writes the budget JSON of DESIGN §6.1: fiscal year,
 // categories, pool, lines (in the plan's order: stage, unit code, category),
 // unallocated, warnings and inputs. Amounts are strings with two decimals.
-// It streams: one object per line, so a national plan needs no second copy
-// in memory.
-func WriteBudgetJSON(w io.Writer, year int, p *allocation.Plan, inputs []Input) error {
+// The warnings are in words, in language ("zh" or "en"), naming categories
+// by cats (in the plan's order). It streams: one object per line, so a
+// national plan needs no second copy in memory.
+func WriteBudgetJSON(w io.Writer, year int, p *allocation.Plan, inputs []Input, language string, cats []sources.Category) error {
+	l := msg.Of(language)
 	j := &jsonWriter{w: w, buf: make([]byte, 0, 64<<10)}
 	j.raw("{\n  \"fiscal_year\": ")
 	j.buf = strconv.AppendInt(j.buf, int64(year), 10)
@@ -75,7 +79,7 @@ func WriteBudgetJSON(w io.Writer, year int, p *allocation.Plan, inputs []Input) 
 	j.raw(",\n  \"warnings\": [")
 	for i, wn := range p.Warnings {
 		j.sep(i)
-		j.str(wn.Message)
+		j.str(WarningText(p, cats, wn).Localize(l))
 	}
 	j.end()
 	j.raw(",\n  \"inputs\": [")

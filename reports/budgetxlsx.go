@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -653,7 +654,8 @@ func (b *book) writeWarnings(bb *Budget, names []string) error {
 		}
 	}
 	for i, w := range bb.Plan.Warnings {
-		if err := t.add([]any{excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.text, Value: w.Message}}); err != nil {
+		text := WarningText(bb.Plan, bb.Categories, w).Localize(msg.Lang(l))
+		if err := t.add([]any{excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.text, Value: text}}); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -103,7 +104,7 @@ type Reconciliation struct {
 	Ledger     *sources.Ledger
 	After      int // counted-looking vouchers dated after the month
 	Inputs     []Input
-	Warnings   []string
+	Warnings   []msg.Text // in words, rendered in Language
 	Tolerance  allocation.Ratio
 	Behind     allocation.Ratio
 	Phasing    string

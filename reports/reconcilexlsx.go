@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -494,7 +495,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		g.skip(1)
 		g.add(title(l.t("rc.warnings")))
 		for _, w := range rc.Warnings {
-			g.add(txt(w))
+			g.add(txt(w.Localize(msg.Lang(l))))
 		}
 	}
 	g.skip(1)

@@ -62,7 +62,7 @@ func testBudget(t *testing.T) *Budget {
 func TestBudgetJSONShape(t *testing.T) {
 	bb := testBudget(t)
 	var buf bytes.Buffer
-	if err := WriteBudgetJSON(&buf, 2026, bb.Plan, bb.Inputs); err != nil {
+	if err := WriteBudgetJSON(&buf, 2026, bb.Plan, bb.Inputs, bb.Language, bb.Categories); err != nil {
 		t.Fatal(err)
 	}
 	var doc map[string]any

@@ -469,11 +469,17 @@ func badInputs() []badCase {
 			files: map[string]any{"old.json": `{"fiscal_year": 2026, "categories": ["charity"], "lines": [{"unit": "S1", "category": "charity", "amount": "9999999999999.99"}, {"unit": "S2", "category": "charity", "amount": "0.01"}]}`},
 			args:  append(slices.Clone(reconcileOct), "--budget", "old.json"), file: "old.json"},
 		{name: "config missing", kind: "--config names a file that does not exist",
-			want: `nope.yaml: cannot read the configuration: no such file or directory`,
+			want: `nope.yaml: cannot read the configuration: no such file`,
 			args: []string{"budget", "--config", "nope.yaml"}, file: "nope.yaml"},
 		{name: "config not yaml", kind: "the configuration is not YAML",
-			want:   `fundalloc.yaml: not valid YAML: While parsing config: yaml: line 1: did not find expected ',' or ']'`,
+			want:   `fundalloc.yaml: line 1 is not valid YAML: did not find expected ',' or ']'`,
 			config: func(string) string { return "fiscal_year: [2026\n" }, file: "fundalloc.yaml"},
+		{name: "config tab", kind: "the configuration is indented with a tab",
+			want:   `fundalloc.yaml: line 5 has a tab character: YAML indents with spaces only; replace the tab with spaces`,
+			config: replace("  demand:\n", "\tdemand:\n"), file: "fundalloc.yaml"},
+		{name: "config value of the wrong type", kind: "a value of the wrong type",
+			want:   `fundalloc.yaml: fiscal_year: "twenty" is not a whole number`,
+			config: replace("fiscal_year: 2026", "fiscal_year: twenty"), file: "fundalloc.yaml"},
 		{name: "config misspelt key", kind: "a misspelt key",
 			want:   `fundalloc.yaml: stages.hub.amonut: unknown key (did you mean amount?)`,
 			config: stage("  hub: {amonut: \"5\"}\n"), file: "fundalloc.yaml"},
@@ -612,12 +618,14 @@ func TestBadInputCatalogue(t *testing.T) {
 	}
 }
 
-// command is the case's command line, after the program's name.
+// command is the case's command line, after the program's name: in
+// English, so that the messages are the ones the catalogue lists.
 func (tc badCase) command() []string {
-	if tc.args == nil {
-		return []string{"budget"}
+	args := tc.args
+	if args == nil {
+		args = []string{"budget"}
 	}
-	return tc.args
+	return append(slices.Clone(args), "--lang", "en")
 }
 
 // checkNothingWritten fails when the output folder holds anything but its
@@ -657,6 +665,8 @@ fundalloc reads files that arrive by e-mail from many offices, and any of them c
 huge or crafted. This catalogue lists every kind of bad input fundalloc has been tried on, the
 exact message it prints for it (the first line on stderr), and the case of
 ` + "`TestBadInputCatalogue`" + ` in ` + "`cmd/fundalloc/badinputs_test.go`" + ` that tries it.
+The messages are listed in English (` + "`--lang en`" + `); by default fundalloc prints them in
+Chinese (` + "`language: zh`" + `), with the same location prefix and configuration keys.
 
 Each case is a small city (a hub, two stations, a room, two fund lines and one ledger) with one
 thing wrong. In every case the command exits with code 2, the message names the file (or the
@@ -698,7 +708,7 @@ func TestHugeVouchersAreExceptions(t *testing.T) {
 	dir := cityFor(t, badCase{files: map[string]any{"ledgers/2026.csv": "voucher,date,unit,category,amount\n" +
 		"V1,2026-03-01,S1,charity,9000000000000.00\nV2,2026-03-02,S1,charity,9000000000000.00\n" +
 		"V3,2026-03-03,S1,charity,90000000000000000.00\nV4,2026-03-04,S1,charity,10.00\n"}})
-	r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10")
+	r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--lang", "en")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}

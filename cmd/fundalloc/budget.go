@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,13 +13,15 @@ import (
 	"fundalloc/allocation"
 	"fundalloc/config"
 	"fundalloc/reports"
+	"fundalloc/reports/msg"
+	"fundalloc/sources"
 )
 
 func newBudgetCmd(g *globals) *cobra.Command {
 	var noWorkbook bool
 	cmd := &cobra.Command{
 		Use:   "budget",
-		Short: "Consolidate and allocate the fund lines; write budget-<year>.json",
+		Short: g.t(msg.CmdBudgetShort),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig(cmd)
 			if err != nil {
@@ -37,18 +38,18 @@ func newBudgetCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if !g.quiet {
-				printBudget(g.stdout, cfg, res.in, res.plan)
+				printBudget(g.stdout, g.language, cfg, res.in, res.plan)
 				for _, w := range res.plan.Warnings {
-					fmt.Fprintln(g.stderr, "warning:", w.Message)
+					fmt.Fprintln(g.stderr, g.t(msg.CmdWarning, reports.WarningText(res.plan, cfg.Categories, w)))
 				}
 				for _, p := range res.outputs {
-					fmt.Fprintln(g.stdout, "wrote", p)
+					fmt.Fprintln(g.stdout, g.t(msg.CmdWrote, p))
 				}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&noWorkbook, "no-workbook", false, "write the JSON only")
+	cmd.Flags().BoolVar(&noWorkbook, "no-workbook", false, g.t(msg.CmdFlagNoBook))
 	addLockWaitFlag(cmd, g)
 	return cmd
 }
@@ -74,7 +75,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
-	prog.phase("allocating", -1)
+	prog.phase(msg.CmdAllocating, -1)
 	plan, err := in.allocate()
 	if err != nil {
 		return nil, err
@@ -83,7 +84,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
-	prog.phase("writing", -1)
+	prog.phase(msg.CmdWriting, -1)
 	paths, err := writeBudget(ctx, cfg, in, plan, g.runDate(cfg), workbook, prog)
 	if err != nil {
 		return nil, err
@@ -95,7 +96,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 // writeBudget writes the budget outputs all or nothing and returns their paths.
 func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time, workbook bool, prog *progress) ([]string, error) {
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
+		return nil, msg.CmdOutputDir.Wrap(err, cfg.Out, msg.OSReason(err))
 	}
 	if _, err := reports.CleanTemp(cfg.Out); err != nil {
 		return nil, err
@@ -103,7 +104,7 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	jsonPath := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
 	var b reports.Batch
 	err := b.Write(jsonPath, func(w io.Writer) error {
-		return reports.WriteBudgetJSON(prog.writer(w), cfg.FiscalYear, plan, in.hashes)
+		return reports.WriteBudgetJSON(prog.writer(w), cfg.FiscalYear, plan, in.hashes, cfg.Language, cfg.Categories)
 	})
 	if err != nil {
 		b.Abort()
@@ -117,7 +118,7 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 		})
 		if err != nil {
 			b.Abort()
-			return nil, fmt.Errorf("budget workbook: %w", err)
+			return nil, msg.CmdBudgetBook.Err(err)
 		}
 		paths = append(paths, xlsxPath)
 	}
@@ -154,61 +155,43 @@ func budgetBook(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate t
 
 // printBudget prints the per-category summary: pool, allocated, reserved,
 // unallocated, and the totals.
-func printBudget(w io.Writer, cfg *config.Config, in *inputs, plan *allocation.Plan) {
-	var hubs, stations, rooms int
-	for _, u := range plan.Units {
-		switch u.Tier {
-		case allocation.Hub:
-			hubs++
-		case allocation.Station:
-			stations++
-		default:
-			rooms++
-		}
-	}
-	fmt.Fprintf(w, "fundalloc budget %d · %s\n", cfg.FiscalYear, cfg.Source)
-	fmt.Fprintf(w, "%d units (%d hub, %d stations, %d rooms) · %d fund lines in %d files\n\n",
-		len(plan.Units), hubs, stations, rooms, len(in.funds.Lines), len(in.funds.Files))
+func printBudget(w io.Writer, l msg.Lang, cfg *config.Config, in *inputs, plan *allocation.Plan) {
+	fmt.Fprintln(w, msg.CmdBudgetTitle.In(l, cfg.FiscalYear, config.SourceName(cfg.Source, l)))
+	fmt.Fprintf(w, "%s · %s\n\n", unitCounts(plan.Units).Localize(l), fundCounts(in.funds).Localize(l))
 	alloc, reserved := plan.ByStatus()
-	rows := [][]string{{"category", "pool", "allocated", "reserved", "unallocated", ""}}
+	rows := [][]string{{msg.CmdColCategory.In(l), msg.CmdColCode.In(l), msg.CmdColPool.In(l), msg.CmdColAllocated.In(l),
+		msg.CmdColReserved.In(l), msg.CmdColUnalloc.In(l)}}
 	var pool, unalloc, allocTotal, reservedTotal allocation.Fen
 	for c, code := range plan.Categories {
-		rows = append(rows, []string{code, reports.Yuan(plan.Pool[c].Total), reports.Yuan(alloc[c]),
-			reports.Yuan(reserved[c]), reports.Yuan(plan.Unallocated[c]), cfg.Categories[c].Zh})
+		name := cfg.Categories[c].Zh
+		if l == msg.EN {
+			name = cfg.Categories[c].En
+		}
+		rows = append(rows, []string{name, code, reports.Yuan(plan.Pool[c].Total), reports.Yuan(alloc[c]),
+			reports.Yuan(reserved[c]), reports.Yuan(plan.Unallocated[c])})
 		pool += plan.Pool[c].Total
 		unalloc += plan.Unallocated[c]
 		allocTotal += alloc[c]
 		reservedTotal += reserved[c]
 	}
-	rows = append(rows, []string{"total", reports.Yuan(pool), reports.Yuan(allocTotal), reports.Yuan(reservedTotal), reports.Yuan(unalloc), "合计"})
-	printTable(w, rows)
+	rows = append(rows, []string{msg.CmdTotal.In(l), "", reports.Yuan(pool), reports.Yuan(allocTotal), reports.Yuan(reservedTotal), reports.Yuan(unalloc)})
+	printTable(w, "llrrrr", rows)
 	if n := len(plan.Warnings); n > 0 {
-		fmt.Fprintf(w, "\n%d %s (listed on stderr and in the JSON)\n", n, plural(n, "warning", "warnings"))
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, plural(l, n, msg.CmdWarningsOne, msg.CmdWarningsMany))
 	}
 }
 
-// printTable prints rows in columns: the first left-aligned, the middle ones
-// right-aligned (amounts), the last as is (it may hold Chinese text, whose
-// width a terminal doubles).
-func printTable(w io.Writer, rows [][]string) {
-	width := make([]int, len(rows[0]))
-	for _, r := range rows {
-		for i, cell := range r {
-			width[i] = max(width[i], len(cell))
-		}
+// unitCounts says how many units there are of each tier.
+func unitCounts(units []allocation.Unit) msg.Text {
+	var tiers [3]int
+	for _, u := range units {
+		tiers[u.Tier]++
 	}
-	for _, r := range rows {
-		var b strings.Builder
-		for i, cell := range r {
-			switch {
-			case i == 0:
-				fmt.Fprintf(&b, "%-*s", width[i], cell)
-			case i == len(r)-1:
-				b.WriteString("  " + cell)
-			default:
-				fmt.Fprintf(&b, "  %*s", width[i], cell)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
+	return msg.CmdUnits.With(thousands(len(units)), thousands(tiers[allocation.Hub]), thousands(tiers[allocation.Station]), thousands(tiers[allocation.Room]))
+}
+
+// fundCounts says how many fund lines were read from how many files.
+func fundCounts(funds *sources.FundTable) msg.Text {
+	return msg.CmdFundLines.With(thousands(len(funds.Lines)), thousands(len(funds.Files)))
 }

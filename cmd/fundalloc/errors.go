@@ -7,6 +7,7 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/config"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -24,8 +25,8 @@ type inputError struct{ err error }
 func (e inputError) Error() string { return e.err.Error() }
 func (e inputError) Unwrap() error { return e.err }
 
-func badInput(format string, args ...any) error {
-	return inputError{fmt.Errorf(format, args...)}
+func badInput(m *msg.Message, args ...any) error {
+	return inputError{m.Err(args...)}
 }
 
 // exitCodeError carries an explicit exit code with an optional message.
@@ -36,8 +37,8 @@ type exitCodeError struct {
 
 func (e exitCodeError) Error() string { return e.msg }
 
-// exitCode maps an error to the process's exit code and prints it.
-func exitCode(err error, stderr io.Writer) int {
+// exitCode maps an error to the process's exit code and prints it in lang.
+func exitCode(err error, stderr io.Writer, lang msg.Lang) int {
 	if err == nil {
 		return exitOK
 	}
@@ -55,34 +56,40 @@ func exitCode(err error, stderr io.Writer) int {
 		}
 		return codeErr.code
 	case errors.As(err, &problems):
-		fmt.Fprintln(stderr, problems.Error())
+		fmt.Fprintln(stderr, msg.Localize(problems, lang))
 		n := len(problems.Problems) + problems.Dropped
-		fmt.Fprintf(stderr, "%d %s in the inputs; nothing was written\n", n, plural(n, "problem", "problems"))
+		fmt.Fprintln(stderr, plural(lang, n, msg.CmdProblemsOne, msg.CmdProblems))
 		return exitInput
 	case errors.As(err, &located):
 		// One input problem on its own, such as a --budget file that
 		// cannot be read.
-		fmt.Fprintln(stderr, located.Error())
-		fmt.Fprintln(stderr, "1 problem in the inputs; nothing was written")
+		fmt.Fprintln(stderr, msg.Localize(located, lang))
+		fmt.Fprintln(stderr, msg.CmdProblemsOne.In(lang))
 		return exitInput
 	case errors.As(err, &cfgErrs):
-		fmt.Fprintln(stderr, cfgErrs.Error())
+		fmt.Fprintln(stderr, msg.Localize(cfgErrs, lang))
 		return exitInput
 	case errors.As(err, &inErr), errors.Is(err, allocation.ErrOverflow):
-		fmt.Fprintln(stderr, "fundalloc:", err)
+		if errors.Is(err, allocation.ErrOverflow) {
+			fmt.Fprintln(stderr, "fundalloc:", msg.CmdOverflow.In(lang, err))
+		} else {
+			fmt.Fprintln(stderr, "fundalloc:", msg.Localize(err, lang))
+		}
 		return exitInput
 	case errors.Is(err, allocation.ErrInvariant):
-		fmt.Fprintln(stderr, "fundalloc: internal error, nothing was written:", err)
+		fmt.Fprintln(stderr, "fundalloc:", msg.CmdInternal.In(lang, err))
 		return exitInternal
 	default:
-		fmt.Fprintln(stderr, "fundalloc:", err)
+		fmt.Fprintln(stderr, "fundalloc:", msg.Localize(err, lang))
 		return exitInternal
 	}
 }
 
-func plural(n int, one, many string) string {
+// plural renders the message for n things: one, which takes no argument,
+// or many, which takes n (with thousands separators).
+func plural(l msg.Lang, n int, one, many *msg.Message) string {
 	if n == 1 {
-		return one
+		return one.In(l)
 	}
-	return many
+	return many.In(l, thousands(n))
 }

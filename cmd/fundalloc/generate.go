@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"fundalloc/cmd/fundalloc/synth"
 	"fundalloc/reports"
+	"fundalloc/reports/msg"
 )
 
 func newGenerateCmd(g *globals) *cobra.Command {
@@ -27,26 +27,11 @@ func newGenerateCmd(g *globals) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "generate --preset shenmu|province|national --out DIR",
-		Short: "Write a synthetic data set of a chosen size (for trials and benchmarks)",
-		Long: `generate writes a deterministic synthetic data set to DIR: fundalloc.yaml,
-data/units.EXT, data/funds/funds-NN.EXT (at most 250,000 lines a file) and
-data/ledgers/ledger-2026-MM.EXT for January–October. The same flags and seed
-give the same data. The fund lines are sized so that the budget has no
-shortfall; about one voucher in ten thousand carries a deliberate problem
-(an unknown unit or a date that does not exist) for reconcile to report.
-
-Presets: shenmu 20 stations × 15 rooms, 60 fund lines, 10,000 vouchers;
-province 1,300 × 15, 100,000, 300,000; national 38,600 × 15, 1,000,000,
-3,000,000. --stations, --rooms-per-station, --fund-lines and --vouchers
-override a preset's numbers (shenmu's without a preset).
-
-An existing fundalloc.yaml or data file in DIR is not overwritten without
---force; with --force, fund and ledger files of an earlier data set that
-the new one does not have are removed, so the config's globs read only the
-new ones.`,
+		Short: g.t(msg.CmdGenShort),
+		Long:  g.t(msg.CmdGenLong),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if g.out == "" {
-				return usageError{errors.New("generate needs --out DIR")}
+				return usageError{msg.CmdGenNeedsOut.Err()}
 			}
 			name := preset
 			if name == "" {
@@ -54,7 +39,7 @@ new ones.`,
 			}
 			p, ok := synth.Preset(name)
 			if !ok {
-				return usageError{fmt.Errorf("--preset %q: use %s", preset, strings.Join(synth.PresetNames(), ", "))}
+				return usageError{msg.CmdGenPreset.Err(preset, strings.Join(synth.PresetNames(), ", "))}
 			}
 			// The preset's name is kept only when its numbers are, or when
 			// it was asked for by name.
@@ -82,13 +67,12 @@ new ones.`,
 				return err
 			}
 			if len(existing) > 0 && !force {
-				more := ""
+				more := any("")
 				if len(existing) > 3 {
-					more = fmt.Sprintf(" and %d more", len(existing)-3)
+					more = msg.CmdGenMore.With(len(existing) - 3)
 					existing = existing[:3]
 				}
-				return badInput("generate: %s%s already exist in %s; nothing was written (use --force to overwrite)",
-					strings.Join(existing, ", "), more, dir)
+				return badInput(msg.CmdGenExists, strings.Join(existing, ", "), more, dir)
 			}
 
 			start := time.Now()
@@ -107,20 +91,20 @@ new ones.`,
 				}
 			}
 			if !g.quiet {
-				printGenerated(g.stdout, dir, sum, time.Since(start))
+				printGenerated(g.stdout, g.language, dir, sum, time.Since(start))
 			}
 			return nil
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&preset, "preset", "", "shenmu, province or national (default: shenmu's numbers)")
-	fl.StringVar(&format, "format", "csv", "csv (English headers) or xlsx (Chinese headers)")
-	fl.Uint64Var(&seed, "seed", 1, "seed of the random source")
-	fl.IntVar(&stations, "stations", 0, "number of stations (overrides the preset)")
-	fl.IntVar(&rooms, "rooms-per-station", 0, "rooms under each station (overrides the preset)")
-	fl.IntVar(&fundLines, "fund-lines", 0, "number of fund lines (overrides the preset)")
-	fl.IntVar(&vouchers, "vouchers", 0, "number of vouchers over January–October (overrides the preset)")
-	fl.BoolVar(&force, "force", false, "overwrite an existing data set")
+	fl.StringVar(&preset, "preset", "", g.t(msg.CmdGenFlagPreset))
+	fl.StringVar(&format, "format", "csv", g.t(msg.CmdGenFlagFormat))
+	fl.Uint64Var(&seed, "seed", 1, g.t(msg.CmdGenFlagSeed))
+	fl.IntVar(&stations, "stations", 0, g.t(msg.CmdGenFlagSt))
+	fl.IntVar(&rooms, "rooms-per-station", 0, g.t(msg.CmdGenFlagRooms))
+	fl.IntVar(&fundLines, "fund-lines", 0, g.t(msg.CmdGenFlagFunds))
+	fl.IntVar(&vouchers, "vouchers", 0, g.t(msg.CmdGenFlagVouch))
+	fl.BoolVar(&force, "force", false, g.t(msg.CmdGenFlagForce))
 	return cmd
 }
 
@@ -200,21 +184,18 @@ func (s *batchSink) commit() error { return s.b.Commit() }
 
 func (s *batchSink) abort() { s.b.Abort() }
 
-func printGenerated(w io.Writer, dir string, s *synth.Summary, took time.Duration) {
-	name := s.Preset
-	if name == "" {
-		name = "custom"
+func printGenerated(w io.Writer, l msg.Lang, dir string, s *synth.Summary, took time.Duration) {
+	name := any(s.Preset)
+	if s.Preset == "" {
+		name = msg.CmdGenCustom
 	}
 	share := s.DemandShare()
-	fmt.Fprintf(w, "fundalloc generate · %s data set (seed %d, %s) in %s\n", name, s.Seed, s.Format, dir)
-	fmt.Fprintf(w, "  units       %s: 1 hub, %s stations (%s pilot), %s rooms\n",
-		thousands(s.Units), thousands(s.Stations), thousands(s.Pilots), thousands(s.Rooms))
-	fmt.Fprintf(w, "  fund lines  %s in %d files, %s designated; pool %s yuan, of which hub, baseline and pilot need %s (%d.%d %% left for demand)\n",
-		thousands(s.FundLines), s.FundFiles, thousands(s.Designated), reports.Yuan(s.Pool), reports.Yuan(s.Need), share/10, share%10)
-	fmt.Fprintf(w, "  vouchers    %s in 10 monthly ledgers (January–October), %s refunds, %s with a deliberate problem\n",
-		thousands(s.Vouchers), thousands(s.Refunds), thousands(s.Problems))
-	fmt.Fprintf(w, "wrote %d files in %s\n", len(s.Files), took.Round(time.Millisecond))
-	fmt.Fprintf(w, "next: fundalloc budget --config %s\n", filepath.Join(dir, "fundalloc.yaml"))
+	fmt.Fprintln(w, msg.CmdGenTitle.In(l, name, s.Seed, s.Format, dir))
+	fmt.Fprintln(w, msg.CmdGenUnits.In(l, thousands(s.Units), thousands(s.Stations), thousands(s.Pilots), thousands(s.Rooms)))
+	fmt.Fprintln(w, msg.CmdGenFunds.In(l, thousands(s.FundLines), s.FundFiles, thousands(s.Designated), reports.Yuan(s.Pool), reports.Yuan(s.Need), share/10, share%10))
+	fmt.Fprintln(w, msg.CmdGenVouchers.In(l, thousands(s.Vouchers), thousands(s.Refunds), thousands(s.Problems)))
+	fmt.Fprintln(w, msg.CmdGenWrote.In(l, len(s.Files), took.Round(time.Millisecond)))
+	fmt.Fprintln(w, msg.CmdGenNext.In(l, filepath.Join(dir, "fundalloc.yaml")))
 }
 
 // thousands formats n with , between groups of three digits.

@@ -16,7 +16,7 @@ func TestGenerateThenRun(t *testing.T) {
 			dir := t.TempDir()
 			args := []string{"generate", "--stations", "30", "--rooms-per-station", "4", "--fund-lines", "500",
 				"--vouchers", "2000", "--format", format, "--out", "set"}
-			r := fundalloc(t, dir, nil, args...)
+			r := fundalloc(t, dir, nil, append(args, "--lang", "en")...)
 			if r.code != 0 {
 				t.Fatalf("generate: exit %d\n%s", r.code, r.stderr)
 			}
@@ -38,7 +38,7 @@ func TestGenerateThenRun(t *testing.T) {
 				t.Fatalf("validate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 			r = fundalloc(t, dir, nil, "budget", "--config", cfg)
-			if r.code != 0 || strings.Contains(r.stderr, "warning:") {
+			if r.code != 0 || r.stderr != "" {
 				t.Fatalf("budget: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 			var b struct {
@@ -62,17 +62,17 @@ func TestGenerateThenRun(t *testing.T) {
 				t.Errorf("budget: warnings %v, stages %v", b.Warnings, stages)
 			}
 
-			r = fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--config", cfg)
+			r = fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--config", cfg, "--lang", "en")
 			if r.code != 0 {
 				t.Fatalf("reconcile: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
-			if !strings.Contains(r.stdout, "2000 vouchers in 10 files") || !strings.Contains(r.stdout, "UNKNOWN_UNIT") || !strings.Contains(r.stdout, "BAD_DATE") {
+			if !strings.Contains(r.stdout, "2,000 vouchers in 10 files") || !strings.Contains(r.stdout, "UNKNOWN_UNIT") || !strings.Contains(r.stdout, "BAD_DATE") {
 				t.Errorf("reconcile reports no planted exceptions:\n%s", r.stdout)
 			}
 
 			// Not again without --force; with it, the same data set.
 			before, _ := os.ReadFile(filepath.Join(set, "data", "units."+format))
-			if r := fundalloc(t, dir, nil, args...); r.code != 2 || !strings.Contains(r.stderr, "--force") {
+			if r := fundalloc(t, dir, nil, args...); r.code != 2 || !strings.Contains(r.stderr, "已存在于") || !strings.Contains(r.stderr, "用 --force 覆盖") {
 				t.Fatalf("second generate: exit %d, want 2\n%s", r.code, r.stderr)
 			}
 			if r := fundalloc(t, dir, nil, append(args, "--force", "--quiet")...); r.code != 0 || r.stdout != "" {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,13 +11,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"fundalloc/config/sample"
+	"fundalloc/reports/msg"
 )
 
 func newInitCmd(g *globals) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "init DIR",
-		Short: "Write the sample city's config and data files to DIR, ready to edit",
+		Short: g.t(msg.CmdInitShort),
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := g.path(args[0])
@@ -39,7 +39,7 @@ func newInitCmd(g *globals) *cobra.Command {
 				}
 			}
 			if len(exists) > 0 && !force {
-				return badInput("init: %s already exists; nothing was written (use --force to overwrite)", strings.Join(exists, ", "))
+				return badInput(msg.CmdInitExists, strings.Join(exists, ", "))
 			}
 			// All or nothing, like every output.
 			sink := &batchSink{dir: dir}
@@ -56,19 +56,19 @@ func newInitCmd(g *globals) *cobra.Command {
 				}
 				if err := sink.b.Write(target, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 					sink.abort()
-					return errors.Join(fmt.Errorf("init: %s", target), err)
+					return msg.CmdInitFailed.Err(target, err)
 				}
 			}
 			if err := sink.commit(); err != nil {
-				return fmt.Errorf("init: %w", err)
+				return msg.CmdInitFailed.Err(dir, err)
 			}
 			if !g.quiet {
-				fmt.Fprintf(g.stdout, "wrote the sample city to %s (%d files)\n", dir, len(files))
-				fmt.Fprintf(g.stdout, "next: cd %s && fundalloc budget\n", dir)
+				fmt.Fprintln(g.stdout, g.t(msg.CmdInitDone, dir, thousands(len(files))))
+				fmt.Fprintln(g.stdout, g.t(msg.CmdInitNext, dir))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	cmd.Flags().BoolVar(&force, "force", false, g.t(msg.CmdFlagForce))
 	return cmd
 }

@@ -216,7 +216,7 @@ func TestFormulaInjectionIsWrittenAsText(t *testing.T) {
 	// their codes) are on the Warnings sheet as they were printed.
 	want := slices.Clone(injectionTexts.budget)
 	for _, line := range strings.Split(r.stderr, "\n") {
-		if w, ok := strings.CutPrefix(line, "warning: "); ok && strings.Contains(w, injS1) {
+		if w, ok := strings.CutPrefix(line, "警告："); ok && strings.Contains(w, injS1) {
 			want = append(want, w)
 		}
 	}

@@ -10,14 +10,14 @@ import (
 
 	"fundalloc/cmd/fundalloc/scheduler"
 	"fundalloc/config"
+	"fundalloc/reports/msg"
 )
 
 // defaultLockWait is --lock-wait's default.
 const defaultLockWait = 10 * time.Second
 
 func addLockWaitFlag(cmd *cobra.Command, g *globals) {
-	cmd.Flags().DurationVar(&g.lockWait, "lock-wait", defaultLockWait,
-		"how long to wait when another fundalloc is writing to the output folder")
+	cmd.Flags().DurationVar(&g.lockWait, "lock-wait", defaultLockWait, g.t(msg.CmdFlagLockWait))
 }
 
 // lockOut takes the output folder's lock for a run of command, waiting up to
@@ -33,7 +33,7 @@ func (g *globals) holder(cfg *config.Config, command string) scheduler.Holder {
 
 // waitNotice tells the user of a manual command why it pauses.
 func (g *globals) waitNotice(h scheduler.Holder) {
-	fmt.Fprintf(g.stderr, "the output folder is being written by %s; waiting up to %s\n", h, g.lockWait)
+	fmt.Fprintln(g.stderr, g.t(msg.CmdWaitLock, h, g.lockWait))
 }
 
 // clock is the time source: time.Now unless a test set g.now.
@@ -50,5 +50,10 @@ func interrupted(ctx context.Context) error {
 	if ctx.Err() == nil {
 		return nil
 	}
-	return fmt.Errorf("interrupted (%w); nothing was written", context.Cause(ctx))
+	cause := context.Cause(ctx)
+	reason := any(cause)
+	if cause == context.Canceled {
+		reason = msg.CmdCanceled
+	}
+	return msg.CmdInterrupted.Wrap(cause, reason)
 }

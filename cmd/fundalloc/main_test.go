@@ -58,8 +58,10 @@ func TestBudgetSampleCity(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
-	for _, want := range []string{"fundalloc budget 2026 · embedded sample city", "326 units (1 hub, 20 stations, 305 rooms)",
-		"total                 15,301,312.75", "wrote " + filepath.Join(dir, "out", "budget-2026.json")} {
+	// Chinese by default; the table lines up by display width.
+	for _, want := range []string{"fundalloc budget：2026 年度预算 · 内置示例城市", "326 个单位（总站 1 个、社工站 20 个、社工室 305 个）",
+		"部门及群团组织资金  partner_org            1,213,300.75", "合计                                      15,301,312.75",
+		"已写入 " + filepath.Join(dir, "out", "budget-2026.json")} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
@@ -69,6 +71,21 @@ func TestBudgetSampleCity(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "budget-2026.golden.json", data)
+
+	r = fundalloc(t, dir, nil, "budget", "--lang", "en", "--out", "en")
+	if r.code != 0 {
+		t.Fatalf("--lang en: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"fundalloc budget 2026 · embedded sample city", "326 units (1 hub, 20 stations, 305 rooms)",
+		"total                                                     15,301,312.75", "wrote " + filepath.Join(dir, "en", "budget-2026.json")} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("--lang en: stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// The sample has no warnings, so its JSON is the same in both languages.
+	if en, err := os.ReadFile(filepath.Join(dir, "en", "budget-2026.json")); err != nil || !bytes.Equal(en, data) {
+		t.Errorf("the JSON differs in English (%v)", err)
+	}
 }
 
 func TestInitWritesTheSampleAndItBudgetsTheSame(t *testing.T) {
@@ -97,15 +114,19 @@ func TestInitWritesTheSampleAndItBudgetsTheSame(t *testing.T) {
 		t.Errorf("validate in the city dir: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 	// A second init refuses to overwrite.
-	if r := fundalloc(t, dir, nil, "init", "city"); r.code != 2 || !strings.Contains(r.stderr, "already exists") {
+	if r := fundalloc(t, dir, nil, "init", "city"); r.code != 2 || !strings.Contains(r.stderr, "已存在；未写入任何文件（用 --force 覆盖）") {
 		t.Errorf("second init: exit %d: %s", r.code, r.stderr)
 	}
 }
 
 func TestValidate(t *testing.T) {
-	r := fundalloc(t, t.TempDir(), nil, "validate")
+	r := fundalloc(t, t.TempDir(), nil, "validate", "--lang", "en")
 	if r.code != 0 || r.stdout != "ok: 326 units (1 hub, 20 stations, 305 rooms), 59 fund lines in 4 files · embedded sample city\n" {
 		t.Errorf("validate: exit %d: %q %s", r.code, r.stdout, r.stderr)
+	}
+	r = fundalloc(t, t.TempDir(), nil, "validate")
+	if r.code != 0 || r.stdout != "检查通过：326 个单位（总站 1 个、社工站 20 个、社工室 305 个），资金来源 59 条，来自 4 个文件 · 内置示例城市\n" {
+		t.Errorf("validate in zh: exit %d: %q %s", r.code, r.stdout, r.stderr)
 	}
 }
 
@@ -135,7 +156,7 @@ func TestBadInputListsEveryProblemAndWritesNothing(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeCity(t, dir, "id,category,provider,amount,designated_unit\nF1,charity,p,12.345,\nF2,慈善,p,5,\nF3,charity,p,5,S9\n", "")
 	for _, cmd := range []string{"budget", "validate"} {
-		r := fundalloc(t, dir, nil, cmd, "--config", cfg)
+		r := fundalloc(t, dir, nil, cmd, "--config", cfg, "--lang", "en")
 		if r.code != 2 {
 			t.Fatalf("%s: exit %d, want 2", cmd, r.code)
 		}
@@ -151,8 +172,46 @@ func TestBadInputListsEveryProblemAndWritesNothing(t *testing.T) {
 			}
 		}
 	}
+	// In Chinese: the locations as they are, the count in words.
+	r := fundalloc(t, dir, nil, "budget", "--config", cfg)
+	if r.code != 2 || !strings.HasPrefix(r.stderr, "funds/a.csv:2:D: ") || !strings.HasSuffix(r.stderr, "\n输入文件中有 3 个问题，未写入任何文件\n") {
+		t.Errorf("zh: exit %d:\n%s", r.code, r.stderr)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "out")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("an output directory was created: %v", err)
+	}
+}
+
+// TestConfigErrorsFollowTheLanguage: config errors are shown in the
+// configured language when the file tells it (--lang wins over the file),
+// else in --lang's, FUNDALLOC_LANGUAGE's, or Chinese.
+func TestConfigErrorsFollowTheLanguage(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeCity(t, dir, "id,category,provider,amount\nF1,charity,p,100\n", "")
+	body, _ := os.ReadFile(cfg)
+	bad := strings.Replace(string(body), "stages:\n", "stages:\n  rooms: {share: \"1.5\"}\n", 1)
+	const zh, en = `stages.rooms.share: "1.5" 必须在 0 到 1 之间`, `stages.rooms.share: "1.5" must be between 0 and 1`
+	tab := "fiscal_year: 2026\nstages:\n\thub: {amount: \"1.00\"}\n"
+	const tabZH, tabEN = ": 第 3 行有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格", ": line 3 has a tab character: YAML indents with spaces only"
+	for _, tc := range []struct {
+		name, config string
+		env          map[string]string
+		args         []string
+		want         string
+	}{
+		{"default", bad, nil, nil, zh},
+		{"the file says en", bad + "language: en\n", nil, nil, en},
+		{"--lang wins over the file", bad + "language: en\n", nil, []string{"--lang", "zh"}, zh},
+		{"the environment", bad, map[string]string{"FUNDALLOC_LANGUAGE": "en"}, nil, en},
+		{"unreadable: zh", tab, nil, nil, tabZH},
+		{"unreadable: --lang", tab, nil, []string{"--lang", "en"}, tabEN},
+		{"unreadable: the environment", tab, map[string]string{"FUNDALLOC_LANGUAGE": "en"}, nil, tabEN},
+	} {
+		os.WriteFile(cfg, []byte(tc.config), 0o644)
+		r := fundalloc(t, dir, tc.env, append([]string{"budget", "--config", cfg}, tc.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%s: exit %d, want %q in:\n%s", tc.name, r.code, tc.want, r.stderr)
+		}
 	}
 }
 
@@ -186,7 +245,7 @@ func TestConfigErrorsNameTheirKeys(t *testing.T) {
 				}
 				os.WriteFile(cfgText, []byte(text), 0o644)
 			}
-			r := fundalloc(t, dir, tt.env, "budget", "--config", cfgText)
+			r := fundalloc(t, dir, tt.env, "budget", "--config", cfgText, "--lang", "en")
 			if r.code != 2 {
 				t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
 			}
@@ -244,7 +303,7 @@ func TestExitCodes(t *testing.T) {
 		{exitCodeError{code: 3}, 3},
 	}
 	for _, tt := range tests {
-		if got := exitCode(tt.err, &bytes.Buffer{}); got != tt.code {
+		if got := exitCode(tt.err, &bytes.Buffer{}, msg.EN); got != tt.code {
 			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.code)
 		}
 	}

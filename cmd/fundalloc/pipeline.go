@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"sync"
 
 	"fundalloc/allocation"
 	"fundalloc/config"
 	"fundalloc/reports"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -32,14 +32,14 @@ func readInputs(cfg *config.Config, prog *progress) (*inputs, error) {
 	unitSrc, err := cfg.UnitsSource()
 	if err != nil {
 		// Reported with the fund files' problems, which are still read.
-		unitProblems.Add(&sources.Error{File: "units", Err: errors.New(describe(err))})
+		unitProblems.Add(&sources.Error{File: "units", Err: describe(err)})
 	}
 	fundSrcs, err := cfg.Base.Resolve(cfg.FundLines)
 	switch {
 	case err != nil:
-		p.Add(&sources.Error{File: "fund_lines", Err: fmt.Errorf("%v", describe(err))})
+		p.Add(&sources.Error{File: "fund_lines", Err: describe(err)})
 	case len(fundSrcs) == 0:
-		p.Add(&sources.Error{File: "fund_lines", Err: fmt.Errorf("%v match no file", cfg.FundLines)})
+		p.Add(&sources.Error{File: "fund_lines", Err: msg.CmdMatchNone.Err(cfg.FundLines)})
 	}
 	if unitProblems.Len() > 0 {
 		var fundProblems sources.Problems
@@ -90,12 +90,14 @@ func hashSources(srcs []sources.Source) ([]reports.Input, error) {
 	return out, errors.Join(errs...)
 }
 
-func describe(err error) string {
+// describe says why a configured file could not be found: a missing file
+// by its path, anything else as it is.
+func describe(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist) {
-		return pe.Path + ": no such file"
+		return msg.CmdNoSuchFile.Err(pe.Path)
 	}
-	return err.Error()
+	return err
 }
 
 // allocate runs the core on the inputs.

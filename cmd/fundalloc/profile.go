@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"fundalloc/reports/msg"
 )
 
 // addProfiling adds the hidden --cpuprofile, --memprofile and --timings
@@ -18,9 +20,9 @@ func addProfiling(root *cobra.Command, g *globals) {
 	var timings bool
 	var cpuFile *os.File
 	pf := root.PersistentFlags()
-	pf.StringVar(&cpu, "cpuprofile", "", "write a CPU profile to this file")
-	pf.StringVar(&mem, "memprofile", "", "write a heap profile to this file at the end")
-	pf.BoolVar(&timings, "timings", false, "print how long each phase took, and the heap, to stderr")
+	pf.StringVar(&cpu, "cpuprofile", "", g.t(msg.CmdFlagCPU))
+	pf.StringVar(&mem, "memprofile", "", g.t(msg.CmdFlagMem))
+	pf.BoolVar(&timings, "timings", false, g.t(msg.CmdFlagTimings))
 	pf.MarkHidden("cpuprofile")
 	pf.MarkHidden("memprofile")
 	pf.MarkHidden("timings")
@@ -31,7 +33,7 @@ func addProfiling(root *cobra.Command, g *globals) {
 		}
 		f, err := os.Create(cpu)
 		if err != nil {
-			return fmt.Errorf("--cpuprofile: %w", err)
+			return msg.PathError.Err("--cpuprofile", err)
 		}
 		cpuFile = f
 		return pprof.StartCPUProfile(f)
@@ -44,7 +46,7 @@ func addProfiling(root *cobra.Command, g *globals) {
 		if mem != "" {
 			f, err := os.Create(mem)
 			if err != nil {
-				return fmt.Errorf("--memprofile: %w", err)
+				return msg.PathError.Err("--memprofile", err)
 			}
 			defer f.Close()
 			runtime.GC()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -18,8 +19,9 @@ import (
 // stderr is not a terminal (a log file, a pipe, the scheduler) and in tests;
 // a nil *progress is silent too.
 type progress struct {
-	w   io.Writer
-	bar *progressbar.ProgressBar
+	w    io.Writer
+	lang msg.Lang // of the labels
+	bar  *progressbar.ProgressBar
 }
 
 // newProgress returns a progress for g's stderr, or nil when it should be
@@ -28,7 +30,7 @@ func newProgress(g *globals) *progress {
 	if !g.showProgress || g.quiet || !isTerminal(g.stderr) {
 		return nil
 	}
-	return &progress{w: g.stderr}
+	return &progress{w: g.stderr, lang: g.language}
 }
 
 func isTerminal(w io.Writer) bool {
@@ -40,15 +42,16 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// phase starts a new bar: total bytes when known (-1 for a spinner).
-func (p *progress) phase(desc string, total int64) {
+// phase starts a new bar labelled label: total bytes when known (-1 for a
+// spinner).
+func (p *progress) phase(label *msg.Message, total int64) {
 	if p == nil {
 		return
 	}
 	p.done()
 	p.bar = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(p.w),
-		progressbar.OptionSetDescription(desc),
+		progressbar.OptionSetDescription(label.In(p.lang)),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
@@ -102,7 +105,7 @@ func (p *progress) reading(srcs []sources.Source) []sources.Source {
 			return &countedFile{File: f, p: p}, nil
 		}}
 	}
-	p.phase("reading", total)
+	p.phase(msg.CmdReading, total)
 	return out
 }
 

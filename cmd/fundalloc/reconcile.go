@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,6 +20,7 @@ import (
 	"fundalloc/allocation"
 	"fundalloc/config"
 	"fundalloc/reports"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -31,10 +31,10 @@ func newReconcileCmd(g *globals) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "reconcile --month YYYY-MM",
-		Short: "Compare spending with the phased budget up to a month; write reconcile-<YYYY-MM>.json and .xlsx",
+		Short: g.t(msg.CmdRcShort),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if month == "" {
-				return usageError{errors.New("reconcile needs --month YYYY-MM")}
+				return usageError{msg.CmdRcNeedsMonth.Err()}
 			}
 			cfg, err := g.loadConfig(cmd)
 			if err != nil {
@@ -51,9 +51,9 @@ func newReconcileCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if !g.quiet {
-				res.print(g.stdout)
+				res.print(g.stdout, g.language)
 				for _, w := range res.rc.Warnings {
-					fmt.Fprintln(g.stderr, "warning:", w)
+					fmt.Fprintln(g.stderr, g.t(msg.CmdWarning, w))
 				}
 			}
 			if strict && res.flagged() {
@@ -63,10 +63,10 @@ func newReconcileCmd(g *globals) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&month, "month", "", "the month to reconcile up to, YYYY-MM (required)")
-	f.StringVar(&budget, "budget", "", "a budget JSON written earlier (the approved budget); default: recompute it from the config")
-	f.BoolVar(&strict, "strict", false, "exit 3 when any flag or exception is found")
-	f.BoolVar(&noWorkbook, "no-workbook", false, "write the JSON only")
+	f.StringVar(&month, "month", "", g.t(msg.CmdRcFlagMonth))
+	f.StringVar(&budget, "budget", "", g.t(msg.CmdRcFlagBudget))
+	f.BoolVar(&strict, "strict", false, g.t(msg.CmdRcFlagStrict))
+	f.BoolVar(&noWorkbook, "no-workbook", false, g.t(msg.CmdFlagNoBook))
 	addLockWaitFlag(cmd, g)
 	return cmd
 }
@@ -94,7 +94,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	year, _ := strconv.Atoi(m1(m, 1))
 	mon, _ := strconv.Atoi(m1(m, 2))
 	if m == nil || mon < 1 || mon > 12 {
-		return nil, usageError{fmt.Errorf("--month %q: use YYYY-MM, e.g. 2026-10", opts.month)}
+		return nil, usageError{msg.CmdRcBadMonth.Err(opts.month)}
 	}
 	rc := &reports.Reconciliation{Month: opts.month, MonthNum: mon, Language: cfg.Language,
 		RunDate: g.runDate(cfg).Format("2006-01-02"), Tolerance: cfg.Reconcile.Tolerance, Behind: cfg.Reconcile.Behind}
@@ -120,14 +120,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		path := g.path(opts.budget)
 		f, err := os.Open(path)
 		if err != nil {
-			reason := err
-			if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
-				reason = pe.Err
-			}
-			if errors.Is(err, fs.ErrNotExist) {
-				reason = errors.New("no such file")
-			}
-			return nil, &sources.Error{File: opts.budget, Err: fmt.Errorf("%v (--budget)", reason)}
+			return nil, &sources.Error{File: opts.budget, Err: msg.CmdRcBudgetFile.Wrap(err, msg.OSReason(err))}
 		}
 		bf, err := sources.ReadBudgetFile(opts.budget, f)
 		f.Close()
@@ -147,7 +140,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		var p sources.Problems
 		unitSrc, err := cfg.UnitsSource()
 		if err != nil {
-			return nil, &sources.Error{File: "units", Err: errors.New(describe(err))}
+			return nil, &sources.Error{File: "units", Err: describe(err)}
 		}
 		units = sources.ReadUnits(unitSrc, cfg.Sheets.Units, cfg.Limits, &p)
 		if err := p.Err(); err != nil {
@@ -174,14 +167,13 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		}
 		rc.Categories = cfg.Categories
 		rc.Budget = "recomputed"
-		rc.BudgetNote = "recomputed from " + cfg.Source
 		rc.Config = cfg.Source
-		if w := compareWithWritten(cfg, plan, in.hashes); w != "" {
+		if w := compareWithWritten(cfg, plan, in.hashes); w.M != nil {
 			rc.Warnings = append(rc.Warnings, w)
 		}
 	}
 	if year != rc.Year {
-		return nil, badInput("--month %s is not in the budget's fiscal year %d", opts.month, rc.Year)
+		return nil, badInput(msg.CmdRcOtherYear, opts.month, rc.Year)
 	}
 	rc.Units = units.Units
 	// The plan and the fund lines behind a recomputed budget are gone now:
@@ -193,13 +185,13 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	// The ledgers.
 	ledgerSrcs, err := cfg.Base.Resolve(cfg.Ledgers)
 	if err != nil {
-		return nil, &sources.Error{File: "ledgers", Err: errors.New(describe(err))}
+		return nil, &sources.Error{File: "ledgers", Err: describe(err)}
 	}
 	switch {
 	case len(cfg.Ledgers) == 0:
-		return nil, &sources.Error{File: "ledgers", Err: errors.New("not set: name the expenditure ledger files in the configuration, e.g. ledgers: [data/ledgers/*.xlsx]")}
+		return nil, &sources.Error{File: "ledgers", Err: msg.CmdRcNoLedgers.Err()}
 	case len(ledgerSrcs) == 0:
-		return nil, &sources.Error{File: "ledgers", Err: fmt.Errorf("%v match no file; set ledgers: in the configuration", cfg.Ledgers)}
+		return nil, &sources.Error{File: "ledgers", Err: msg.CmdRcLedgersNone.Err(cfg.Ledgers)}
 	}
 	// Every unit the budget or the units file knows, indexed as in codes.
 	known := make(map[string]int32, max(len(codes), len(units.Units)))
@@ -248,7 +240,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 
 	// The outputs, all or nothing.
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
+		return nil, msg.CmdOutputDir.Wrap(err, cfg.Out, msg.OSReason(err))
 	}
 	if _, err := reports.CleanTemp(cfg.Out); err != nil {
 		return nil, err
@@ -273,7 +265,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		outs = append(outs, output{filepath.Join(cfg.Out, "reconcile-"+opts.month+".xlsx"), reports.WriteReconcileWorkbook})
 	}
 	// The outputs are independent: write them at the same time.
-	prog.phase("writing", -1)
+	prog.phase(msg.CmdWriting, -1)
 	var b reports.Batch
 	errs := make([]error, len(outs))
 	var wg sync.WaitGroup
@@ -329,11 +321,11 @@ func categoriesFor(cfg *config.Config, codes []string) []sources.Category {
 // agree exactly when their bytes do: the recomputed one is rendered into a
 // hash, never to disk. Only when they differ, and the file is small enough
 // to read quickly, are the amounts compared to say how many differ.
-func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []reports.Input) string {
+func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []reports.Input) msg.Text {
 	path := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
 	st, err := os.Stat(path)
 	if err != nil {
-		return ""
+		return msg.Text{}
 	}
 	written := make(chan []byte, 1)
 	go func() {
@@ -342,24 +334,23 @@ func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []repo
 		written <- []byte(sum)
 	}()
 	h := sha256.New()
-	if err := reports.WriteBudgetJSON(h, cfg.FiscalYear, plan, hashes); err != nil {
-		return ""
+	if err := reports.WriteBudgetJSON(h, cfg.FiscalYear, plan, hashes, cfg.Language, cfg.Categories); err != nil {
+		return msg.Text{}
 	}
 	if hex.EncodeToString(h.Sum(nil)) == string(<-written) {
-		return ""
+		return msg.Text{}
 	}
-	advice := fmt.Sprintf("pass --budget %s to reconcile against that budget", path)
 	if st.Size() > 64<<20 {
-		return fmt.Sprintf("the recomputed budget differs from %s; %s", path, advice)
+		return msg.CmdRcDiffers.With(path, path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return ""
+		return msg.Text{}
 	}
 	defer f.Close()
 	bf, err := sources.ReadBudgetFile(path, f)
 	if err != nil {
-		return fmt.Sprintf("%s cannot be read as a budget (%v); reconciling against the recomputed budget", path, firstLine(err))
+		return msg.CmdRcUnreadable.With(path, firstProblem(err))
 	}
 	type key struct{ unit, cat string }
 	want := map[key]allocation.Fen{}
@@ -376,14 +367,18 @@ func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []repo
 	}
 	differ += len(want)
 	if differ == 0 {
-		return fmt.Sprintf("the recomputed budget differs from %s in its inputs or parameters, not in its amounts", path)
+		return msg.CmdRcSameAmounts.With(path)
 	}
-	return fmt.Sprintf("the recomputed budget differs from %s in %d unit × category amounts; %s", path, differ, advice)
+	return msg.CmdRcDiffAmounts.With(path, thousands(differ), path)
 }
 
-func firstLine(err error) string {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
+// firstProblem is the first of a list of input problems, or err itself.
+func firstProblem(err error) error {
+	var p *sources.ProblemsError
+	if errors.As(err, &p) && len(p.Problems) > 0 {
+		return p.Problems[0]
+	}
+	return err
 }
 
 // flagged reports whether anything needs attention: a flag or an exception.
@@ -399,9 +394,13 @@ func (r *reconcileResult) flagged() bool {
 	return false
 }
 
-func (r *reconcileResult) print(w io.Writer) {
+func (r *reconcileResult) print(w io.Writer, l msg.Lang) {
 	rc := r.rc
-	fmt.Fprintf(w, "fundalloc reconcile %s · budget: %s\n", rc.Month, rc.BudgetNote)
+	note := rc.BudgetNote
+	if rc.Budget == "recomputed" {
+		note = msg.CmdRcRecomputed.In(l, config.SourceName(rc.Config, l))
+	}
+	fmt.Fprintln(w, msg.CmdRcTitle.In(l, rc.Month, note))
 	var annual, plan, actual allocation.Fen
 	flags := map[string]int{}
 	for _, row := range rc.Rows {
@@ -418,18 +417,24 @@ func (r *reconcileResult) print(w io.Writer) {
 			counted++
 		}
 	}
-	fmt.Fprintf(w, "%d vouchers in %d files: %d counted, %d with exceptions, %d dated after %s\n\n",
-		len(rc.Ledger.Entries), len(rc.Ledger.Files), counted, len(rc.Ledger.Entries)-counted-rc.After, rc.After, rc.Month)
+	fmt.Fprintln(w, msg.CmdRcVouchers.In(l, thousands(len(rc.Ledger.Entries)), thousands(len(rc.Ledger.Files)), thousands(counted),
+		thousands(len(rc.Ledger.Entries)-counted-rc.After), thousands(rc.After), rc.Month))
+	fmt.Fprintln(w)
 	rate := "-"
 	if plan != 0 {
 		rate = fmt.Sprintf("%.2f%%", float64(actual)/float64(plan)*100) // display only
 	}
-	printTable(w, [][]string{
-		{"", "annual", "plan to date", "actual to date", "rate", ""},
-		{"total", reports.Yuan(annual), reports.Yuan(plan), reports.Yuan(actual), rate, ""},
+	printTable(w, "lrrrr", [][]string{
+		{"", msg.CmdRcAnnual.In(l), msg.CmdRcPlan.In(l), msg.CmdRcActual.In(l), msg.CmdRcRate.In(l)},
+		{msg.CmdTotal.In(l), reports.Yuan(annual), reports.Yuan(plan), reports.Yuan(actual), rate},
 	})
-	fmt.Fprintf(w, "\n%d unit × category rows · flags: OVERSPEND %d, AHEAD %d, BEHIND %d, MISUSE %d\n",
-		len(rc.Rows), flags[allocation.Overspend], flags[allocation.Ahead], flags[allocation.Behind], flags[allocation.Misuse])
+	var fl []string
+	for _, f := range []string{allocation.Overspend, allocation.Ahead, allocation.Behind, allocation.Misuse} {
+		fl = append(fl, msg.CmdRcCount.In(l, codeName(l, "flag.", f), thousands(flags[f])))
+	}
+	sep := msg.Get("sep").In(l)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, msg.CmdRcRows.In(l, thousands(len(rc.Rows)), strings.Join(fl, sep)))
 	exc := map[string]int{}
 	for _, e := range rc.Ledger.Exceptions {
 		exc[e.Flag]++
@@ -438,14 +443,24 @@ func (r *reconcileResult) print(w io.Writer) {
 	for _, k := range []string{sources.UnknownUnit, sources.UnknownCategory, sources.DuplicateVoucher, sources.OutOfPeriod,
 		sources.BadAmount, sources.BadDate, sources.MissingVoucher} {
 		if exc[k] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k, exc[k]))
+			parts = append(parts, msg.CmdRcCount.In(l, codeName(l, "exc.", k), thousands(exc[k])))
 		}
 	}
 	if len(parts) == 0 {
-		parts = []string{"none"}
+		parts = []string{msg.CmdRcNone.In(l)}
 	}
-	fmt.Fprintf(w, "exceptions: %s\n", strings.Join(parts, ", "))
+	fmt.Fprintln(w, msg.CmdRcExceptions.In(l, strings.Join(parts, sep)))
 	for _, p := range r.outputs {
-		fmt.Fprintln(w, "wrote", p)
+		fmt.Fprintln(w, msg.CmdWrote.In(l, p))
 	}
+}
+
+// codeName is how a summary names a flag or exception code: the code in
+// English, as the JSON has it; its label in Chinese, whose workbook shows
+// the same words.
+func codeName(l msg.Lang, prefix, code string) string {
+	if l == msg.EN {
+		return code
+	}
+	return msg.Get(prefix + code).In(l)
 }

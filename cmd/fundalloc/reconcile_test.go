@@ -17,13 +17,24 @@ func TestReconcileSampleCity(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	for _, want := range []string{
-		"budget: recomputed from embedded sample city",
-		"flags: OVERSPEND 1, AHEAD 8, BEHIND 22, MISUSE 2",
-		"exceptions: UNKNOWN_UNIT 1, UNKNOWN_CATEGORY 1, DUPLICATE_VOUCHER 1, OUT_OF_PERIOD 1, BAD_AMOUNT 2, BAD_DATE 2",
-		"3 dated after 2026-10",
+		"预算依据：按当前配置重新计算（内置示例城市）",
+		"预警：超预算 1、超进度 8、执行滞后 22、无预算支出（疑似挪用） 2",
+		"异常：单位不存在 1、类别不存在 1、重复凭证 1、不在预算年度内 1、金额错误 2、日期错误 2",
+		"日期晚于 2026-10 的 3 张",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	en := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--lang", "en", "--out", "en", "--no-workbook")
+	for _, want := range []string{
+		"budget: recomputed from embedded sample city",
+		"12,736 vouchers in 4 files: 12,725 counted, 8 with exceptions, 3 dated after 2026-10",
+		"2,119 unit × category rows · flags: OVERSPEND 1, AHEAD 8, BEHIND 22, MISUSE 2",
+		"exceptions: UNKNOWN_UNIT 1, UNKNOWN_CATEGORY 1, DUPLICATE_VOUCHER 1, OUT_OF_PERIOD 1, BAD_AMOUNT 2, BAD_DATE 2",
+	} {
+		if !strings.Contains(en.stdout, want) {
+			t.Errorf("--lang en: stdout lacks %q:\n%s", want, en.stdout)
 		}
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "out", "reconcile-2026-10.json"))
@@ -105,7 +116,7 @@ func TestReconcileAgainstAnApprovedBudget(t *testing.T) {
 	}
 	// The same budget of record, read from the file: identical rows.
 	r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--budget", "out/budget-2026.json", "--no-workbook", "--out", "viafile")
-	if r.code != 0 || !strings.Contains(r.stdout, "budget: out/budget-2026.json (sha256 ") {
+	if r.code != 0 || !strings.Contains(r.stdout, "预算依据：out/budget-2026.json (sha256 ") {
 		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 	if r := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--no-workbook", "-q"); r.code != 0 {
@@ -121,9 +132,13 @@ func TestReconcileAgainstAnApprovedBudget(t *testing.T) {
 	path := filepath.Join(dir, "out", "budget-2026.json")
 	data, _ := os.ReadFile(path)
 	os.WriteFile(path, []byte(strings.Replace(string(data), `"amount": "180000.00"`, `"amount": "170000.00"`, 1)), 0o644)
-	r = fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--no-workbook")
-	if r.code != 0 || !strings.Contains(r.stderr, "the recomputed budget differs from") || !strings.Contains(r.stderr, "in 1 unit × category amounts") {
+	r = fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--no-workbook", "--lang", "en")
+	if r.code != 0 || !strings.Contains(r.stderr, "warning: the recomputed budget differs from") || !strings.Contains(r.stderr, "in 1 unit × category amounts") {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	r = fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--no-workbook")
+	if r.code != 0 || !strings.Contains(r.stderr, "警告：重新计算的预算与 "+path+" 有 1 个单位 × 类别的金额不同；如要按该预算对账，请指定 --budget "+path) {
+		t.Errorf("zh: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	// A month outside the budget's year, a bad month, a missing budget file.
 	for _, args := range [][]string{{"--month", "2025-10"}, {"--month", "2026-13"}, {"--month", "10/2026"}, {"--month", "2026-10", "--budget", "nope.json"}, {}} {

@@ -2,25 +2,34 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"fundalloc/config"
+	"fundalloc/reports/msg"
 )
 
 // globals are the flags every command takes.
 type globals struct {
 	config string
 	out    string
-	lang   string
+	lang   string // --lang
 	quiet  bool
-	dir    string // working directory; "" is the process's
-	now    func() time.Time
-	timing phases
+	// language is what the command prints in: --lang, else
+	// FUNDALLOC_LANGUAGE, else zh, until the configuration is loaded; then
+	// the configured language (which --lang overrides).
+	language msg.Lang
+	dir      string // working directory; "" is the process's
+	now      func() time.Time
+	timing   phases
 	// showProgress allows a progress bar: set by the interactive commands,
 	// never by the scheduler, whose stderr is its log.
 	showProgress bool
@@ -31,13 +40,46 @@ type globals struct {
 	lockWait time.Duration
 }
 
-// loadConfig loads the configuration with the flags applied.
+// loadConfig loads the configuration with the flags applied. From then on
+// the command prints in the configured language; when the configuration
+// has errors, they are printed in its language if it could be read.
 func (g *globals) loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	set := map[string]any{}
 	if cmd.Flags().Changed("lang") {
 		set["language"] = g.lang
 	}
-	return config.Load(config.Options{Path: g.config, Dir: g.dir, Getenv: g.getenv, Set: set, Out: g.out})
+	cfg, err := config.Load(config.Options{Path: g.config, Dir: g.dir, Getenv: g.getenv, Set: set, Out: g.out})
+	var cfgErrs *config.Errors
+	switch {
+	case err == nil:
+		g.language = msg.Of(cfg.Language)
+	case errors.As(err, &cfgErrs) && cfgErrs.Language != "":
+		g.language = msg.Of(cfgErrs.Language)
+	}
+	return cfg, err
+}
+
+// t renders a message in the command's language.
+func (g *globals) t(m *msg.Message, args ...any) string { return m.In(g.language, args...) }
+
+// startLanguage is the language of a command before its configuration is
+// read, and of --help: --lang in args, else FUNDALLOC_LANGUAGE, else zh.
+func startLanguage(args []string, getenv func(string) string) msg.Lang {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			return msg.Of(v)
+		}
+		if a == "--lang" && i+1 < len(args) {
+			return msg.Of(args[i+1])
+		}
+	}
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return msg.Of(strings.ToLower(getenv(config.EnvPrefix + "_LANGUAGE")))
 }
 
 // path resolves a path given on the command line against the working
@@ -64,52 +106,95 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func runWith(ctx context.Context, g *globals, args []string) int {
+	g.language = startLanguage(args, g.getenv)
 	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	err := root.ExecuteContext(ctx)
-	if err != nil && isUsage(err) {
-		root.PrintErrln("fundalloc:", err)
-		root.PrintErrln("Run 'fundalloc --help' for usage.")
+	if u, ok := asUsage(root, err); ok {
+		root.PrintErrln("fundalloc:", msg.Localize(u, g.language))
+		root.PrintErrln(g.t(msg.CmdSeeHelp))
 		return exitInput
 	}
-	return exitCode(err, g.stderr)
+	return exitCode(err, g.stderr, g.language)
 }
 
 // usageError marks errors in the command line itself.
 type usageError struct{ error }
 
-func isUsage(err error) bool {
-	if _, ok := err.(usageError); ok {
-		return true
+// unknownCommand is how cobra words an unknown command.
+var unknownCommand = regexp.MustCompile(`^unknown command "(.*)" for "`)
+
+// asUsage reports whether err is an error in the command line, and says it
+// in the catalogue's words where cobra's would be English.
+func asUsage(root *cobra.Command, err error) (error, bool) {
+	if err == nil {
+		return nil, false
+	}
+	if u, ok := err.(usageError); ok {
+		return u.error, true
 	}
 	// cobra reports an unknown command as a plain error.
-	return strings.HasPrefix(err.Error(), "unknown command")
+	if m := unknownCommand.FindStringSubmatch(err.Error()); m != nil {
+		if s := root.SuggestionsFor(m[1]); len(s) > 0 {
+			return msg.CmdDidYouMean.Err(m[1], strings.Join(s, ", ")), true
+		}
+		return msg.CmdUnknownCmd.Err(m[1]), true
+	}
+	return nil, false
+}
+
+// flagError says what is wrong with a flag in the catalogue's words.
+func flagError(err error) error {
+	var (
+		notExist *pflag.NotExistError
+		needs    *pflag.ValueRequiredError
+		invalid  *pflag.InvalidValueError
+		syntax   *pflag.InvalidSyntaxError
+	)
+	switch {
+	case errors.As(err, &notExist):
+		name := "--" + notExist.GetSpecifiedName()
+		if s := notExist.GetSpecifiedShortnames(); s != "" {
+			name = "-" + notExist.GetSpecifiedName()
+		}
+		return msg.CmdUnknownFlag.Err(name)
+	case errors.As(err, &needs):
+		return msg.CmdFlagNeeds.Err("--" + needs.GetFlag().Name)
+	case errors.As(err, &invalid):
+		f := invalid.GetFlag()
+		kind := any(f.Value.Type())
+		switch f.Value.Type() {
+		case "int", "int64", "uint", "uint64":
+			kind = msg.CmdTypeInt
+		case "duration":
+			kind = msg.CmdTypeDuration
+		case "bool":
+			kind = msg.CmdTypeBool
+		}
+		return msg.CmdFlagValue.Err("--"+f.Name, invalid.GetValue(), kind)
+	case errors.As(err, &syntax):
+		return msg.CmdFlagSyntax.Err(syntax.GetSpecifiedFlag())
+	}
+	return err
 }
 
 func newRoot(g *globals) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "fundalloc",
-		Short: "Allocate a city's social-work funds across hub, stations and rooms, exact to the fen",
-		Long: `fundalloc consolidates the fund lines that providers send (social assistance,
-elderly care, child welfare, community governance, social affairs, other
-departments and mass organisations, charity) into one pool per category,
-allocates it across the city hub, the town/street stations and the
-village/community rooms exactly to the fen, and writes the budget JSON and
-workbook. With no configuration it runs on the embedded sample city.
-
-Exit codes: 0 success, 1 internal failure, 2 bad input, config or usage,
-3 reconciliation found exceptions and --strict was given.`,
+		Use:           "fundalloc",
+		Short:         g.t(msg.CmdRootShort),
+		Long:          g.t(msg.CmdRootLong),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{flagError(err)} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.config, "config", "", "configuration file (default: $FUNDALLOC_CONFIG, ./fundalloc.yaml, else the embedded sample city)")
-	pf.StringVar(&g.out, "out", "", "output directory (default: the config's out)")
-	pf.StringVar(&g.lang, "lang", "zh", "workbook labels: zh or en")
-	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but errors")
+	pf.StringVar(&g.config, "config", "", g.t(msg.CmdFlagConfig))
+	pf.StringVar(&g.out, "out", "", g.t(msg.CmdFlagOut))
+	pf.StringVar(&g.lang, "lang", "zh", g.t(msg.CmdFlagLang))
+	pf.BoolVarP(&g.quiet, "quiet", "q", false, g.t(msg.CmdFlagQuiet))
+	g.localizeHelp(root)
 	addProfiling(root, g)
 	root.AddCommand(newBudgetCmd(g), newReconcileCmd(g), newValidateCmd(g), newInitCmd(g), newTemplateCmd(g),
 		newScheduleCmd(g), newRunsCmd(g), newGenerateCmd(g))
@@ -119,14 +204,15 @@ Exit codes: 0 success, 1 internal failure, 2 bad input, config or usage,
 	return root
 }
 
-// wrapArgs makes argument-count errors usage errors (exit 2).
+// wrapArgs makes argument-count errors usage errors (exit 2), in the
+// catalogue's words.
 func wrapArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	if check == nil {
 		check = cobra.NoArgs
 	}
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
-			return usageError{err}
+			return usageError{msg.CmdArgs.Err(cmd.Name(), len(args), useLine{cmd})}
 		}
 		return nil
 	}

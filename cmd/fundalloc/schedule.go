@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,6 +18,7 @@ import (
 	"fundalloc/cmd/fundalloc/scheduler"
 	"fundalloc/config"
 	"fundalloc/reports"
+	"fundalloc/reports/msg"
 )
 
 func newScheduleCmd(g *globals) *cobra.Command {
@@ -28,28 +28,20 @@ func newScheduleCmd(g *globals) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "schedule",
-		Short: "Run the configured jobs on their cron specs until stopped; journal every run in <out>/runs.jsonl",
-		Long: `schedule runs the jobs of schedule.jobs (run: budget or run: reconcile) on their
-cron specs in schedule.timezone, until SIGINT or SIGTERM. A reconcile job
-reconciles the month that ended before its scheduled time. Every run is
-journaled in <out>/runs.jsonl; 'fundalloc runs' prints the journal.
-
-On SIGINT/SIGTERM no new run starts, the running job is told to stop (it
-writes nothing unless it had already finished), and the process exits 0
-once it has, or 1 if it is still running after --shutdown-timeout.
-
-With --once JOB it runs that job now, journals it and exits with its exit code.`,
+		Short: g.t(msg.CmdSchedShort),
+		Long:  g.t(msg.CmdSchedLong),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := newLogger(g.stderr, logFormat, g.quiet)
-			if err != nil {
-				return err
+			if logFormat != "text" && logFormat != "json" {
+				return usageError{msg.CmdSchedLogFormat.Err(logFormat)}
 			}
 			cfg, err := g.loadConfig(cmd)
 			if err != nil {
 				return err
 			}
+			// The daemon logs in the bureau's time zone and language.
+			log := newLogger(g.stderr, logFormat, g.quiet, cfg.Schedule.Location)
 			if len(cfg.Schedule.Jobs) == 0 {
-				return badInput("schedule.jobs is empty: nothing to schedule (add jobs to %s, or set %s_SCHEDULE_JOBS)", cfg.Source, config.EnvPrefix)
+				return badInput(msg.CmdSchedNoJobs, config.SourceName(cfg.Source, g.language), config.EnvPrefix)
 			}
 			s := g.newScheduler(cmd, cfg, log, shutdown)
 			if once != "" {
@@ -61,7 +53,7 @@ With --once JOB it runs that job now, journals it and exits with its exit code.`
 					}
 					names = append(names, j.Name)
 				}
-				return usageError{fmt.Errorf("--once %q: no such job; the configured jobs are %s", once, strings.Join(names, ", "))}
+				return usageError{msg.CmdSchedNoSuchJob.Err(once, strings.Join(names, ", "))}
 			}
 
 			daemon, err := scheduler.Acquire(cmd.Context(), cfg.Out, scheduler.DaemonLock, g.holder(cfg, "fundalloc schedule"), 0, nil)
@@ -70,7 +62,7 @@ With --once JOB it runs that job now, journals it and exits with its exit code.`
 			}
 			defer daemon.Release()
 			if listen != "" {
-				stop, err := serveHealth(listen, s, log)
+				stop, err := serveHealth(listen, s, log, g.language)
 				if err != nil {
 					return err
 				}
@@ -80,26 +72,29 @@ With --once JOB it runs that job now, journals it and exits with its exit code.`
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&once, "once", "", "run the job named JOB now, journal it and exit with its exit code")
-	f.StringVar(&listen, "listen", "", "serve /healthz and /runs on this address, e.g. 127.0.0.1:8089 (default: off)")
-	f.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
-	f.DurationVar(&shutdown, "shutdown-timeout", scheduler.DefaultShutdownTimeout, "on SIGINT/SIGTERM, how long to wait for a running job")
+	f.StringVar(&once, "once", "", g.t(msg.CmdSchedFlagOnce))
+	f.StringVar(&listen, "listen", "", g.t(msg.CmdSchedFlagListen))
+	f.StringVar(&logFormat, "log-format", "text", g.t(msg.CmdSchedFlagLog))
+	f.DurationVar(&shutdown, "shutdown-timeout", scheduler.DefaultShutdownTimeout, g.t(msg.CmdSchedFlagShut))
 	addLockWaitFlag(cmd, g)
 	return cmd
 }
 
-func newLogger(w io.Writer, format string, quiet bool) (*slog.Logger, error) {
-	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+// newLogger logs to w in format (text or json), with timestamps in loc.
+func newLogger(w io.Writer, format string, quiet bool, loc *time.Location) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey && len(groups) == 0 && a.Value.Kind() == slog.KindTime {
+			a.Value = slog.TimeValue(a.Value.Time().In(loc))
+		}
+		return a
+	}}
 	if quiet {
 		opts.Level = slog.LevelWarn
 	}
-	switch format {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return nil, usageError{fmt.Errorf("--log-format %q: use text or json", format)}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // newScheduler wires the configuration read at start into a scheduler: the
@@ -108,6 +103,7 @@ func (g *globals) newScheduler(cmd *cobra.Command, start *config.Config, log *sl
 	s := &scheduler.Scheduler{
 		Journal:         &scheduler.Journal{Path: filepath.Join(start.Out, scheduler.JournalName)},
 		Location:        start.Schedule.Location,
+		Language:        g.language,
 		CatchUp:         start.Schedule.CatchUp,
 		ShutdownTimeout: shutdown,
 		Now:             g.clock(),
@@ -134,8 +130,7 @@ func (g *globals) scheduledJob(cmd *cobra.Command, start *config.Config, job con
 			return nil, err
 		}
 		if cfg.Out != start.Out {
-			log.Warn("out changed in the configuration; the scheduler keeps writing to the folder it started with until it is restarted",
-				"job", job.Name, "configured", cfg.Out, "using", start.Out)
+			log.Warn(g.t(msg.CmdSchedOutChanged), "job", job.Name, "configured", cfg.Out, "using", start.Out)
 			cfg.Out = start.Out
 		}
 		return cfg, nil
@@ -148,7 +143,7 @@ func (g *globals) scheduledJob(cmd *cobra.Command, start *config.Config, job con
 			return nil, nil, err
 		}
 		lock, err := g.lockOut(ctx, cfg, "fundalloc schedule, job "+job.Name, func(h scheduler.Holder) {
-			log.Warn("waiting for the output folder", "job", job.Name, "holder", h.String(), "wait", g.lockWait.String())
+			log.Warn(g.t(msg.CmdSchedWaiting), "job", job.Name, "holder", h.Localize(g.language), "wait", g.lockWait.String())
 		})
 		if err != nil {
 			return nil, nil, err
@@ -227,16 +222,16 @@ func (g *globals) outputName(cfg *config.Config, p string) string {
 
 // serveHealth serves the scheduler's monitoring endpoints on addr; stop
 // shuts the server down.
-func serveHealth(addr string, s *scheduler.Scheduler, log *slog.Logger) (stop func(), err error) {
+func serveHealth(addr string, s *scheduler.Scheduler, log *slog.Logger, l msg.Lang) (stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("--listen: %w", err)
+		return nil, msg.PathError.Err("--listen", err)
 	}
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	log.Info("health endpoints listening", "addr", ln.Addr().String(), "paths", "/healthz /runs")
+	log.Info(msg.CmdSchedListening.In(l), "addr", ln.Addr().String(), "paths", "/healthz /runs")
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("health server", "error", err)
+			log.Error(msg.CmdSchedHealthErr.In(l), "error", err)
 		}
 	}()
 	return func() {
@@ -250,10 +245,10 @@ func newRunsCmd(g *globals) *cobra.Command {
 	var last int
 	cmd := &cobra.Command{
 		Use:   "runs",
-		Short: "Print the scheduler's journal (<out>/runs.jsonl) as a table",
+		Short: g.t(msg.CmdRunsShort),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if last < 0 {
-				return usageError{fmt.Errorf("--last %d: give a number of runs ≥ 0", last)}
+				return usageError{msg.CmdRunsLast.Err(last)}
 			}
 			cfg, err := g.loadConfig(cmd)
 			if err != nil {
@@ -262,47 +257,60 @@ func newRunsCmd(g *globals) *cobra.Command {
 			j := &scheduler.Journal{Path: filepath.Join(cfg.Out, scheduler.JournalName)}
 			entries, warnings, err := j.Read()
 			for _, w := range warnings {
-				fmt.Fprintln(g.stderr, "warning:", w)
+				fmt.Fprintln(g.stderr, g.t(msg.CmdWarning, w))
 			}
 			if err != nil {
 				return err
 			}
 			if len(entries) == 0 {
-				fmt.Fprintf(g.stdout, "no runs journaled in %s yet\n", j.Path)
+				fmt.Fprintln(g.stdout, g.t(msg.CmdRunsNone, j.Path))
 				return nil
 			}
 			if last > 0 && len(entries) > last {
 				entries = entries[len(entries)-last:]
 			}
-			printRuns(g.stdout, entries, cfg.Schedule.Location)
+			printRuns(g.stdout, g.language, entries, cfg.Schedule.Location)
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&last, "last", 0, "print only the last N runs (default: all)")
+	cmd.Flags().IntVar(&last, "last", 0, g.t(msg.CmdRunsFlagLast))
 	return cmd
 }
 
 // printRuns prints journal entries as a table: job, period, start,
 // duration, status, error (its first line).
-func printRuns(w io.Writer, entries []scheduler.Entry, loc *time.Location) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "job\tperiod\tstart\tduration\tstatus\terror")
+func printRuns(w io.Writer, l msg.Lang, entries []scheduler.Entry, loc *time.Location) {
+	rows := [][]string{{msg.CmdRunsJob.In(l), msg.CmdRunsPeriod.In(l), msg.CmdRunsStart.In(l), msg.CmdRunsDuration.In(l),
+		msg.CmdRunsStatus.In(l), msg.CmdRunsError.In(l)}}
 	for _, e := range entries {
 		dur := "-"
 		if e.Status != scheduler.Skipped {
 			dur = formatDuration(e.End.Sub(e.Start))
 		}
-		msg, rest, more := strings.Cut(e.Error, "\n")
-		if r := []rune(msg); len(r) > 100 {
-			msg = string(r[:100]) + "…"
+		text, rest, more := strings.Cut(e.Error, "\n")
+		if r := []rune(text); len(r) > 100 {
+			text = string(r[:100]) + "…"
 		}
 		if more {
 			n := strings.Count(rest, "\n") + 1
-			msg += fmt.Sprintf(" (+%d more %s)", n, plural(n, "line", "lines"))
+			text += plural(l, n, msg.CmdRunsMoreLine, msg.CmdRunsMoreLines)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Job, orDash(e.Period), e.Start.In(loc).Format("2006-01-02 15:04:05"), dur, e.Status, msg)
+		rows = append(rows, []string{e.Job, orDash(e.Period), e.Start.In(loc).Format("2006-01-02 15:04:05"), dur, statusName(l, e.Status), text})
 	}
-	tw.Flush()
+	printTable(w, "llllll", rows)
+}
+
+// statusName is a run's status in words.
+func statusName(l msg.Lang, s scheduler.Status) string {
+	switch s {
+	case scheduler.OK:
+		return msg.CmdRunsOK.In(l)
+	case scheduler.Failed:
+		return msg.CmdRunsFailed.In(l)
+	case scheduler.Skipped:
+		return msg.CmdRunsSkipped.In(l)
+	}
+	return string(s)
 }
 
 func formatDuration(d time.Duration) string {

@@ -123,7 +123,7 @@ func TestScheduleDaemonEndToEnd(t *testing.T) {
 	cfg := writeCity(t, dir, cityFunds, "")
 	env := map[string]string{"FUNDALLOC_SCHEDULE_JOBS": `[{name: quick, spec: "@every 1s", run: budget}]`}
 	addr := freeAddr(t)
-	d := startDaemon(t, dir, env, nil, "--config", cfg, "--log-format", "json", "--listen", addr)
+	d := startDaemon(t, dir, env, nil, "--config", cfg, "--log-format", "json", "--listen", addr, "--lang", "en")
 	journal := filepath.Join(dir, "out", scheduler.JournalName)
 	entries := waitForRuns(t, d, journal, 2)
 
@@ -137,9 +137,13 @@ func TestScheduleDaemonEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &runs); code != 200 || err != nil || len(runs) < 2 {
 		t.Errorf("/runs: %d %v %s", code, err, body)
 	}
-	second := fundalloc(t, dir, env, "schedule", "--config", cfg)
+	second := fundalloc(t, dir, env, "schedule", "--config", cfg, "--lang", "en")
 	if second.code != 1 || !strings.Contains(second.stderr, "a scheduler is already running on "+filepath.Join(dir, "out")+"/: fundalloc schedule (pid ") {
 		t.Errorf("second daemon: exit %d: %s", second.code, second.stderr)
+	}
+	second = fundalloc(t, dir, env, "schedule", "--config", cfg)
+	if second.code != 1 || !strings.Contains(second.stderr, filepath.Join(dir, "out")+"/ 上已有调度器在运行：fundalloc schedule（进程号 ") {
+		t.Errorf("second daemon in zh: exit %d: %s", second.code, second.stderr)
 	}
 
 	if code := d.stop(t); code != 0 {
@@ -189,7 +193,7 @@ func TestScheduleDaemonEndToEnd(t *testing.T) {
 			t.Errorf("left %s", f.Name())
 		}
 	}
-	r := fundalloc(t, dir, nil, "runs", "--config", cfg, "--last", "2")
+	r := fundalloc(t, dir, nil, "runs", "--config", cfg, "--last", "2", "--lang", "en")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if r.code != 0 || len(lines) != 3 || !strings.HasPrefix(lines[0], "job    period  start") || !strings.HasPrefix(lines[1], "quick  2026    ") ||
 		!strings.Contains(lines[1], " ok") {
@@ -214,8 +218,11 @@ func TestScheduleCatchesUpAMissedRunAtStart(t *testing.T) {
 	if e := entries[1]; e.Scheduled.Format(time.RFC3339) != "2026-11-01T02:00:00+08:00" || e.Status != scheduler.OK || len(e.Outputs) != 2 {
 		t.Errorf("catch-up run: %+v", e)
 	}
-	if !strings.Contains(d.stderr.String(), "missed the run scheduled 2026-11-01T02:00:00+08:00") {
-		t.Errorf("log:\n%s", d.stderr)
+	// The log is in the configured language (zh), its times in the
+	// configured zone.
+	if l := d.stderr.String(); !strings.Contains(l, "msg=补跑检查 job=monthly-budget run=true decision=\"错过了计划于 2026-11-01T02:00:00+08:00 的运行") ||
+		!strings.HasPrefix(l, "time=") || !strings.Contains(strings.SplitN(l, " ", 2)[0], "+08:00") {
+		t.Errorf("log:\n%s", l)
 	}
 }
 
@@ -228,7 +235,7 @@ func TestScheduleOnce(t *testing.T) {
 	once := func(now time.Time, args ...string) result {
 		var out, errb bytes.Buffer
 		g := &globals{stdout: &out, stderr: &errb, dir: dir, now: func() time.Time { return now }, getenv: func(string) string { return "" }}
-		code := runWith(context.Background(), g, append([]string{"schedule", "--config", cfg}, args...))
+		code := runWith(context.Background(), g, append([]string{"schedule", "--config", cfg, "--lang", "en"}, args...))
 		return result{code, out.String(), errb.String()}
 	}
 	// Run on February 3rd, the monthly job reconciles January.
@@ -247,6 +254,10 @@ func TestScheduleOnce(t *testing.T) {
 	if r := once(time.Now(), "--once", "nope"); r.code != 2 || !strings.Contains(r.stderr, `--once "nope": no such job; the configured jobs are monthly, annual`) {
 		t.Errorf("--once nope: exit %d: %s", r.code, r.stderr)
 	}
+	if r := fundalloc(t, dir, nil, "schedule", "--config", cfg, "--once", "nope"); r.code != 2 ||
+		r.stderr != "fundalloc: --once \"nope\"：没有这个任务；配置的任务有 monthly, annual\n运行 'fundalloc --help' 查看用法。\n" {
+		t.Errorf("--once nope in zh: exit %d: %s", r.code, r.stderr)
+	}
 	entries, _, _ := (&scheduler.Journal{Path: filepath.Join(dir, "out", scheduler.JournalName)}).Read()
 	if len(entries) != 2 {
 		t.Fatalf("journal: %+v", entries)
@@ -260,7 +271,7 @@ func TestScheduleOnce(t *testing.T) {
 		t.Errorf("failed entry: %+v", failed)
 	}
 	// `runs` prints both.
-	r = fundalloc(t, dir, nil, "runs", "--config", cfg)
+	r = fundalloc(t, dir, nil, "runs", "--config", cfg, "--lang", "en")
 	if r.code != 0 || !strings.Contains(r.stdout, "monthly  2026-01  2026-02-03 17:30:00") || !strings.Contains(r.stdout, "failed  --month 2027-01 is not in the budget's fiscal year 2026") {
 		t.Errorf("runs:\n%s%s", r.stdout, r.stderr)
 	}
@@ -269,11 +280,14 @@ func TestScheduleOnce(t *testing.T) {
 func TestScheduleNeedsJobs(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeCity(t, dir, cityFunds, "")
-	if r := fundalloc(t, dir, nil, "schedule", "--config", cfg); r.code != 2 || !strings.Contains(r.stderr, "schedule.jobs is empty") {
+	if r := fundalloc(t, dir, nil, "schedule", "--config", cfg, "--lang", "en"); r.code != 2 || !strings.Contains(r.stderr, "schedule.jobs is empty") {
 		t.Errorf("no jobs: exit %d: %s", r.code, r.stderr)
 	}
-	if r := fundalloc(t, dir, nil, "schedule", "--log-format", "xml"); r.code != 2 || !strings.Contains(r.stderr, `--log-format "xml": use text or json`) {
+	if r := fundalloc(t, dir, nil, "schedule", "--log-format", "xml", "--lang", "en"); r.code != 2 || !strings.Contains(r.stderr, `--log-format "xml": use text or json`) {
 		t.Errorf("bad log format: exit %d: %s", r.code, r.stderr)
+	}
+	if r := fundalloc(t, dir, nil, "schedule", "--config", cfg); r.code != 2 || !strings.Contains(r.stderr, "fundalloc: schedule.jobs 为空：没有要调度的任务（请在 "+cfg+" 中添加任务") {
+		t.Errorf("no jobs in zh: exit %d: %s", r.code, r.stderr)
 	}
 }
 
@@ -288,11 +302,16 @@ func TestManualRunsWaitForTheOutputLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"budget"}, {"reconcile", "--month", "2026-10"}} {
-		r := fundalloc(t, dir, nil, append(args, "--config", cfg, "--lock-wait", "200ms")...)
+		r := fundalloc(t, dir, nil, append(args, "--config", cfg, "--lock-wait", "200ms", "--lang", "en")...)
 		want := out + "/ is being written by fundalloc schedule, job annual-budget (pid 4242, since 2026-11-01 06:00:03); try again when it has finished"
 		if r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "waiting up to 200ms") {
 			t.Errorf("%s while locked: exit %d: %s", args[0], r.code, r.stderr)
 		}
+	}
+	r := fundalloc(t, dir, nil, "budget", "--config", cfg, "--lock-wait", "200ms")
+	if want := "输出文件夹正由 fundalloc schedule, job annual-budget（进程号 4242，自 2026-11-01 06:00:03 起）写入；最多等待 200ms\n" +
+		"fundalloc: " + out + "/ 正由 fundalloc schedule, job annual-budget（进程号 4242，自 2026-11-01 06:00:03 起）写入；请等它完成后再试\n"; r.code != 1 || r.stderr != want {
+		t.Errorf("in zh: exit %d:\n%s\nwant\n%s", r.code, r.stderr, want)
 	}
 	// A run that waits long enough goes ahead once the holder lets go.
 	go func() {
@@ -310,9 +329,13 @@ func TestAnInterruptedBudgetWritesNothing(t *testing.T) {
 	cancel() // SIGINT before the run got anywhere
 	var out, errb bytes.Buffer
 	g := &globals{stdout: &out, stderr: &errb, dir: dir, getenv: func(string) string { return "" }}
-	code := runWith(ctx, g, []string{"budget"})
+	code := runWith(ctx, g, []string{"budget", "--lang", "en"})
 	if code != 1 || !strings.Contains(errb.String(), "interrupted (context canceled); nothing was written") {
 		t.Errorf("exit %d: %s", code, errb.String())
+	}
+	errb.Reset()
+	if code := runWith(ctx, g, []string{"budget"}); code != 1 || errb.String() != "fundalloc: 已中断（收到停止信号），未写入任何文件\n" {
+		t.Errorf("zh: exit %d: %s", code, errb.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
 		t.Errorf("out/ exists after an interrupted run: %v", err)
@@ -322,8 +345,11 @@ func TestAnInterruptedBudgetWritesNothing(t *testing.T) {
 func TestRunsReportsATornJournal(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeCity(t, dir, cityFunds, "")
-	if r := fundalloc(t, dir, nil, "runs", "--config", cfg); r.code != 0 || !strings.Contains(r.stdout, "no runs journaled in") {
+	if r := fundalloc(t, dir, nil, "runs", "--config", cfg, "--lang", "en"); r.code != 0 || !strings.Contains(r.stdout, "no runs journaled in") {
 		t.Errorf("empty: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := fundalloc(t, dir, nil, "runs", "--config", cfg); r.code != 0 || !strings.HasSuffix(r.stdout, "runs.jsonl 中还没有运行记录\n") {
+		t.Errorf("empty in zh: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 	os.MkdirAll(filepath.Join(dir, "out"), 0o755)
 	line := func(job, status, errText string) string {
@@ -332,11 +358,35 @@ func TestRunsReportsATornJournal(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "out", "runs.jsonl"), []byte(line("a", "ok", `""`)+line("b", "failed", `"units.csv:3:C: bad tier\nfunds.csv:2:D: bad amount\n2 problems"`)+
 		line("c", "skipped", `"still running since 2026-11-01 02:00:00"`)+`{"job":"d","ru`), 0o644)
-	r := fundalloc(t, dir, nil, "runs", "--config", cfg, "--last", "2")
+	r := fundalloc(t, dir, nil, "runs", "--config", cfg, "--last", "2", "--lang", "en")
 	want := "job  period  start                duration  status   error\n" +
 		"b    2026    2026-11-01 02:00:00  1.8s      failed   units.csv:3:C: bad tier (+2 more lines)\n" +
 		"c    2026    2026-11-01 02:00:00  -         skipped  still running since 2026-11-01 02:00:00\n"
 	if r.code != 0 || r.stdout != want || r.stderr != "warning: runs.jsonl: the last line is incomplete (a crash while writing?); it is ignored\n" {
 		t.Errorf("runs: exit %d\n%s\nwant\n%s\nstderr %q", r.code, r.stdout, want, r.stderr)
+	}
+	// In Chinese the table lines up by display width.
+	r = fundalloc(t, dir, nil, "runs", "--config", cfg, "--last", "2")
+	want = "任务  期间  开始时间             用时  状态  错误\n" +
+		"b     2026  2026-11-01 02:00:00  1.8s  失败  units.csv:3:C: bad tier（另有 2 行）\n" +
+		"c     2026  2026-11-01 02:00:00  -     跳过  still running since 2026-11-01 02:00:00\n"
+	if r.code != 0 || r.stdout != want || r.stderr != "警告：runs.jsonl：最后一行不完整（写入时崩溃？），已忽略\n" {
+		t.Errorf("runs in zh: exit %d\n%s\nwant\n%s\nstderr %q", r.code, r.stdout, want, r.stderr)
+	}
+}
+
+// TestLoggerUsesTheBureausZone: the daemon's log times are in the
+// configured zone, whatever the machine's.
+func TestLoggerUsesTheBureausZone(t *testing.T) {
+	kathmandu, err := time.LoadLocation("Asia/Kathmandu") // +05:45, no machine's zone by chance
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json"} {
+		var b bytes.Buffer
+		newLogger(&b, format, false, kathmandu).Info("x")
+		if !strings.Contains(b.String(), "+05:45") {
+			t.Errorf("%s: %s", format, b.String())
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fundalloc/allocation"
 	"fundalloc/config"
 	"fundalloc/reports"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -20,16 +21,8 @@ func newTemplateCmd(g *globals) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "template",
-		Short: "Write blank input workbooks (units, funds, ledger) with headers, notes and drop-down lists",
-		Long: `template writes units.xlsx, funds.xlsx and ledger.xlsx to --out (default: the
-current directory): blank input workbooks with the bilingual headers fundalloc
-reads, a notes sheet explaining every column, drop-down lists and checks.
-
-With a configuration (--config, FUNDALLOC_CONFIG or ./fundalloc.yaml) the
-category list is the configuration's, the unit-code columns offer the codes
-of its units file and ledger dates must fall inside its fiscal year. Without
-one, the default categories are offered and unit codes have no drop-down.
-Existing files are not overwritten unless --force is given.`,
+		Short: g.t(msg.CmdTplShort),
+		Long:  g.t(msg.CmdTplLong),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig(cmd)
 			if err != nil {
@@ -49,18 +42,18 @@ Existing files are not overwritten unless --force is given.`,
 			}
 			if !g.quiet {
 				for _, p := range paths {
-					fmt.Fprintln(g.stdout, "wrote", p)
+					fmt.Fprintln(g.stdout, g.t(msg.CmdWrote, p))
 				}
 				if len(tpl.UnitCodes) > 0 {
-					fmt.Fprintf(g.stdout, "unit-code drop-downs: %d units from %s; ledger dates in %d\n", len(tpl.UnitCodes), tpl.UnitsFile, tpl.FiscalYear)
+					fmt.Fprintln(g.stdout, g.t(msg.CmdTplCodes, thousands(len(tpl.UnitCodes)), tpl.UnitsFile, tpl.FiscalYear))
 				} else {
-					fmt.Fprintln(g.stdout, "no configuration given: unit codes have no drop-down and ledger dates are not limited to a year")
+					fmt.Fprintln(g.stdout, g.t(msg.CmdTplNoConfig))
 				}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&force, "force", false, "overwrite existing files")
+	cmd.Flags().BoolVar(&force, "force", false, g.t(msg.CmdFlagForce))
 	return cmd
 }
 
@@ -75,7 +68,7 @@ func templateFor(cfg *config.Config, runDate time.Time) (*reports.Template, erro
 	}
 	src, err := cfg.UnitsSource()
 	if err != nil {
-		return nil, badInput("units: %v", describe(err))
+		return nil, badInput(msg.CmdTplUnits, describe(err))
 	}
 	var p sources.Problems
 	units := sources.ReadUnits(src, cfg.Sheets.Units, cfg.Limits, &p)
@@ -106,11 +99,14 @@ func writeTemplates(dir string, tpl *reports.Template, force bool) ([]string, er
 		}
 	}
 	if len(exists) > 0 && !force {
-		return nil, badInput("template: %s already %s; nothing was written (use --force to overwrite)",
-			strings.Join(exists, ", "), plural(len(exists), "exists", "exist"))
+		m := msg.CmdTplExists
+		if len(exists) == 1 {
+			m = msg.CmdTplExistsOne
+		}
+		return nil, badInput(m, strings.Join(exists, ", "))
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory: %w", err)
+		return nil, msg.CmdOutputDir.Wrap(err, dir, msg.OSReason(err))
 	}
 	if _, err := reports.CleanTemp(dir); err != nil {
 		return nil, err
@@ -120,7 +116,7 @@ func writeTemplates(dir string, tpl *reports.Template, force bool) ([]string, er
 		err := b.Write(paths[i], func(w io.Writer) error { return reports.WriteTemplate(w, kind, tpl) })
 		if err != nil {
 			b.Abort()
-			return nil, fmt.Errorf("%s: %w", paths[i], err)
+			return nil, msg.PathError.Err(paths[i], err)
 		}
 	}
 	if err := b.Commit(); err != nil {

@@ -63,7 +63,7 @@ func TestTemplateWritesThreeAndRefusesToOverwrite(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	for _, name := range templateFiles {
-		if !strings.Contains(r.stdout, "wrote "+filepath.Join(dir, "tpl", name)) {
+		if !strings.Contains(r.stdout, "已写入 "+filepath.Join(dir, "tpl", name)) {
 			t.Errorf("stdout lacks %s:\n%s", name, r.stdout)
 		}
 	}
@@ -141,7 +141,7 @@ func TestTemplateListsTheConfiguredCity(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "4 units from units.csv") {
+	if !strings.Contains(r.stdout, "单位编码下拉列表：取自 units.csv 的 4 个单位；台账日期限于 2026 年") {
 		t.Errorf("stdout: %s", r.stdout)
 	}
 	tpl := filepath.Join(dir, "tpl")
@@ -194,7 +194,7 @@ func TestTemplateReportsABadUnitsFile(t *testing.T) {
 	if r.code != 2 {
 		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
 	}
-	for _, want := range []string{"units.csv:3:C: a second hub", `units.csv:4:D: parent "X"`, "nothing was written"} {
+	for _, want := range []string{"units.csv:3:C: ", "units.csv:4:D: ", "\n输入文件中有 2 个问题，未写入任何文件\n"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
@@ -204,8 +204,11 @@ func TestTemplateReportsABadUnitsFile(t *testing.T) {
 	}
 
 	os.Remove(filepath.Join(dir, "units.csv"))
-	if r := fundalloc(t, dir, nil, "template", "--config", cfg, "--out", "tpl"); r.code != 2 || !strings.Contains(r.stderr, "units.csv: no such file") {
+	if r := fundalloc(t, dir, nil, "template", "--config", cfg, "--out", "tpl", "--lang", "en"); r.code != 2 || !strings.Contains(r.stderr, "units: units.csv: no such file") {
 		t.Errorf("missing units file: exit %d: %s", r.code, r.stderr)
+	}
+	if r := fundalloc(t, dir, nil, "template", "--config", cfg, "--out", "tpl"); r.code != 2 || r.stderr != "fundalloc: units：units.csv：文件不存在\n" {
+		t.Errorf("missing units file in zh: exit %d: %s", r.code, r.stderr)
 	}
 }
 
@@ -285,7 +288,7 @@ func TestTemplatesFilledAndSavedByLibreOffice(t *testing.T) {
 	}
 	cfg := filepath.Join(xlsxDir, "fundalloc.yaml")
 	write(cfg, strings.ReplaceAll(strings.Replace(cityConfig, "%s", "units.xlsx", 1), "%s", "funds.xlsx"))
-	r := fundalloc(t, xlsxDir, nil, "validate", "--config", cfg)
+	r := fundalloc(t, xlsxDir, nil, "validate", "--config", cfg, "--lang", "en")
 	if r.code != 0 || !strings.Contains(r.stdout, "ok: 6 units (1 hub, 3 stations, 2 rooms), 5 fund lines in 1 files") {
 		t.Fatalf("validate on the LibreOffice-saved templates: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}

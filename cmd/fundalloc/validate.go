@@ -5,13 +5,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"fundalloc/allocation"
+	"fundalloc/config"
+	"fundalloc/reports/msg"
 )
 
 func newValidateCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate",
-		Short: "Check the configuration and every input; print every problem; write nothing",
+		Short: g.t(msg.CmdValidateShort),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig(cmd)
 			if err != nil {
@@ -21,13 +22,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var tiers [3]int
-			for _, u := range in.units.Units {
-				tiers[u.Tier]++
-			}
-			fmt.Fprintf(g.stdout, "ok: %d units (%d hub, %d stations, %d rooms), %d fund lines in %d files · %s\n",
-				len(in.units.Units), tiers[allocation.Hub], tiers[allocation.Station], tiers[allocation.Room],
-				len(in.funds.Lines), len(in.funds.Files), cfg.Source)
+			fmt.Fprintln(g.stdout, g.t(msg.CmdValidateOK, unitCounts(in.units.Units), fundCounts(in.funds), config.SourceName(cfg.Source, g.language)))
 			return nil
 		},
 	}

@@ -9,6 +9,8 @@ import (
 var (
 	FileNotExist   = Def("file.not_exist", "文件不存在", "no such file")
 	FilePermission = Def("file.permission", "没有访问权限", "permission denied")
+	// PathError puts a path (or a flag) before what went wrong with it.
+	PathError = Neutral("file.path_error", "%s: %v")
 )
 
 // OSReason returns why a file operation failed: a message of the catalogue

@@ -1,8 +1,9 @@
 package scheduler
 
 import (
-	"fmt"
 	"time"
+
+	"fundalloc/reports/msg"
 )
 
 // Decision is what catch-up decided for one job when the scheduler started.
@@ -10,7 +11,7 @@ type Decision struct {
 	Job       string
 	Run       bool      // run the job now, for Scheduled
 	Scheduled time.Time // the missed scheduled time, when Run
-	Reason    string    // in words, for the log
+	Reason    msg.Text  // in words, for the log
 }
 
 // CatchUp decides which jobs missed a run while the scheduler was down
@@ -32,13 +33,12 @@ func CatchUp(jobs []Job, entries []Entry, now time.Time, loc *time.Location) []D
 		d := Decision{Job: j.Name}
 		last := lastOK[j.Name]
 		if last.IsZero() {
-			d.Reason = "never ran ok; not caught up"
+			d.Reason = msg.SchedNeverRan.With()
 		} else if latest := Latest(j.Schedule, last, now, loc); latest.IsZero() {
-			d.Reason = fmt.Sprintf("up to date: last ok run scheduled %s", last.In(loc).Format(time.RFC3339))
+			d.Reason = msg.SchedUpToDate.With(last.In(loc).Format(time.RFC3339))
 		} else {
 			d.Run, d.Scheduled = true, latest
-			d.Reason = fmt.Sprintf("missed the run scheduled %s (last ok run scheduled %s); running it now",
-				latest.Format(time.RFC3339), last.In(loc).Format(time.RFC3339))
+			d.Reason = msg.SchedMissed.With(latest.Format(time.RFC3339), last.In(loc).Format(time.RFC3339))
 		}
 		out = append(out, d)
 	}

@@ -51,7 +51,7 @@ func TestCatchUpDecisions(t *testing.T) {
 			if d.Run {
 				s = d.Scheduled.Format(time.RFC3339)
 			}
-			if s != tc.want[d.Job] || d.Reason == "" {
+			if s != tc.want[d.Job] || d.Reason.M == nil {
 				t.Errorf("%s: %s: run %q (%s), want %q", tc.name, d.Job, s, d.Reason, tc.want[d.Job])
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"fundalloc/reports/msg"
 )
 
 // JournalName is the journal's file name in the output folder.
@@ -45,7 +47,7 @@ func HashFile(path, name string) (Hash, error) {
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return Hash{}, fmt.Errorf("%s: %w", name, err)
+		return Hash{}, msg.PathError.Err(name, err)
 	}
 	return Hash{Path: name, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
@@ -106,18 +108,18 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	if l.Job == "" {
-		return errors.New(`no "job"`)
+		return msg.SchedNoJob.Err()
 	}
 	switch l.Status {
 	case OK, Failed, Skipped:
 	default:
-		return fmt.Errorf("status %q is not ok, failed or skipped", l.Status)
+		return msg.SchedBadStatus.Err(string(l.Status))
 	}
 	var times [3]time.Time
 	for i, s := range []string{l.Scheduled, l.Start, l.End} {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return fmt.Errorf("time %q is not RFC 3339", s)
+			return msg.SchedBadTime.Err(s)
 		}
 		times[i] = t
 	}
@@ -150,12 +152,12 @@ func (j *Journal) Append(e Entry) error {
 	// O_RDWR rather than O_WRONLY: the last byte is read to check for a torn line.
 	f, err := os.OpenFile(j.Path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return fmt.Errorf("journal: %w", err)
+		return j.fail(err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return fmt.Errorf("journal: %w", err)
+		return j.fail(err)
 	}
 	if size := st.Size(); size > 0 {
 		var last [1]byte
@@ -165,14 +167,14 @@ func (j *Journal) Append(e Entry) error {
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return fmt.Errorf("journal: %w", err)
+		return j.fail(err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return fmt.Errorf("journal: %w", err)
+		return j.fail(err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("journal: %w", err)
+		return j.fail(err)
 	}
 	if st.Size() == 0 {
 		// The file may be new: make its directory entry durable too.
@@ -184,15 +186,20 @@ func (j *Journal) Append(e Entry) error {
 	return nil
 }
 
+// fail is the error of a journal operation that failed with err.
+func (j *Journal) fail(err error) error {
+	return msg.SchedJournal.Wrap(err, j.Path, msg.OSReason(err))
+}
+
 // Read returns every entry in the journal, oldest first, and a warning for
 // every line it skipped. A journal that does not exist yet has no entries.
-func (j *Journal) Read() ([]Entry, []string, error) {
+func (j *Journal) Read() ([]Entry, []msg.Text, error) {
 	f, err := os.Open(j.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("journal: %w", err)
+		return nil, nil, j.fail(err)
 	}
 	defer f.Close()
 	return ReadJournal(f, filepath.Base(j.Path))
@@ -202,17 +209,17 @@ func (j *Journal) Read() ([]Entry, []string, error) {
 // line without its newline, or that does not parse, is what a crash in the
 // middle of a write leaves: it is ignored with a warning. A bad line before
 // the last is skipped with a warning that gives its line number.
-func ReadJournal(r io.Reader, name string) ([]Entry, []string, error) {
+func ReadJournal(r io.Reader, name string) ([]Entry, []msg.Text, error) {
 	var (
 		entries  []Entry
-		warnings []string
-		pending  string // the warning for the previous bad line, if any
+		warnings []msg.Text
+		pending  msg.Text // the warning for the previous bad line, if any
 	)
 	br := bufio.NewReader(r)
 	for n := 1; ; n++ {
 		data, err := br.ReadBytes('\n')
 		if err != nil && err != io.EOF {
-			return entries, warnings, fmt.Errorf("%s: %w", name, err)
+			return entries, warnings, msg.PathError.Err(name, err)
 		}
 		if len(data) == 0 {
 			break
@@ -222,18 +229,18 @@ func ReadJournal(r io.Reader, name string) ([]Entry, []string, error) {
 		if len(text) == 0 {
 			continue
 		}
-		if pending != "" {
+		if pending.M != nil {
 			warnings = append(warnings, pending)
-			pending = ""
+			pending = msg.Text{}
 		}
 		var e Entry
 		perr := json.Unmarshal(text, &e)
 		switch {
 		case !complete:
 			// Only the last line can lack its newline.
-			warnings = append(warnings, name+": the last line is incomplete (a crash while writing?); it is ignored")
+			warnings = append(warnings, msg.SchedTorn.With(name))
 		case perr != nil:
-			pending = fmt.Sprintf("%s:%d: not a journal entry (%s); the line is skipped", name, n, shorten(perr.Error()))
+			pending = msg.SchedBadLine.With(name, n, shortened{perr})
 			continue
 		default:
 			entries = append(entries, e)
@@ -242,16 +249,24 @@ func ReadJournal(r io.Reader, name string) ([]Entry, []string, error) {
 			break
 		}
 	}
-	if pending != "" {
+	if pending.M != nil {
 		// The last newline-terminated line did not parse: torn as well.
-		warnings = append(warnings, name+": the last line is incomplete (a crash while writing?); it is ignored")
+		warnings = append(warnings, msg.SchedTorn.With(name))
 	}
 	return entries, warnings, nil
 }
 
-func shorten(s string) string {
-	if len(s) > 120 {
-		return s[:120] + "…"
+// shortened is an error rendered at most 120 bytes long.
+type shortened struct{ err error }
+
+func (s shortened) Localize(l msg.Lang) string {
+	t := msg.Localize(s.err, l)
+	if len(t) > 120 {
+		cut := 120
+		for cut > 0 && !utf8.RuneStart(t[cut]) {
+			cut-- // not in the middle of a character
+		}
+		return t[:cut] + "…"
 	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(t)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fundalloc/reports/msg"
 )
 
 func sampleEntry() Entry {
@@ -64,8 +66,11 @@ func TestJournalToleratesATornLastLine(t *testing.T) {
 	if err != nil || len(entries) != 1 || entries[0].Job != "monthly-reconciliation" {
 		t.Fatalf("torn: %+v, %v", entries, err)
 	}
-	if want := []string{"runs.jsonl: the last line is incomplete (a crash while writing?); it is ignored"}; !reflect.DeepEqual(warnings, want) {
+	if want := []string{"runs.jsonl: the last line is incomplete (a crash while writing?); it is ignored"}; !reflect.DeepEqual(texts(warnings, msg.EN), want) {
 		t.Errorf("warnings %q", warnings)
+	}
+	if want := []string{"runs.jsonl：最后一行不完整（写入时崩溃？），已忽略"}; !reflect.DeepEqual(texts(warnings, msg.ZH), want) {
+		t.Errorf("warnings in zh %q", texts(warnings, msg.ZH))
 	}
 
 	// The next append starts a new line: the torn one becomes a bad line in
@@ -79,7 +84,7 @@ func TestJournalToleratesATornLastLine(t *testing.T) {
 	if err != nil || len(entries) != 2 || entries[1].Period != "2026-11" {
 		t.Fatalf("after append: %+v, %v", entries, err)
 	}
-	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], "runs.jsonl:2: not a journal entry") {
+	if len(warnings) != 1 || !strings.HasPrefix(warnings[0].Localize(msg.EN), "runs.jsonl:2: not a journal entry") {
 		t.Errorf("warnings %q", warnings)
 	}
 }
@@ -104,10 +109,23 @@ func TestReadJournalReportsBadLines(t *testing.T) {
 			[]string{`runs.jsonl:1: not a journal entry (time "yesterday" is not RFC 3339); the line is skipped`}},
 	} {
 		entries, warnings, err := ReadJournal(strings.NewReader(tc.text), JournalName)
-		if err != nil || len(entries) != tc.entries || !reflect.DeepEqual(warnings, tc.warnings) {
-			t.Errorf("%s: %d entries, warnings %q, %v", tc.name, len(entries), warnings, err)
+		if err != nil || len(entries) != tc.entries || !reflect.DeepEqual(texts(warnings, msg.EN), tc.warnings) {
+			t.Errorf("%s: %d entries, warnings %q, %v", tc.name, len(entries), texts(warnings, msg.EN), err)
 		}
 	}
+	_, warnings, _ := ReadJournal(strings.NewReader(strings.Replace(good, `"ok"`, `"done"`, 1)+"\n"+good+"\n"), JournalName)
+	if got := texts(warnings, msg.ZH); len(got) != 1 || got[0] != `runs.jsonl:1：不是运行记录（状态 "done" 不是 ok、failed 或 skipped）；已跳过此行` {
+		t.Errorf("zh: %q", got)
+	}
+}
+
+// texts renders warnings in l; none gives nil.
+func texts(ws []msg.Text, l msg.Lang) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Localize(l))
+	}
+	return out
 }
 
 func TestReadingAMissingJournal(t *testing.T) {

@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
+
+	"fundalloc/reports/msg"
 )
 
 // The lock files in the output folder.
@@ -29,11 +30,14 @@ type Holder struct {
 	Since   time.Time `json:"since"`
 }
 
-func (h Holder) String() string {
+func (h Holder) String() string { return h.Localize(msg.EN) }
+
+// Localize names the holder in l.
+func (h Holder) Localize(l msg.Lang) string {
 	if h.PID == 0 {
-		return "another fundalloc process"
+		return msg.SchedHolderUnknown.In(l)
 	}
-	return fmt.Sprintf("%s (pid %d, since %s)", h.Command, h.PID, h.Since.Format("2006-01-02 15:04:05"))
+	return msg.SchedHolder.In(l, h.Command, h.PID, h.Since.Format("2006-01-02 15:04:05"))
 }
 
 // LockedError reports a lock another process still held when the wait ran out.
@@ -43,12 +47,15 @@ type LockedError struct {
 	Holder Holder // zero when the lock file did not say
 }
 
-func (e *LockedError) Error() string {
+func (e *LockedError) Error() string { return e.Localize(msg.EN) }
+
+// Localize says who holds the lock, in l.
+func (e *LockedError) Localize(l msg.Lang) string {
 	dir := filepath.Clean(e.Dir) + string(filepath.Separator)
 	if e.Name == DaemonLock {
-		return fmt.Sprintf("a scheduler is already running on %s: %s; stop it first, or give this one another output folder (--out)", dir, e.Holder)
+		return msg.SchedDaemonLocked.In(l, dir, e.Holder)
 	}
-	return fmt.Sprintf("%s is being written by %s; try again when it has finished", dir, e.Holder)
+	return msg.SchedOutputLocked.In(l, dir, e.Holder)
 }
 
 // Lock is a held lock file.
@@ -74,7 +81,7 @@ func Acquire(ctx context.Context, dir, name string, h Holder, wait time.Duration
 	for attempt := 0; ; attempt++ {
 		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, fmt.Errorf("output directory: %w", err)
+				return nil, msg.SchedOutputDir.Wrap(err, dir, msg.OSReason(err))
 			}
 			created = true
 		}
@@ -83,12 +90,12 @@ func Acquire(ctx context.Context, dir, name string, h Holder, wait time.Duration
 			continue // the folder was removed by a run that wrote nothing; make it again
 		}
 		if err != nil {
-			return nil, fmt.Errorf("lock: %w", err)
+			return nil, msg.SchedLockFailed.Wrap(err, path, msg.OSReason(err))
 		}
 		ok, err := tryLock(f)
 		if err != nil {
 			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
+			return nil, msg.SchedLockFailed.Err(path, err)
 		}
 		if ok {
 			if !samePath(f, path) {
@@ -116,7 +123,7 @@ func Acquire(ctx context.Context, dir, name string, h Holder, wait time.Duration
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for %s: %w", path, context.Cause(ctx))
+			return nil, msg.SchedLockWait.Wrap(context.Cause(ctx), path, context.Cause(ctx))
 		case <-time.After(min(pollInterval, left)):
 		}
 	}

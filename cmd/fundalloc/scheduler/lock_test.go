@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"fundalloc/reports/msg"
 )
 
 func TestLockExcludesAndNamesItsHolder(t *testing.T) {
@@ -30,6 +32,9 @@ func TestLockExcludesAndNamesItsHolder(t *testing.T) {
 	want := filepath.Clean(dir) + "/ is being written by fundalloc schedule, job annual-budget (pid 4242, since 2026-11-01 06:00:03); try again when it has finished"
 	if err.Error() != want || told.PID != 4242 {
 		t.Errorf("message:\n%s\nwant:\n%s\n(told %+v)", err, want, told)
+	}
+	if got, want := msg.Localize(err, msg.ZH), filepath.Clean(dir)+"/ 正由 fundalloc schedule, job annual-budget（进程号 4242，自 2026-11-01 06:00:03 起）写入；请等它完成后再试"; got != want {
+		t.Errorf("in zh:\n%s\nwant:\n%s", got, want)
 	}
 	// A waiting taker gets the lock as soon as the holder lets go.
 	go func() {

@@ -10,7 +10,6 @@ package scheduler
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -22,6 +21,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
+
+	"fundalloc/reports/msg"
 )
 
 // JobFunc does one run of a job for a period and returns the files it read
@@ -52,6 +53,9 @@ type Scheduler struct {
 	Jobs     []Job
 	Journal  *Journal
 	Location *time.Location // the zone specs are read in and times written in; nil means time.Local
+	// Language is that of the journal's error texts and of the log's
+	// messages (DESIGN §3.5); the zero value is Chinese.
+	Language msg.Lang
 	// CatchUp runs, at start, the jobs that missed a run (see CatchUp).
 	CatchUp bool
 	// ShutdownTimeout bounds how long Run waits for a running job once its
@@ -124,6 +128,9 @@ func (s *Scheduler) init() {
 	})
 }
 
+// t renders a message in the scheduler's language.
+func (s *Scheduler) t(m *msg.Message, args ...any) string { return m.In(s.Language, args...) }
+
 func (s *Scheduler) now() time.Time {
 	if s.Now != nil {
 		return s.Now().In(s.Location)
@@ -143,10 +150,10 @@ func (s *Scheduler) Running() bool { return s.running.Load() }
 func (s *Scheduler) Run(ctx context.Context) error {
 	s.init()
 	if len(s.Jobs) == 0 {
-		return errors.New("no jobs to schedule")
+		return msg.SchedNoJobs.Err()
 	}
 	if s.Journal == nil {
-		return errors.New("no journal")
+		return msg.SchedNoJournal.Err()
 	}
 	// The jobs' context outlives ctx: it is cancelled only after the ticks stop.
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
@@ -160,7 +167,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			// line of defence for the scheduler's code around it.
 			defer func() {
 				if v := recover(); v != nil {
-					s.Log.Error("scheduler panicked running a job", "job", r.job.Name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+					s.Log.Error(s.t(msg.SchedLogPanicked), "job", r.job.Name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				}
 			}()
 			s.fire(jobCtx, r, r.popTick(s.now()))
@@ -169,9 +176,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	c.Start()
 	s.running.Store(true)
 	now := s.now()
-	s.Log.Info("scheduler started", "zone", s.Location.String(), "jobs", len(s.Jobs), "journal", s.Journal.Path, "catch_up", s.CatchUp)
+	s.Log.Info(s.t(msg.SchedLogStarted), "zone", s.Location.String(), "jobs", len(s.Jobs), "journal", s.Journal.Path, "catch_up", s.CatchUp)
 	for _, j := range s.Jobs {
-		s.Log.Info("job scheduled", "job", j.Name, "run", j.Run, "next", Next(j.Schedule, now, s.Location).Format(time.RFC3339))
+		s.Log.Info(s.t(msg.SchedLogScheduled), "job", j.Name, "run", j.Run, "next", Next(j.Schedule, now, s.Location).Format(time.RFC3339))
 	}
 
 	var catchUp sync.WaitGroup
@@ -194,7 +201,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		timeout = DefaultShutdownTimeout
 	}
 	busy := s.busy()
-	s.Log.Info("stopping: no new runs", "running", strings.Join(busy, ", "), "wait", timeout.String())
+	s.Log.Info(s.t(msg.SchedLogStopping), "running", strings.Join(busy, ", "), "wait", timeout.String())
 	stopped := c.Stop()
 	cancelJobs()
 	done := make(chan struct{})
@@ -205,13 +212,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
-		s.Log.Info("scheduler stopped")
+		s.Log.Info(s.t(msg.SchedLogStopped))
 		return nil
 	case <-time.After(timeout):
 		busy = s.busy()
-		s.Log.Error("shutdown timed out", "running", strings.Join(busy, ", "), "wait", timeout.String())
-		return fmt.Errorf("shutdown: %s still running %s after it was told to stop; exiting without it (a run that has not committed its outputs writes nothing)",
-			strings.Join(busy, ", "), timeout)
+		s.Log.Error(s.t(msg.SchedLogTimedOut), "running", strings.Join(busy, ", "), "wait", timeout.String())
+		return msg.SchedShutdown.Err(strings.Join(busy, ", "), timeout)
 	}
 }
 
@@ -219,15 +225,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 func (s *Scheduler) catchUpDecisions(now time.Time) []Decision {
 	entries, warnings, err := s.Journal.Read()
 	for _, w := range warnings {
-		s.Log.Warn(w)
+		s.Log.Warn(w.Localize(s.Language))
 	}
 	if err != nil {
-		s.Log.Error("catch-up skipped: the journal cannot be read", "error", err)
+		s.Log.Error(s.t(msg.SchedLogCatchUpSkip), "error", msg.Localize(err, s.Language))
 		return nil
 	}
 	var due []Decision
 	for _, d := range CatchUp(s.Jobs, entries, now, s.Location) {
-		s.Log.Info("catch-up", "job", d.Job, "run", d.Run, "decision", d.Reason)
+		s.Log.Info(s.t(msg.SchedLogCatchUp), "job", d.Job, "run", d.Run, "decision", d.Reason.Localize(s.Language))
 		if d.Run {
 			due = append(due, d)
 		}
@@ -256,7 +262,7 @@ func (s *Scheduler) RunOnce(ctx context.Context, name string) (Entry, error) {
 	s.init()
 	r, ok := s.runners[name]
 	if !ok {
-		return Entry{}, fmt.Errorf("no job named %q", name)
+		return Entry{}, msg.SchedNoSuchJob.Err(name)
 	}
 	return s.fire(ctx, r, s.now())
 }
@@ -269,13 +275,14 @@ func (s *Scheduler) fire(ctx context.Context, r *runner, scheduled time.Time) (E
 	if r.running {
 		since := r.since
 		r.mu.Unlock()
+		running := msg.SchedStillRunning.Err(since.Format("2006-01-02 15:04:05"))
 		e := Entry{Job: r.job.Name, Run: r.job.Run, Scheduled: scheduled.In(s.Location), Start: now, End: now, Status: Skipped,
-			Error: "still running since " + since.Format("2006-01-02 15:04:05")}
+			Error: msg.Localize(running, s.Language)}
 		e.Period = s.period(r.job, e.Scheduled)
-		s.Log.Warn("job skipped: its previous run is still going", "job", e.Job, "period", e.Period,
+		s.Log.Warn(s.t(msg.SchedLogSkipped), "job", e.Job, "period", e.Period,
 			"scheduled", e.Scheduled.Format(time.RFC3339), "running_since", since.Format(time.RFC3339))
 		s.append(e)
-		return e, errors.New(e.Error)
+		return e, running
 	}
 	r.running, r.since = true, now
 	r.mu.Unlock()
@@ -295,7 +302,7 @@ func (s *Scheduler) run(ctx context.Context, job Job, scheduled time.Time) (Entr
 	e.Status = OK
 	if err != nil {
 		e.Status = Failed
-		e.Error = err.Error()
+		e.Error = msg.Localize(err, s.Language)
 		if len(e.Error) > maxError {
 			cut := maxError
 			for cut > 0 && !utf8.RuneStart(e.Error[cut]) {
@@ -313,9 +320,9 @@ func (s *Scheduler) run(ctx context.Context, job Job, scheduled time.Time) (Entr
 	attrs = append(attrs, "outputs", strings.Join(outs, " "))
 	if err != nil {
 		first, _, _ := strings.Cut(e.Error, "\n")
-		s.Log.Error("job failed", append(attrs, "error", first)...)
+		s.Log.Error(s.t(msg.SchedLogFailed), append(attrs, "error", first)...)
 	} else {
-		s.Log.Info("job finished", attrs...)
+		s.Log.Info(s.t(msg.SchedLogFinished), attrs...)
 	}
 	return e, err
 }
@@ -325,14 +332,14 @@ func (s *Scheduler) run(ctx context.Context, job Job, scheduled time.Time) (Entr
 func (s *Scheduler) call(ctx context.Context, job Job, e *Entry) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("panic: %v", v)
-			s.Log.Error("job panicked", "job", job.Name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			err = msg.SchedPanic.Err(fmt.Sprint(v))
+			s.Log.Error(s.t(msg.SchedLogJobPanicked), "job", job.Name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 		}
 	}()
 	if job.Period != nil {
 		e.Period = job.Period(e.Scheduled)
 	}
-	s.Log.Info("job started", "job", job.Name, "run", job.Run, "period", e.Period, "scheduled", e.Scheduled.Format(time.RFC3339))
+	s.Log.Info(s.t(msg.SchedLogJobStarted), "job", job.Name, "run", job.Run, "period", e.Period, "scheduled", e.Scheduled.Format(time.RFC3339))
 	e.Inputs, e.Outputs, err = job.Func(ctx, e.Period)
 	return err
 }
@@ -351,7 +358,7 @@ func (s *Scheduler) append(e Entry) {
 		return
 	}
 	if err := s.Journal.Append(e); err != nil {
-		s.Log.Error("the run could not be journaled", "job", e.Job, "status", string(e.Status), "error", err)
+		s.Log.Error(s.t(msg.SchedLogNotJournaled), "job", e.Job, "status", string(e.Status), "error", msg.Localize(err, s.Language))
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"fundalloc/reports/msg"
 )
 
 // clock is a settable time source.
@@ -57,6 +59,7 @@ func newTestScheduler(t *testing.T, now func() time.Time, jobs ...Job) (*Schedul
 		Jobs:     jobs,
 		Journal:  &Journal{Path: filepath.Join(t.TempDir(), JournalName)},
 		Location: shanghai,
+		Language: msg.EN,
 		Now:      now,
 		Log:      slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}, &logs
@@ -338,5 +341,28 @@ func TestALongErrorIsCutBetweenCharacters(t *testing.T) {
 	}
 	if entries := readAll(t, s); len(entries) != 1 || entries[0].Error != e.Error {
 		t.Error("the journal differs")
+	}
+}
+
+// TestJournalAndLogFollowLanguage: in Chinese, the journal's error and the
+// log's messages are Chinese; the log's keys stay ASCII.
+func TestJournalAndLogFollowLanguage(t *testing.T) {
+	clk := &clock{t: at("2026-11-26T22:05:03.5+08:00")}
+	spec, _ := Parse("0 6 1 * *")
+	s, logs := newTestScheduler(t, clk.Now,
+		Job{Name: "monthly", Run: "reconcile", Schedule: spec, Period: monthlyPeriod,
+			Func: func(ctx context.Context, period string) ([]Hash, []Hash, error) {
+				return nil, nil, msg.SchedNoSuchJob.Err("x")
+			}})
+	s.Language = msg.ZH
+	e, err := s.RunOnce(context.Background(), "monthly")
+	if err == nil || e.Error != `没有名为 "x" 的任务` {
+		t.Fatalf("journal error %q, %v", e.Error, err)
+	}
+	if entries := readAll(t, s); len(entries) != 1 || entries[0].Error != e.Error {
+		t.Errorf("journaled: %+v", entries)
+	}
+	if l := logs.String(); !strings.Contains(l, "msg=任务开始 job=monthly") || !strings.Contains(l, "msg=任务失败 job=monthly") {
+		t.Errorf("log:\n%s", l)
 	}
 }

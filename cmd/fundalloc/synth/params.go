@@ -11,8 +11,9 @@ package synth
 
 import (
 	"errors"
-	"fmt"
 	"slices"
+
+	"fundalloc/reports/msg"
 )
 
 // Format is the file format of the generated tables.
@@ -73,26 +74,26 @@ func (p Params) Units() int { return 1 + p.Stations*(1+p.RoomsPerStation) }
 func (p Params) Validate() error {
 	var errs []error
 	if p.Stations < 1 {
-		errs = append(errs, fmt.Errorf("stations %d: need at least 1", p.Stations))
+		errs = append(errs, msg.CmdGenStations.Err(p.Stations))
 	}
 	if p.RoomsPerStation < 0 {
-		errs = append(errs, fmt.Errorf("rooms per station %d: must be ≥ 0", p.RoomsPerStation))
+		errs = append(errs, msg.CmdGenRooms.Err(p.RoomsPerStation))
 	}
 	if p.Stations >= 1 && p.RoomsPerStation >= 0 &&
 		(p.Stations > MaxUnits || p.RoomsPerStation > MaxUnits || p.Units() > MaxUnits) {
-		errs = append(errs, fmt.Errorf("%d stations × %d rooms: at most %d units", p.Stations, p.RoomsPerStation, MaxUnits))
+		errs = append(errs, msg.CmdGenTooMany.Err(p.Stations, p.RoomsPerStation, MaxUnits))
 	}
 	if p.FundLines < 1 || p.FundLines > MaxFundLines {
-		errs = append(errs, fmt.Errorf("fund lines %d: need 1 to %d", p.FundLines, MaxFundLines))
+		errs = append(errs, msg.CmdGenFundLines.Err(p.FundLines, MaxFundLines))
 	}
 	if p.Vouchers < 0 || p.Vouchers > MaxVouchers {
-		errs = append(errs, fmt.Errorf("vouchers %d: need 0 to %d", p.Vouchers, MaxVouchers))
+		errs = append(errs, msg.CmdGenVouchersBad.Err(p.Vouchers, MaxVouchers))
 	}
 	if !slices.Contains([]Format{CSV, XLSX}, p.Format) {
-		errs = append(errs, fmt.Errorf("format %q: use csv or xlsx", p.Format))
+		errs = append(errs, msg.CmdGenFormat.Err(string(p.Format)))
 	}
 	if p.Workers < 0 {
-		errs = append(errs, fmt.Errorf("workers %d: must be ≥ 0", p.Workers))
+		errs = append(errs, msg.CmdGenWorkers.Err(p.Workers))
 	}
 	return errors.Join(errs...)
 }
