@@ -21,15 +21,11 @@ import (
 type globals struct {
 	config string
 	out    string
-	lang   string // --lang
+	lang   string
 	quiet  bool
-	// language is what the command prints in: --lang, else
-	// FUNDALLOC_LANGUAGE, else zh, until the configuration is loaded; then
-	// the configured language (which --lang overrides).
-	language msg.Lang
-	dir      string // working directory; "" is the process's
-	now      func() time.Time
-	timing   phases
+	dir    string // working directory; "" is the process's
+	now    func() time.Time
+	timing phases
 	// showProgress allows a progress bar: set by the interactive commands,
 	// never by the scheduler, whose stderr is its log.
 	showProgress bool
@@ -38,6 +34,11 @@ type globals struct {
 	stderr       io.Writer
 	// lockWait is how long a run waits for the output folder's lock (--lock-wait).
 	lockWait time.Duration
+
+	// language is what the command prints in: --lang, else
+	// FUNDALLOC_LANGUAGE, else zh, until the configuration is loaded; then
+	// the configured language (which --lang overrides).
+	language msg.Lang
 }
 
 // loadConfig loads the configuration with the flags applied. From then on
