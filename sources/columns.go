@@ -1,10 +1,11 @@
 package sources
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
+
+	"fundalloc/reports/msg"
 )
 
 // Column is a known column of an input table: its English name (the one
@@ -19,6 +20,26 @@ type Column struct {
 // Label is the column's name for messages: the English name with the Chinese
 // one beside it, e.g. `amount (金额)`.
 func (c Column) Label() string { return c.Name + " (" + c.Zh + ")" }
+
+// label names the column in full in either language: `amount (金额)` in
+// English, `金额（amount）` in Chinese.
+func (c Column) label() colLabel {
+	return colLabel{en: c.Name + " (" + c.Zh + ")", zh: c.Zh + "（" + c.Name + "）"}
+}
+
+// colLabel is a column's name in a message, in the message's language.
+type colLabel struct{ zh, en string }
+
+// Localize gives the label in l.
+func (c colLabel) Localize(l msg.Lang) string {
+	if l == msg.EN {
+		return c.en
+	}
+	return c.zh
+}
+
+// String is the English label.
+func (c colLabel) String() string { return c.en }
 
 // The header tables: every accepted header of every input, in one place.
 var (
@@ -139,7 +160,7 @@ func readHeader(cols []Column, cells []Cell, dup func(col int, err error)) (*hea
 		k := matchHeader(cols, name)
 		if k < 0 {
 			if prev, ok := seenExtra[name]; ok {
-				dup(col, wrapf(ErrDuplicateCol, "column %q appears twice (also column %s)", strings.TrimSpace(c.Text), ColumnName(prev+1)))
+				dup(col, msg.SrcDupHeader.Wrap(ErrDuplicateCol, strings.TrimSpace(c.Text), ColumnName(prev+1)))
 				continue
 			}
 			seenExtra[name] = col
@@ -147,7 +168,7 @@ func readHeader(cols []Column, cells []Cell, dup func(col int, err error)) (*hea
 			continue
 		}
 		if h.index[k] >= 0 {
-			dup(col, wrapf(ErrDuplicateCol, "column %s appears twice (also column %s)", cols[k].Label(), ColumnName(h.index[k]+1)))
+			dup(col, msg.SrcDupColumn.Wrap(ErrDuplicateCol, cols[k].label(), ColumnName(h.index[k]+1)))
 			continue
 		}
 		h.index[k] = col
@@ -171,26 +192,22 @@ func (h *header) cell(cells []Cell, k int) Cell {
 	return cells[i]
 }
 
-// label names known column k for a message as the file writes it: `amount`
-// for an English header, `金额 (amount)` for a Chinese or bilingual one.
-func (h *header) label(k int) string {
+// label names known column k for a message: its Chinese header in Chinese,
+// its English name in English (DESIGN §3.5: `金额 "12.345" 超过两位小数`,
+// `amount "12.345" has more than 2 decimal places`).
+func (h *header) label(k int) colLabel {
 	c := h.cols[k]
-	switch t := h.text[k]; {
-	case t == "" || strings.EqualFold(t, c.Name):
-		return c.Name
-	case t == c.Zh:
-		return c.Zh + " (" + c.Name + ")"
-	default:
-		return fmt.Sprintf("%s (%s)", t, c.Name)
-	}
+	return colLabel{zh: c.Zh, en: c.Name}
 }
 
-func missingList(cols []Column) string {
-	parts := make([]string, len(cols))
-	for i, c := range cols {
-		parts[i] = c.Label()
+// missingList names columns in full, separated by commas.
+func missingList(cols []Column) colLabel {
+	var zh, en []string
+	for _, c := range cols {
+		l := c.label()
+		zh, en = append(zh, l.zh), append(en, l.en)
 	}
-	return strings.Join(parts, ", ")
+	return colLabel{zh: strings.Join(zh, "、"), en: strings.Join(en, ", ")}
 }
 
 // UnitColumns, FundColumns and LedgerColumns return the known columns of

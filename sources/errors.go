@@ -13,6 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"fundalloc/reports/msg"
 )
 
 // Sentinel errors wrapped by Error, for errors.Is.
@@ -43,12 +47,27 @@ type Error struct {
 	Err    error
 }
 
-func (e *Error) Error() string {
+func (e *Error) Error() string { return e.Localize(msg.EN) }
+
+// Localize renders the problem in l: the location prefix as it is (file
+// and sheet names with their control characters escaped), then the message.
+func (e *Error) Localize(l msg.Lang) string {
 	var b strings.Builder
-	b.WriteString(e.File)
+	b.WriteString(e.Where())
+	b.WriteString(": ")
+	b.WriteString(msg.Localize(e.Err, l))
+	return b.String()
+}
+
+// Where is the location prefix FILE:SHEET:ROW:COLUMN, without the colon
+// that follows it. Text from the input (a file or sheet name) is shown with
+// its control characters escaped, so that it cannot drive a terminal.
+func (e *Error) Where() string {
+	var b strings.Builder
+	b.WriteString(Escape(e.File))
 	if e.Sheet != "" {
 		b.WriteString(":")
-		b.WriteString(e.Sheet)
+		b.WriteString(Escape(e.Sheet))
 	}
 	if e.Row > 0 {
 		b.WriteString(":")
@@ -58,10 +77,35 @@ func (e *Error) Error() string {
 			b.WriteString(ColumnName(e.Column))
 		}
 	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
 	return b.String()
 }
+
+// Escape returns s with control and format characters (and bytes that are
+// not UTF-8) written as escapes (\x1b, \u202e), for text from an input
+// shown on a terminal.
+func Escape(s string) string {
+	if !strings.ContainsFunc(s, unsafeRune) && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x80 && unsafeRune(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
 func (e *Error) Unwrap() error { return e.Err }
 
@@ -77,19 +121,6 @@ func ColumnName(n int) string {
 	}
 	return string(buf[i:])
 }
-
-// wrapf builds an error that wraps sentinel with a message.
-func wrapf(sentinel error, format string, args ...any) error {
-	return &msgError{msg: fmt.Sprintf(format, args...), sentinel: sentinel}
-}
-
-type msgError struct {
-	msg      string
-	sentinel error
-}
-
-func (e *msgError) Error() string { return e.msg }
-func (e *msgError) Unwrap() error { return e.sentinel }
 
 // MaxProblems caps how many problems are kept; the rest are only counted.
 const MaxProblems = 1000
@@ -171,16 +202,30 @@ type ProblemsError struct {
 	Dropped  int
 }
 
-func (e *ProblemsError) Error() string {
+func (e *ProblemsError) Error() string { return e.Localize(msg.EN) }
+
+// Localize renders every problem in l, one per line.
+func (e *ProblemsError) Localize(l msg.Lang) string {
 	var b strings.Builder
 	for i, p := range e.Problems {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(p.Error())
+		b.WriteString(p.Localize(l))
 	}
 	if e.Dropped > 0 {
-		fmt.Fprintf(&b, "\n… and %d more problems", e.Dropped)
+		b.WriteByte('\n')
+		b.WriteString(msg.SrcMoreProblems.In(l, e.Dropped))
 	}
 	return b.String()
+}
+
+// quotedList quotes each item of a list from an input (sheet names, say)
+// and joins them with commas.
+func quotedList(items []string) string {
+	parts := make([]string, len(items))
+	for i, s := range items {
+		parts[i] = strconv.Quote(s)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -1,11 +1,11 @@
 package sources
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 )
 
 // Indexes into fundColumns.
@@ -121,13 +121,13 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 			if s, ok := t.required(row, cells, fCategory); ok {
 				line.Category = cats.Lookup(s)
 				if line.Category < 0 {
-					t.bad(row, fCategory, wrapf(ErrUnknownCategory, "%s %q is not a category; use one of: %s", t.h.label(fCategory), s, cats.hint()))
+					t.bad(row, fCategory, msg.SrcNotCategory.Wrap(ErrUnknownCategory, t.h.label(fCategory), s, cats.hint()))
 				}
 			}
 			line.Provider, _ = t.required(row, cells, fProvider)
 			line.Description = t.text(cells, fDescription)
 			if c := t.h.cell(cells, fAmount); c.Kind == Blank {
-				t.bad(row, fAmount, wrapf(ErrRequired, "%s is empty", t.h.label(fAmount)))
+				t.bad(row, fAmount, msg.SrcEmpty.Wrap(ErrRequired, t.h.label(fAmount)))
 			} else if v, err := tableAmount(c); err != nil {
 				t.badValue(row, fAmount, c.Text, err)
 			} else if v <= 0 {
@@ -159,13 +159,13 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 			continue
 		}
 		pl := &ft.Lines[prev]
-		where := fmt.Sprintf("row %d", pl.Row)
+		where := msg.SrcAtRow.With(pl.Row)
 		if pl.File != l.File {
-			where = fmt.Sprintf("%s row %d", ft.Files[pl.File], pl.Row)
+			where = msg.SrcAtFileRow.With(Escape(ft.Files[pl.File]), pl.Row)
 		}
 		c := ft.cols[l.File]
 		probs[l.File].Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.id,
-			Err: wrapf(ErrDuplicate, "%s %q is used twice (first at %s); ids are unique across all fund files", c.idLabel, l.ID, where)})
+			Err: msg.SrcDupID.Wrap(ErrDuplicate, c.idLabel, l.ID, where)})
 	}
 	// Every total the budget shows is at most the total of all lines: keep
 	// that within what an amount may be. The line that first goes beyond
@@ -176,7 +176,7 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 		if total += l.Amount; total > maxAmount {
 			c := ft.cols[l.File]
 			probs[l.File].Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.amount,
-				Err: wrapf(ErrBadAmount, "%s %s: with it the fund lines add up to %s", c.amountLabel, l.Amount, overTotal)})
+				Err: msg.SrcOverTotal.Wrap(ErrBadAmount, c.amountLabel, l.Amount, msg.SrcFundLinesNoun)})
 			break
 		}
 	}
@@ -191,7 +191,7 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 type fundFileCols struct {
 	sheet                           string
 	id, unit, amount                int // spreadsheet columns; 0 when absent
-	idLabel, unitLabel, amountLabel string
+	idLabel, unitLabel, amountLabel colLabel
 }
 
 // CheckUnits reports designated units that are not in the units file.
@@ -205,7 +205,7 @@ func (ft *FundTable) CheckUnits(units *UnitTable, p *Problems) {
 		if l.Unit != "" && !codes[l.Unit] {
 			c := ft.cols[l.File]
 			p.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.unit,
-				Err: wrapf(ErrUnknownUnit, "%s %q is not a unit code in %s", c.unitLabel, l.Unit, units.Source)})
+				Err: msg.SrcDesignatedBad.Wrap(ErrUnknownUnit, c.unitLabel, l.Unit, Escape(units.Source), "")})
 		}
 	}
 }

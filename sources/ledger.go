@@ -2,8 +2,6 @@ package sources
 
 import (
 	"cmp"
-	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 )
 
 // Indexes into ledgerColumns.
@@ -43,7 +42,8 @@ type Exception struct {
 	Sheet   string
 	Row     int
 	Flag    string
-	Message string
+	Message string   // Text in English
+	Text    msg.Text // what is wrong, in the reader's language
 }
 
 // Kinds is a set of exception kinds.
@@ -133,42 +133,42 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 		t, _ := scanTable(src, sheet, lim, ledgerColumns, &probs[fi], func(t *table, row int, cells []Cell) {
 			e := Entry{File: int32(fi), Row: int32(row), Unit: -1, Category: -1}
 			voucher := t.text(cells, lVoucher)
-			flag := func(kind, format string, args ...any) {
+			flag := func(kind string, text msg.Text) {
 				e.Flags |= kindBit(kind)
-				excs[fi] = append(excs[fi], Exception{Voucher: strings.Clone(voucher), File: src.Name, Sheet: t.sheet, Row: row, Flag: kind, Message: fmt.Sprintf(format, args...)})
+				excs[fi] = append(excs[fi], exception(strings.Clone(voucher), src.Name, t.sheet, row, kind, text))
 			}
 			code := t.text(cells, lUnit)
 			catRaw := t.text(cells, lCategory)
 			if voucher == "" {
-				flag(MissingVoucher, "%s is empty: a voucher without a number cannot be checked", t.h.label(lVoucher))
+				flag(MissingVoucher, msg.SrcNoVoucher.With(t.h.label(lVoucher)))
 			}
 			if u, ok := unit(code); ok {
 				e.Unit = u
 			} else if code == "" {
-				flag(UnknownUnit, "%s is empty", t.h.label(lUnit))
+				flag(UnknownUnit, msg.SrcEmpty.With(t.h.label(lUnit)))
 			} else {
-				flag(UnknownUnit, "%s %q is not a unit code of the budget or the units file", t.h.label(lUnit), code)
+				flag(UnknownUnit, msg.SrcLedgerUnit.With(t.h.label(lUnit), code, ""))
 			}
 			if e.Category = int16(cats.Lookup(catRaw)); e.Category < 0 {
-				flag(UnknownCategory, "%s %q is not a category; use one of: %s", t.h.label(lCategory), catRaw, cats.hint())
+				flag(UnknownCategory, msg.SrcNotCategory.With(t.h.label(lCategory), catRaw, cats.hint()))
 			}
 			date, text, dateErr := t.date(cells, lDate)
 			if dateErr == nil {
 				if date.Year() == year {
 					e.Month = int8(date.Month())
 				} else {
-					flag(OutOfPeriod, "dated %s, outside the fiscal year %d", text, year)
+					flag(OutOfPeriod, msg.SrcOutOfPeriod.With(text, year))
 				}
 			}
 			if c := t.h.cell(cells, lAmount); c.Kind == Blank {
-				flag(BadAmount, "%s is empty", t.h.label(lAmount))
+				flag(BadAmount, msg.SrcEmpty.With(t.h.label(lAmount)))
 			} else if v, err := tableAmount(c); err != nil {
-				flag(BadAmount, "%s %q %s", t.h.label(lAmount), strings.TrimSpace(c.Text), err)
+				flag(BadAmount, msg.SrcBadValue.With(t.h.label(lAmount), strings.TrimSpace(c.Text), err))
 			} else {
 				e.Amount = v
 			}
 			if dateErr != nil {
-				flag(BadDate, "%s", dateErr)
+				flag(BadDate, *dateErr)
 			}
 			entries[fi] = append(entries[fi], e)
 			vouchers[fi] = append(vouchers[fi], voucher)
@@ -197,13 +197,13 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 				first[v] = int32(i)
 			} else if v != "" {
 				pe := &l.Entries[prev]
-				where := fmt.Sprintf("row %d", pe.Row)
+				where := msg.SrcAtRow.With(pe.Row)
 				if pe.File != e.File {
-					where = fmt.Sprintf("%s row %d", l.Files[pe.File], pe.Row)
+					where = msg.SrcAtFileRow.With(Escape(l.Files[pe.File]), pe.Row)
 				}
 				e.Flags |= kindBit(DuplicateVoucher)
-				excs[e.File] = append(excs[e.File], Exception{Voucher: strings.Clone(v), File: l.Files[e.File], Sheet: l.Sheets[e.File], Row: int(e.Row),
-					Flag: DuplicateVoucher, Message: fmt.Sprintf("voucher %s already appears at %s; only the first is counted", v, where)})
+				excs[e.File] = append(excs[e.File], exception(strings.Clone(v), l.Files[e.File], l.Sheets[e.File], int(e.Row),
+					DuplicateVoucher, msg.SrcDupVoucher.With(v, where)))
 			}
 			if e.Flags != 0 {
 				continue
@@ -213,8 +213,8 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 				continue
 			}
 			e.Flags |= kindBit(BadAmount)
-			excs[e.File] = append(excs[e.File], Exception{Voucher: strings.Clone(v), File: l.Files[e.File], Sheet: l.Sheets[e.File], Row: int(e.Row),
-				Flag: BadAmount, Message: fmt.Sprintf("amount %s: with it the vouchers add up to %s", e.Amount, overTotal)})
+			excs[e.File] = append(excs[e.File], exception(strings.Clone(v), l.Files[e.File], l.Sheets[e.File], int(e.Row),
+				BadAmount, msg.SrcOverTotal.With(colLabel{zh: "金额", en: "amount"}, e.Amount, msg.SrcVouchersNoun)))
 		}
 	}
 	for fi := range excs {
@@ -240,7 +240,7 @@ func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
 				return
 			}
 			if k >= len(l.Entries) || l.Entries[k].File != int32(fi) || l.Entries[k].Row != int32(row) {
-				ferr = fmt.Errorf("%s changed while it was being read; run again", src.Name)
+				ferr = msg.SrcChangedWhile.Err(Escape(src.Name))
 				return
 			}
 			v = Listed{Voucher: t.text(cells, lVoucher), Unit: t.text(cells, lUnit), Category: t.text(cells, lCategory),
@@ -265,22 +265,29 @@ func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
 		}
 	}
 	if k != len(l.Entries) {
-		return errors.New("a ledger file changed while it was being read; run again")
+		return msg.SrcLedgerChanged.Err()
 	}
 	return nil
+}
+
+// exception builds an exception; its Message is the text in English.
+func exception(voucher, file, sheet string, row int, kind string, text msg.Text) Exception {
+	return Exception{Voucher: voucher, File: file, Sheet: sheet, Row: row, Flag: kind, Message: text.Localize(msg.EN), Text: text}
 }
 
 // date reads a date cell: YYYY-MM-DD text, an ISO date cell, or a numeric
 // spreadsheet date (a serial number, counted from 1900 or 1904 as the
 // workbook says). It returns the date and its YYYY-MM-DD text.
-func (t *table) date(cells []Cell, k int) (time.Time, string, error) {
+func (t *table) date(cells []Cell, k int) (time.Time, string, *msg.Text) {
 	c := t.h.cell(cells, k)
 	raw := strings.TrimSpace(c.Text)
-	bad := func() (time.Time, string, error) {
+	bad := func() (time.Time, string, *msg.Text) {
 		if raw == "" {
-			return time.Time{}, "", fmt.Errorf("%s is empty", t.h.label(k))
+			m := msg.SrcEmpty.With(t.h.label(k))
+			return time.Time{}, "", &m
 		}
-		return time.Time{}, "", fmt.Errorf("%s %q is not a date (YYYY-MM-DD)", t.h.label(k), raw)
+		m := msg.SrcNotDate.With(t.h.label(k), raw)
+		return time.Time{}, "", &m
 	}
 	switch c.Kind {
 	case Text, DateText:

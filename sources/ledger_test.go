@@ -67,11 +67,11 @@ func TestLedgerExceptions(t *testing.T) {
 		msgs[e.Voucher+e.Flag] = e.Message
 	}
 	for key, want := range map[string]string{
-		"V1DUPLICATE_VOUCHER": "voucher V1 already appears at row 2; only the first is counted",
+		"V1DUPLICATE_VOUCHER": `voucher "V1" already appears at row 2; only the first is counted`,
 		"V4OUT_OF_PERIOD":     "dated 2025-12-31, outside the fiscal year 2026",
 		"V5BAD_AMOUNT":        `amount "12.345" has more than 2 decimal places`,
-		"V6BAD_DATE":          `date "2026-02-30" is not a date (YYYY-MM-DD)`,
-		"V2UNKNOWN_UNIT":      `unit "S9" is not a unit code of the budget or the units file`,
+		"V6BAD_DATE":          `date "2026-02-30" is not a date (write the year first: 2026-07-15, 2026/7/15 or 2026年7月15日)`,
+		"V2UNKNOWN_UNIT":      `unit "S9" is not a unit code or name of the budget or the units file`,
 	} {
 		if msgs[key] != want {
 			t.Errorf("%s message = %q, want %q", key, msgs[key], want)

@@ -10,19 +10,20 @@ import (
 	"github.com/shopspring/decimal"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 )
 
 // Reasons a value is refused. Callers put the column and the value in front:
 // `amount "12.345" has more than 2 decimal places`.
 var (
-	errNotAmount   = errors.New("is not an amount (digits, an optional ¥ and , separators, at most 2 decimals)")
-	errDecimals    = errors.New("has more than 2 decimal places")
-	errTooLarge    = errors.New("is too large")
-	errNotNumber   = errors.New("is not a number")
-	errNegative    = errors.New("must not be negative")
-	errNotWhole    = errors.New("is not a whole number")
-	errPrecision   = errors.New("has more decimal places than fundalloc keeps (19)")
-	errNotPositive = errors.New("must be greater than 0")
+	errNotAmount   = msg.SrcNotAmount.Wrap(ErrBadAmount)
+	errDecimals    = msg.SrcDecimals.Wrap(ErrBadAmount)
+	errTooLarge    = msg.SrcTooLarge.Wrap(ErrBadAmount)
+	errNotNumber   = msg.SrcNotNumber.Wrap(ErrBadNumber)
+	errNegative    = msg.SrcNegative.Wrap(ErrBadNumber)
+	errNotWhole    = msg.SrcNotWhole.Wrap(ErrBadNumber)
+	errPrecision   = msg.SrcPrecision.Wrap(ErrBadNumber)
+	errNotPositive = msg.SrcNotPositive.Wrap(ErrBadAmount)
 )
 
 // maxAmount is the largest amount a table may hold, and the largest total
@@ -35,11 +36,7 @@ const maxAmount allocation.Fen = 999_999_999_999_999
 
 // errAmountTooLarge is how a table's amount beyond maxAmount, or beyond
 // the money type, is refused.
-var errAmountTooLarge = errors.New("is too large: at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)")
-
-// overTotal ends the message for the line or voucher with which a total of
-// the fund lines, vouchers or budget lines passes maxAmount.
-const overTotal = "more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)"
+var errAmountTooLarge = msg.SrcAmountTooLarge.Wrap(ErrBadAmount)
 
 // tableAmount reads an amount cell of a table: cellAmount, then at most
 // maxAmount either way.

@@ -95,14 +95,14 @@ func TestInputRules(t *testing.T) {
 		want  []string
 		is    error
 	}{
-		{"missing column", "code,name,tier\nH,h,hub\n", "", []string{"units.csv:1: missing column parent (上级编码) (the header row must name code (编码), name (名称), tier (层级), parent (上级编码))"}, ErrMissingColumn},
+		{"missing column", "code,name,tier\nH,h,hub\n", "", []string{"units.csv:1: missing column parent (上级编码) (the header row must name code (编码), name (名称), tier (层级), parent (上级编码); rows 1 were looked at)"}, ErrMissingColumn},
 		{"empty units file", "", "", []string{"units.csv: the file is empty"}, ErrUnreadable},
 		{"code required", unitsHead + hubAndStation + ",无码,room,S1,,,,,1\n", "", []string{"units.csv:4:A: code is empty"}, ErrRequired},
 		{"code unique", unitsHead + hubAndStation + "S1,重复,station,H,1,,,,1\n", "", []string{`units.csv:4:A: code "S1" appears twice (first at row 3)`}, ErrDuplicate},
 		{"name required", unitsHead + hubAndStation + "R1,,room,S1,,,,,1\n", "", []string{"units.csv:4:B: name is empty"}, ErrRequired},
 		{"tier unknown", unitsHead + hubAndStation + "R1,r,村,S1,,,,,1\n", "", []string{`units.csv:4:C: tier "村" is not a tier: use hub, station or room (总站, 社工站, 社工室)`}, ErrBadEnum},
 		{"no hub", unitsHead + "S1,一站,station,H,1,,,,10\n", "", []string{"units.csv: no hub: exactly one unit must have tier hub (总站)", `units.csv:2:D: parent "H" is not the code of any unit in this file`}, ErrHub},
-		{"two hubs", unitsHead + hubAndStation + "H2,二号,hub,,1,,,,0\n", "", []string{"units.csv:4:C: a second hub: H is the hub already (row 2); there is exactly one"}, ErrHub},
+		{"two hubs", unitsHead + hubAndStation + "H2,二号,hub,,1,,,,0\n", "", []string{"units.csv:4:C: a second hub: \"H\" is the hub already (row 2); there is exactly one"}, ErrHub},
 		{"hub with parent", unitsHead + "H,总站,hub,S1,1,,,,0\nS1,一站,station,H,1,,,,10\n", "", []string{`units.csv:2:D: parent "S1": the hub has no parent; leave it empty`}, ErrBadParent},
 		{"room under hub", unitsHead + hubAndStation + "R1,r,room,H,,,,,1\n", "", []string{`units.csv:4:D: parent "H" is a hub: a room's parent must be a station`}, ErrBadParent},
 		{"station under station", unitsHead + hubAndStation + "S2,s,station,S1,,,,,1\n", "", []string{`units.csv:4:D: parent "S1" is a station: a station's parent must be the hub`}, ErrBadParent},
@@ -123,7 +123,7 @@ func TestInputRules(t *testing.T) {
 		{"category", "", "id,category,provider,amount\nF1,救灾,某企业,100\n", []string{`funds.csv:2:B: category "救灾" is not a category; use one of: elderly_care 养老服务, charity 慈善资源`}, ErrUnknownCategory},
 		{"provider required", "", "id,category,provider,amount\nF1,charity,,100\n", []string{"funds.csv:2:C: provider is empty"}, ErrRequired},
 		{"amount decimals", "", "id,category,provider,description,amount\nF1,charity,p,d,12.345\n", []string{`funds.csv:2:E: amount "12.345" has more than 2 decimal places`}, ErrBadAmount},
-		{"amount letters", "", "编号,类别,来源单位,金额\nF1,慈善资源,p,45万\n", []string{`funds.csv:2:D: 金额 (amount) "45万" is not an amount (digits, an optional ¥ and , separators, at most 2 decimals)`}, ErrBadAmount},
+		{"amount letters", "", "编号,类别,来源单位,金额\nF1,慈善资源,p,45万\n", []string{`funds.csv:2:D: amount "45万" is not an amount (digits, an optional ¥ and , separators, at most 2 decimals)`}, ErrBadAmount},
 		{"amount exponent", "", "id,category,provider,amount\nF1,charity,p,1E5\n", []string{`funds.csv:2:D: amount "1E5" is not an amount (digits, an optional ¥ and , separators, at most 2 decimals)`}, ErrBadAmount},
 		{"amount zero", "", "id,category,provider,amount\nF1,charity,p,0.00\n", []string{`funds.csv:2:D: amount "0.00" must be greater than 0`}, ErrBadAmount},
 		{"amount negative", "", "id,category,provider,amount\nF1,charity,p,-5\n", []string{`funds.csv:2:D: amount "-5" must be greater than 0`}, ErrBadAmount},

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"fundalloc/reports/msg"
 )
 
 // File is an open input file. *os.File and files of an embed.FS are Files.
@@ -99,7 +101,7 @@ func (b Base) glob(pat string) ([]string, error) {
 	}
 	m, err := filepath.Glob(full)
 	if err != nil {
-		return nil, errors.New("bad pattern " + pat)
+		return nil, msg.SrcBadPattern.Err(pat)
 	}
 	var files []string
 	for _, f := range m {
@@ -139,7 +141,7 @@ func openFS(fsys fs.FS, p string) (File, error) {
 		return ff, nil
 	}
 	f.Close()
-	return nil, errors.New(p + ": file system does not support random access")
+	return nil, msg.SrcNoRandomAccess.Err(p)
 }
 
 var zipMagic = []byte("PK\x03\x04")
@@ -150,12 +152,12 @@ var zipMagic = []byte("PK\x03\x04")
 func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
 	f, err := src.Open()
 	if err != nil {
-		return nil, nil, wrapf(ErrUnreadable, "cannot open: %v", unwrapPath(err))
+		return nil, nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, wrapf(ErrUnreadable, "cannot read: %v", err)
+		return nil, nil, msg.SrcCannotRead.Wrap(ErrUnreadable, err)
 	}
 	var head [8]byte
 	n, _ := f.ReadAt(head[:], 0)
@@ -172,7 +174,7 @@ func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
 	}
 	if st.Size() == 0 {
 		f.Close()
-		return nil, nil, wrapf(ErrUnreadable, "the file is empty")
+		return nil, nil, msg.SrcEmptyFile.Wrap(ErrUnreadable)
 	}
 	sniff := make([]byte, min(st.Size(), sniffBytes))
 	n, _ = f.ReadAt(sniff, 0)
@@ -183,10 +185,10 @@ func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
 	utf8ok, err := IsUTF8(f)
 	f.Close()
 	if err != nil {
-		return nil, nil, wrapf(ErrUnreadable, "%v", err)
+		return nil, nil, msg.SrcCannotRead.Wrap(ErrUnreadable, err)
 	}
 	if f, err = src.Open(); err != nil {
-		return nil, nil, wrapf(ErrUnreadable, "cannot open: %v", unwrapPath(err))
+		return nil, nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
 	}
 	return OpenCSV(f, !utf8ok, lim), nil, nil
 }
@@ -202,7 +204,7 @@ const sniffBytes = 64 << 10
 // Excel saves as "Unicode text") gets its own advice.
 func notText(head []byte) error {
 	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
-		return wrapf(ErrUnreadable, "UTF-16 text, not CSV: save it from Excel or WPS as \"CSV UTF-8\" or as .xlsx")
+		return msg.SrcUTF16.Wrap(ErrUnreadable)
 	}
 	controls := 0
 	for _, c := range head {
@@ -219,7 +221,7 @@ func notText(head []byte) error {
 	return nil
 }
 
-var errBinary = wrapf(ErrUnreadable, "binary data, not CSV text (is this the right file?)")
+var errBinary = msg.SrcBinary.Wrap(ErrUnreadable)
 
 type closeBoth struct {
 	Rows
@@ -239,7 +241,7 @@ func unwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		if errors.Is(pe.Err, fs.ErrNotExist) {
-			return errors.New("no such file")
+			return msg.SrcNoSuchFile.Err()
 		}
 		return pe.Err
 	}

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -13,6 +12,8 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
+
+	"fundalloc/reports/msg"
 )
 
 // CellKind says how a cell was stored.
@@ -125,16 +126,16 @@ func (c *csvRows) Next() bool {
 			if errors.As(err, &le) {
 				c.err = le // a limit the guard found, located
 			} else if errors.As(err, &pe) {
-				c.err = &Error{Row: pe.StartLine - c.extra, Err: wrapf(ErrUnreadable, "not valid CSV: %v", pe.Err)}
+				c.err = &Error{Row: pe.StartLine - c.extra, Err: msg.SrcNotValidCSV.Wrap(ErrUnreadable, pe.Err)}
 			} else {
-				c.err = wrapf(ErrUnreadable, "cannot read: %v", err)
+				c.err = msg.SrcCannotRead.Wrap(ErrUnreadable, err)
 			}
 			return false
 		}
 		line, _ := c.r.FieldPos(0)
 		c.row = line - c.extra
 		if c.lim.MaxRows > 0 && c.row > c.lim.MaxRows {
-			c.err = &Error{Row: c.row, Err: wrapf(ErrLimit, "more than %d rows (limits.max_rows)", c.lim.MaxRows)}
+			c.err = &Error{Row: c.row, Err: msg.SrcTooManyRows.Wrap(ErrLimit, c.lim.MaxRows)}
 			return false
 		}
 		if c.lim.MaxCellsPerRow > 0 && len(rec) > c.lim.MaxCellsPerRow {
@@ -166,11 +167,11 @@ func (c *csvRows) Next() bool {
 }
 
 func tooManyCells(max int) error {
-	return wrapf(ErrLimit, "more than %d cells in one row; at most %d are accepted (limits.max_cells_per_row)", max, max)
+	return msg.SrcTooManyCells.Wrap(ErrLimit, max, max)
 }
 
 func csvFieldTooLong(max int) error {
-	return wrapf(ErrLimit, "a cell of more than %d bytes; at most %d are accepted (limits.max_field_bytes)", max, max)
+	return msg.SrcFieldTooLong.Wrap(ErrLimit, max, max)
 }
 
 // csvGuard stands between a CSV file and encoding/csv and stops the stream
@@ -360,7 +361,7 @@ func IsUTF8(r io.Reader) (bool, error) {
 			return true, nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("cannot read: %w", err)
+			return false, msg.SrcCannotRead.Err(err)
 		}
 	}
 }

@@ -2,8 +2,10 @@ package sources
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
+
+	"fundalloc/reports/msg"
 )
 
 // headerSearchRows is how many non-blank rows may stand above the header row
@@ -31,7 +33,7 @@ func (t *table) bad(row, k int, err error) {
 
 // badValue reports a value a column refuses: `amount "12.345" has more than 2 decimal places`.
 func (t *table) badValue(row, k int, raw string, reason error) {
-	t.bad(row, k, &msgError{msg: fmt.Sprintf("%s %q %s", t.h.label(k), strings.TrimSpace(raw), reason), sentinel: sentinelFor(reason)})
+	t.bad(row, k, msg.SrcBadValue.Err(t.h.label(k), strings.TrimSpace(raw), reason))
 }
 
 // sentinelFor maps a parse reason to the sentinel tests match with errors.Is.
@@ -57,7 +59,7 @@ func (t *table) text(cells []Cell, k int) string {
 func (t *table) required(row int, cells []Cell, k int) (string, bool) {
 	s := t.text(cells, k)
 	if s == "" {
-		t.bad(row, k, wrapf(ErrRequired, "%s is empty", t.h.label(k)))
+		t.bad(row, k, msg.SrcEmpty.Wrap(ErrRequired, t.h.label(k)))
 		return "", false
 	}
 	return s, true
@@ -97,9 +99,9 @@ func scanTable(src Source, sheet string, lim Limits, cols []Column, p *Problems,
 	if t.h == nil {
 		switch {
 		case firstRow == 0:
-			t.add(0, 0, wrapf(ErrMissingColumn, "no header row: the file has no data"))
+			t.add(0, 0, msg.SrcNoHeaderData.Wrap(ErrMissingColumn))
 		default:
-			t.add(firstRow, 0, wrapf(ErrMissingColumn, "missing column %s (the header row must name %s)", missingList(first), missingList(requiredOf(cols))))
+			t.add(firstRow, 0, msg.SrcMissingColumns.Wrap(ErrMissingColumn, missingList(first), missingList(requiredOf(cols)), strconv.Itoa(firstRow), ""))
 		}
 		return t, false
 	}
@@ -108,7 +110,7 @@ func scanTable(src Source, sheet string, lim Limits, cols []Column, p *Problems,
 		if t.sheet == "" && len(cells) != t.width {
 			// A CSV row with more or fewer cells than the header has a stray
 			// separator or a lost quote: its values cannot be trusted.
-			t.add(num, 0, wrapf(ErrRaggedRow, "the row has %d cells but the header row has %d (a stray comma or a missing quote?)", len(cells), t.width))
+			t.add(num, 0, msg.SrcRaggedRow.Wrap(ErrRaggedRow, len(cells), t.width))
 			continue
 		}
 		each(t, num, cells)

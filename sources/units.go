@@ -1,10 +1,10 @@
 package sources
 
 import (
-	"fmt"
 	"strings"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 )
 
 // Indexes into unitColumns.
@@ -110,7 +110,7 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 			for _, d := range drivers {
 				name := DriverName(d.text)
 				if seen[name] {
-					t.add(t.headerRow, d.col+1, wrapf(ErrDuplicateCol, "column %q is a second %s column", d.text, name))
+					t.add(t.headerRow, d.col+1, msg.SrcSecondDriver.Wrap(ErrDuplicateCol, d.text, name))
 				}
 				seen[name] = true
 				ut.Drivers = append(ut.Drivers, name)
@@ -127,7 +127,7 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 		if s, ok := t.required(row, cells, uTier); ok {
 			tier, known := tierNames[strings.ToLower(s)]
 			if !known {
-				t.bad(row, uTier, wrapf(ErrBadEnum, "%s %q is not a tier: use hub, station or room (总站, 社工站, 社工室)", t.h.label(uTier), s))
+				t.bad(row, uTier, msg.SrcNotTier.Wrap(ErrBadEnum, t.h.label(uTier), s))
 				badTier[len(ut.Units)] = true
 			}
 			u.Tier = tier
@@ -146,21 +146,21 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 		if s := t.text(cells, uPilot); s != "" {
 			b, known := boolNames[strings.ToLower(s)]
 			if !known {
-				t.bad(row, uPilot, wrapf(ErrBadEnum, "%s %q is not yes or no (是/否, true/false, 1/0)", t.h.label(uPilot), s))
+				t.bad(row, uPilot, msg.SrcNotBool.Wrap(ErrBadEnum, t.h.label(uPilot), s))
 			}
 			u.Pilot = b
 		}
 		if s := t.text(cells, uGrade); s != "" && u.Tier != allocation.Room {
 			g, known := gradeNames[strings.ToLower(s)]
 			if !known {
-				t.bad(row, uGrade, wrapf(ErrBadEnum, "%s %q is not a grade: use excellent, good, qualified, unqualified or new (优秀, 良好, 合格, 不合格, 新建)", t.h.label(uGrade), s))
+				t.bad(row, uGrade, msg.SrcNotGrade.Wrap(ErrBadEnum, t.h.label(uGrade), s))
 			}
 			u.Grade = g
 		}
 		if c := t.h.cell(cells, uContractYear); c.Kind != Blank {
 			n, err := cellCount(c)
 			if err == nil && (n < 1 || n > 3) {
-				err = fmt.Errorf("is not 1, 2 or 3 (the year within the three-year cycle)")
+				err = msg.SrcContractYear.Wrap(ErrBadNumber)
 			}
 			if err != nil {
 				t.badValue(row, uContractYear, c.Text, err)
@@ -177,7 +177,7 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 			}
 			v, err := cellRatio(c)
 			if err != nil {
-				t.add(row, d.col+1, &msgError{msg: fmt.Sprintf("driver %s %q %s (a driver column holds numbers ≥ 0)", d.text, strings.TrimSpace(c.Text), err), sentinel: ErrBadNumber})
+				t.add(row, d.col+1, msg.SrcDriverValue.Wrap(ErrBadNumber, Escape(d.text), strings.TrimSpace(c.Text), err))
 			}
 			u.Drivers[1+i] = v
 		}
@@ -189,7 +189,7 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 		return ut
 	}
 	if len(ut.Units) == 0 {
-		t.add(0, 0, wrapf(ErrRequired, "no units: the file has a header but no rows"))
+		t.add(0, 0, msg.SrcNoUnits.Wrap(ErrRequired))
 		return ut
 	}
 	checkTree(t, ut, badTier)
@@ -206,7 +206,7 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 	for i, u := range ut.Units {
 		if u.Code != "" {
 			if prev, dup := byCode[u.Code]; dup {
-				t.bad(ut.Rows[i], uCode, wrapf(ErrDuplicate, "code %q appears twice (first at row %d)", u.Code, ut.Rows[prev]))
+				t.bad(ut.Rows[i], uCode, msg.SrcDupCode.Wrap(ErrDuplicate, t.h.label(uCode), u.Code, ut.Rows[prev]))
 			} else {
 				byCode[u.Code] = i
 			}
@@ -215,13 +215,13 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 			continue
 		}
 		if hub >= 0 {
-			t.bad(ut.Rows[i], uTier, wrapf(ErrHub, "a second hub: %s is the hub already (row %d); there is exactly one", ut.Units[hub].Code, ut.Rows[hub]))
+			t.bad(ut.Rows[i], uTier, msg.SrcSecondHub.Wrap(ErrHub, ut.Units[hub].Code, ut.Rows[hub]))
 			continue
 		}
 		hub = i
 	}
 	if hub < 0 {
-		t.add(0, 0, wrapf(ErrHub, "no hub: exactly one unit must have tier hub (总站)"))
+		t.add(0, 0, msg.SrcNoHub.Wrap(ErrHub))
 	}
 	for i, u := range ut.Units {
 		if skip[i] {
@@ -231,26 +231,37 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 		switch u.Tier {
 		case allocation.Hub:
 			if u.Parent != "" {
-				t.bad(row, uParent, wrapf(ErrBadParent, "%s %q: the hub has no parent; leave it empty", t.h.label(uParent), u.Parent))
+				t.bad(row, uParent, msg.SrcHubParent.Wrap(ErrBadParent, t.h.label(uParent), u.Parent))
 			}
 			continue
 		}
-		want := "the hub"
+		want := msg.SrcTheHub
 		if u.Tier == allocation.Room {
-			want = "a station"
+			want = msg.SrcAStation
 		}
 		if u.Parent == "" {
-			t.bad(row, uParent, wrapf(ErrBadParent, "%s is empty: a %s's parent must be %s", t.h.label(uParent), u.Tier, want))
+			t.bad(row, uParent, msg.SrcParentEmpty.Wrap(ErrBadParent, t.h.label(uParent), tierWord(u.Tier), want))
 			continue
 		}
 		pi, ok := byCode[u.Parent]
 		if !ok {
-			t.bad(row, uParent, wrapf(ErrBadParent, "%s %q is not the code of any unit in this file", t.h.label(uParent), u.Parent))
+			t.bad(row, uParent, msg.SrcParentUnknown.Wrap(ErrBadParent, t.h.label(uParent), u.Parent, ""))
 			continue
 		}
 		pt := ut.Units[pi].Tier
 		if (u.Tier == allocation.Station && pt != allocation.Hub) || (u.Tier == allocation.Room && pt != allocation.Station) {
-			t.bad(row, uParent, wrapf(ErrBadParent, "%s %q is a %s: a %s's parent must be %s", t.h.label(uParent), u.Parent, pt, u.Tier, want))
+			t.bad(row, uParent, msg.SrcParentTier.Wrap(ErrBadParent, t.h.label(uParent), u.Parent, tierWord(pt), tierWord(u.Tier), want))
 		}
 	}
+}
+
+// tierWord names a tier in a message.
+func tierWord(t allocation.Tier) *msg.Message {
+	switch t {
+	case allocation.Hub:
+		return msg.SrcWordHub
+	case allocation.Station:
+		return msg.SrcWordStation
+	}
+	return msg.SrcWordRoom
 }

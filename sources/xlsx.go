@@ -5,13 +5,14 @@ import (
 	"bytes"
 	"compress/flate"
 	"errors"
-	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"fundalloc/reports/msg"
 )
 
 // This file reads .xlsx workbooks itself, with archive/zip and a small XML
@@ -54,22 +55,22 @@ var (
 // cell is read from its cached value; one without a cached value is Blank.
 func OpenXLSX(r io.ReaderAt, size int64, sheet string, lim Limits) (Rows, *Workbook, error) {
 	if size <= 0 {
-		return nil, nil, &Error{Err: wrapf(ErrUnreadable, "the file is empty")}
+		return nil, nil, &Error{Err: msg.SrcEmptyFile.Wrap(ErrUnreadable)}
 	}
 	var head [8]byte
 	n, _ := r.ReadAt(head[:], 0)
 	if n == len(head) && bytes.Equal(head[:], ole2Magic) {
 		if containsAt(r, size, encryptionInfo) {
-			return nil, nil, &Error{Err: wrapf(ErrUnreadable, "the workbook is password-protected: remove the password in Excel or WPS and save it again")}
+			return nil, nil, &Error{Err: msg.SrcPassword.Wrap(ErrUnreadable)}
 		}
-		return nil, nil, &Error{Err: wrapf(ErrUnreadable, "this is a legacy .xls workbook: open it in Excel or WPS and save it as .xlsx")}
+		return nil, nil, &Error{Err: msg.SrcLegacyXLS.Wrap(ErrUnreadable)}
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		if n >= 4 && head[0] == 'P' && head[1] == 'K' && (head[2] == 3 && head[3] == 4 || head[2] == 5 && head[3] == 6 || head[2] == 7 && head[3] == 8) {
-			return nil, nil, &Error{Err: wrapf(ErrUnreadable, "the workbook is damaged or incomplete: its zip directory is missing or corrupt (was the file copied or downloaded completely?)")}
+			return nil, nil, &Error{Err: msg.SrcZipDirectory.Wrap(ErrUnreadable)}
 		}
-		return nil, nil, &Error{Err: wrapf(ErrUnreadable, "not an .xlsx workbook (the file is not a zip archive)")}
+		return nil, nil, &Error{Err: msg.SrcNotZip.Wrap(ErrUnreadable)}
 	}
 	p := &pkg{files: make(map[string]*zip.File, len(zr.File)), lim: lim}
 	var total uint64
@@ -83,18 +84,18 @@ func OpenXLSX(r io.ReaderAt, size int64, sheet string, lim Limits) (Rows, *Workb
 		}
 	}
 	if lim.UnzipSize > 0 && total > uint64(lim.UnzipSize) {
-		return nil, nil, &Error{Err: wrapf(ErrLimit, "the workbook inflates to more than %d bytes (limits.unzip_size)", lim.UnzipSize)}
+		return nil, nil, &Error{Err: msg.SrcInflates.Wrap(ErrLimit, lim.UnzipSize)}
 	}
 
 	wbFile := p.lookup("xl/workbook.xml")
 	if wbFile == nil {
 		switch {
 		case p.lookup("xl/workbook.bin") != nil:
-			return nil, nil, &Error{Err: wrapf(ErrUnreadable, "this is a binary .xlsb workbook: open it in Excel or WPS and save it as .xlsx")}
+			return nil, nil, &Error{Err: msg.SrcXLSB.Wrap(ErrUnreadable)}
 		case p.lookup("content.xml") != nil && p.lookup("mimetype") != nil:
-			return nil, nil, &Error{Err: wrapf(ErrUnreadable, "this is an OpenDocument (.ods) spreadsheet: open it in Excel or WPS and save it as .xlsx")}
+			return nil, nil, &Error{Err: msg.SrcODS.Wrap(ErrUnreadable)}
 		}
-		return nil, nil, &Error{Err: wrapf(ErrUnreadable, "not an .xlsx workbook (no xl/workbook.xml)")}
+		return nil, nil, &Error{Err: msg.SrcNoWorkbookXML.Wrap(ErrUnreadable)}
 	}
 	wb, sheets, err := p.readWorkbook(wbFile)
 	if err != nil {
@@ -105,12 +106,12 @@ func OpenXLSX(r io.ReaderAt, size int64, sheet string, lim Limits) (Rows, *Workb
 		return nil, nil, err
 	}
 	if len(sheets) == 0 {
-		return nil, nil, &Error{Err: wrapf(ErrUnreadable, "the workbook is damaged: it lists no sheets")}
+		return nil, nil, &Error{Err: msg.SrcNoSheets.Wrap(ErrUnreadable)}
 	}
 
 	chosen := chooseSheet(sheets, rels, sheet)
 	if chosen < 0 {
-		return nil, nil, &Error{Err: wrapf(ErrUnreadable, "sheet %q not found; the workbook has sheets: %s", sheet, strings.Join(wb.Sheets, ", "))}
+		return nil, nil, &Error{Err: msg.SrcSheetNotFound.Wrap(ErrUnreadable, sheet, quotedList(wb.Sheets))}
 	}
 	wb.Sheet = sheets[chosen].name
 	fail := func(err error) (Rows, *Workbook, error) {
@@ -124,14 +125,14 @@ func OpenXLSX(r io.ReaderAt, size int64, sheet string, lim Limits) (Rows, *Workb
 
 	rel, ok := rels[sheets[chosen].rid]
 	if !ok {
-		return fail(wrapf(ErrUnreadable, "the workbook is damaged: the sheet has no relationship %q in xl/_rels/workbook.xml.rels", sheets[chosen].rid))
+		return fail(msg.SrcNoRelationship.Wrap(ErrUnreadable, sheets[chosen].rid))
 	}
 	if strings.HasSuffix(rel.typ, "/chartsheet") {
-		return fail(wrapf(ErrUnreadable, "the sheet is a chart, not a table of cells"))
+		return fail(msg.SrcChartSheet.Wrap(ErrUnreadable))
 	}
 	sheetFile := p.lookup(rel.target)
 	if sheetFile == nil {
-		return fail(wrapf(ErrUnreadable, "the workbook is damaged: the sheet's part %s is missing", rel.target))
+		return fail(msg.SrcPartMissing.Wrap(ErrUnreadable, Escape(rel.target)))
 	}
 
 	var sst *sharedStrings
@@ -261,7 +262,7 @@ func (p *pkg) open(f *zip.File) (io.ReadCloser, error) {
 	rc, err := f.Open()
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
-			err = wrapf(ErrUnreadable, "the workbook is damaged or incomplete: the zip entry of %s is corrupt", f.Name)
+			err = msg.SrcZipEntryCorrupt.Wrap(ErrUnreadable, Escape(f.Name))
 		} else {
 			err = zipError(f.Name, err)
 		}
@@ -271,7 +272,7 @@ func (p *pkg) open(f *zip.File) (io.ReadCloser, error) {
 }
 
 func partTooBig(max int64) error {
-	return wrapf(ErrLimit, "one part of the workbook inflates to more than %d bytes (limits.unzip_xml_size)", max)
+	return msg.SrcPartInflates.Wrap(ErrLimit, max)
 }
 
 // zipError says in plain words why a part could not be inflated.
@@ -279,17 +280,17 @@ func zipError(name string, err error) error {
 	var ce flate.CorruptInputError
 	switch {
 	case errors.Is(err, zip.ErrAlgorithm):
-		return wrapf(ErrUnreadable, "the workbook is damaged or incomplete: %s uses an unknown compression method", name)
+		return msg.SrcZipMethod.Wrap(ErrUnreadable, Escape(name))
 	case errors.Is(err, zip.ErrChecksum):
-		return wrapf(ErrUnreadable, "the workbook is damaged or incomplete: %s fails its checksum", name)
+		return msg.SrcZipChecksum.Wrap(ErrUnreadable, Escape(name))
 	case errors.Is(err, zip.ErrFormat):
-		return wrapf(ErrUnreadable, "the workbook is damaged or incomplete: %s is not what the zip directory records (it inflates to more than its recorded size)", name)
+		return msg.SrcZipSize.Wrap(ErrUnreadable, Escape(name))
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return wrapf(ErrUnreadable, "the workbook is damaged or incomplete: %s is cut short", name)
+		return msg.SrcZipShort.Wrap(ErrUnreadable, Escape(name))
 	case errors.As(err, &ce):
-		return wrapf(ErrUnreadable, "the workbook is damaged or incomplete: %s holds corrupt compressed data", name)
+		return msg.SrcZipData.Wrap(ErrUnreadable, Escape(name))
 	}
-	return wrapf(ErrUnreadable, "the workbook is damaged or incomplete: %s: %v", name, err)
+	return msg.SrcZipOther.Wrap(ErrUnreadable, Escape(name), err)
 }
 
 // partReader counts the bytes a part inflates to and stops past max, so the
@@ -512,11 +513,11 @@ func (p *pkg) readSharedStrings(f *zip.File) (*sharedStrings, error) {
 			}
 			item = unescapeXstring(item) // never longer
 			if !utf8.Valid(item) {
-				sst.note(i, s.damaged(fmt.Sprintf("shared string %d is not valid UTF-8", i)))
+				sst.note(i, s.damaged(msg.SrcXMLSharedUTF8.With(i)))
 				item = item[:0]
 			}
 			if held > 0 && int64(all.Len())+int64(len(item))+8*int64(len(ends)+1) > held {
-				return wrapf(ErrLimit, "the workbook's shared strings take more than %d bytes (limits.shared_strings_size)", held)
+				return msg.SrcSharedStrings.Wrap(ErrLimit, held)
 			}
 			all.Write(item)
 			ends = append(ends, all.Len())
@@ -591,7 +592,7 @@ func (x *xlsxRows) Next() bool {
 			continue
 		}
 		if x.lim.MaxRows > 0 && x.row > x.lim.MaxRows {
-			x.fail(&Error{Row: x.row, Err: wrapf(ErrLimit, "more than %d rows", x.lim.MaxRows)})
+			x.fail(&Error{Row: x.row, Err: msg.SrcSheetRows.Wrap(ErrLimit, x.lim.MaxRows)})
 			return false
 		}
 		return true
@@ -644,7 +645,7 @@ func (x *xlsxRows) enterSheetData() error {
 		return err
 	}
 	if !s.is("worksheet") {
-		return wrapf(ErrUnreadable, "the sheet is a %s, not a table of cells", s.name)
+		return msg.SrcSheetKind.Wrap(ErrUnreadable, Escape(string(s.name)))
 	}
 	if s.self {
 		x.done = true
@@ -684,7 +685,7 @@ func (x *xlsxRows) readRow() (bool, error) {
 		}
 		switch tok {
 		case tokEOF:
-			return false, x.at(0, s.damaged("the sheet ends inside its table of cells"))
+			return false, x.at(0, s.damaged(msg.SrcXMLTableEnds.With()))
 		case tokEnd:
 			return false, nil // </sheetData>: what follows is not cells
 		case tokStart:
@@ -709,7 +710,7 @@ func (x *xlsxRows) readCells() error {
 		n, valid := parseRowNum(v)
 		if !valid {
 			x.row = num
-			return x.at(0, s.damaged(fmt.Sprintf("row number %q is not a number", v)))
+			return x.at(0, s.damaged(msg.SrcXMLRowNumber.With(v)))
 		}
 		num = n
 	}
@@ -718,7 +719,7 @@ func (x *xlsxRows) readCells() error {
 		// this, a few megabytes of repeated <row/> inflate to minutes of
 		// reading blank rows, which max_rows does not count.
 		x.row = num
-		return x.at(0, wrapf(ErrLimit, "row %d is past the last row a worksheet has (%d); the file is damaged or was not written by a spreadsheet program", num, maxSheetRows))
+		return x.at(0, msg.SrcPastLastRow.Wrap(ErrLimit, num, maxSheetRows))
 	}
 	x.row, x.prevRow, x.col = num, num, 0
 	x.cells, x.arena, x.spans = x.cells[:0], x.arena[:0], x.spans[:0]
@@ -732,7 +733,7 @@ func (x *xlsxRows) readCells() error {
 		}
 		switch tok {
 		case tokEOF:
-			return x.at(0, s.damaged("the sheet ends inside a row"))
+			return x.at(0, s.damaged(msg.SrcXMLRowEnds.With()))
 		case tokEnd:
 			x.finishRow()
 			return nil
@@ -770,17 +771,17 @@ func (x *xlsxRows) readCell() error {
 	if ref != nil {
 		c, ok := parseColumn(ref)
 		if !ok {
-			return x.at(0, s.damaged(fmt.Sprintf("cell reference %q is not valid", ref)))
+			return x.at(0, s.damaged(msg.SrcXMLCellRef.With(ref)))
 		}
 		col = c
 	}
 	if col > maxColumns {
-		return x.at(0, s.damaged(fmt.Sprintf("a cell lies beyond column %s", ColumnName(maxColumns))))
+		return x.at(0, s.damaged(msg.SrcXMLBeyondColumn.With(ColumnName(maxColumns))))
 	}
 	x.col = col
 	kind, err := cellKind(typ)
 	if err != nil {
-		return x.at(col, s.damaged(err.Error()))
+		return x.at(col, s.damaged(err))
 	}
 	if s.self {
 		return nil
@@ -796,7 +797,7 @@ func (x *xlsxRows) readCell() error {
 			return x.at(col, err)
 		}
 		if tok == tokEOF {
-			return x.at(col, s.damaged("the sheet ends inside a cell"))
+			return x.at(col, s.damaged(msg.SrcXMLCellEnds.With()))
 		}
 		if tok == tokEnd {
 			break
@@ -846,7 +847,7 @@ func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 	switch kind {
 	case Bool, ErrorVal, DateText, sharedText:
 		if inline {
-			return x.at(col, s.damaged("a boolean, error, date or shared-string cell holds an inline string"))
+			return x.at(col, s.damaged(msg.SrcXMLInlineString.With()))
 		}
 	}
 	switch kind {
@@ -865,14 +866,14 @@ func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 				val = val[:1]
 				val[0] = '0'
 			default:
-				return x.at(col, s.damaged(fmt.Sprintf("a boolean cell holds %q", val)))
+				return x.at(col, s.damaged(msg.SrcXMLBoolean.With(val)))
 			}
 		}
 	case sharedText:
 		i, ok := parseIndex(trimXMLSpace(val))
 		x.arena = x.arena[:a]
 		if !ok || x.sst == nil || i >= x.sst.len() {
-			return x.at(col, s.damaged(fmt.Sprintf("the cell refers to shared string %q, which does not exist", val)))
+			return x.at(col, s.damaged(msg.SrcXMLNoSharedString.With(val)))
 		}
 		if err, bad := x.sst.bad[i]; bad {
 			return x.at(col, err)
@@ -891,7 +892,7 @@ func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 	default: // an inline string (from <is>, or <v> as some writers do) or a formula's string result
 		val = unescapeXstring(val)
 		if !utf8.Valid(val) {
-			return x.at(col, s.damaged("the cell's text is not valid UTF-8"))
+			return x.at(col, s.damaged(msg.SrcXMLCellUTF8.With()))
 		}
 		kind = Text
 		if isBlankBytes(val) {
@@ -899,7 +900,7 @@ func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 		}
 	}
 	if x.lim.MaxCellsPerRow > 0 && col > x.lim.MaxCellsPerRow {
-		return x.at(col, wrapf(ErrLimit, "a cell in column %s; at most %d columns are accepted", ColumnName(col), x.lim.MaxCellsPerRow))
+		return x.at(col, msg.SrcTooManyColumns.Wrap(ErrLimit, ColumnName(col), x.lim.MaxCellsPerRow))
 	}
 
 	idx := col - 1
@@ -946,7 +947,7 @@ func (x *xlsxRows) finishRow() {
 }
 
 func fieldTooLong(max int) error {
-	return wrapf(ErrLimit, "a cell of more than %d bytes; at most %d are accepted", max, max)
+	return msg.SrcXLSXCellTooLong.Wrap(ErrLimit, max, max)
 }
 
 // Cell kinds while reading; sharedText and inlineText become Text.
@@ -973,7 +974,7 @@ func cellKind(t []byte) (CellKind, error) {
 	case "d":
 		return DateText, nil
 	}
-	return 0, fmt.Errorf("unknown cell type %q", t)
+	return 0, msg.SrcXMLCellType.Err(string(t))
 }
 
 // parseColumn reads the column of a cell reference like "B2" (2); the row

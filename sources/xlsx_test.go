@@ -383,7 +383,7 @@ func TestOpenXLSXWorkbookStructure(t *testing.T) {
 	t.Run("missing sheet lists the sheets", func(t *testing.T) {
 		data := book{names: []string{"One", "Two"}, sheets: []string{first, second}}.zip(t)
 		_, _, err := open(t, data, "Three", DefaultLimits())
-		wantErr(t, err, ErrUnreadable, `sheet "Three" not found; the workbook has sheets: One, Two`)
+		wantErr(t, err, ErrUnreadable, `sheet "Three" not found; the workbook has sheets: "One", "Two"`)
 	})
 	t.Run("entry names differ in case and slashes", func(t *testing.T) {
 		data := zipParts(t,

@@ -2,11 +2,11 @@ package sources
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"fundalloc/reports/msg"
 )
 
 // The XML scanner. encoding/xml allocates for every token and every
@@ -54,8 +54,10 @@ func newScanner(r io.Reader, part string) *xmlScanner {
 	return &xmlScanner{r: r, part: part, buf: make([]byte, 64<<10)}
 }
 
-func (s *xmlScanner) damaged(msg string) error {
-	return wrapf(ErrUnreadable, "the workbook is damaged: %s: %s", s.part, msg)
+// damaged reports a part that is not well-formed; what says how (a
+// msg.Text, or an error from a helper).
+func (s *xmlScanner) damaged(what any) error {
+	return msg.SrcDamaged.Wrap(ErrUnreadable, Escape(s.part), what)
 }
 
 // more reads more input, first moving the unread bytes to the front of the
@@ -94,7 +96,7 @@ func (s *xmlScanner) more() bool {
 // eofErr is the error for input ending inside a construct.
 func (s *xmlScanner) eofErr() error {
 	if s.rerr == nil || s.rerr == io.EOF {
-		return s.damaged("the part ends early")
+		return s.damaged(msg.SrcXMLEndsEarly.With())
 	}
 	return s.rerr
 }
@@ -124,7 +126,7 @@ func (s *xmlScanner) next() (tokKind, error) {
 			s.ensure(3)
 			b := s.buf[s.pos:s.end]
 			if len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
-				return tokEOF, s.damaged("the part is UTF-16 text; open the workbook in Excel or WPS and save it again")
+				return tokEOF, s.damaged(msg.SrcXMLUTF16.With())
 			}
 			if bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
 				s.pos += 3
@@ -151,10 +153,10 @@ func (s *xmlScanner) next() (tokKind, error) {
 			}
 			name := trimXMLSpace(tag)
 			if len(name) == 0 {
-				return tokEOF, s.damaged("an end tag has no name")
+				return tokEOF, s.damaged(msg.SrcXMLEndNoName.With())
 			}
 			if s.open == 0 {
-				return tokEOF, s.damaged("an end tag has no start tag")
+				return tokEOF, s.damaged(msg.SrcXMLEndNoStart.With())
 			}
 			s.name = localName(name)
 			s.level = s.open
@@ -199,7 +201,7 @@ func (s *xmlScanner) next() (tokKind, error) {
 				i++
 			}
 			if i == 0 {
-				return tokEOF, s.damaged("a tag has no name")
+				return tokEOF, s.damaged(msg.SrcXMLTagNoName.With())
 			}
 			s.name = localName(tag[:i])
 			s.raw = tag[i:]
@@ -257,12 +259,12 @@ func (s *xmlScanner) readTag(from int) ([]byte, error) {
 				s.pos = i + 1
 				return tag, nil
 			default: // '<'
-				return nil, s.damaged("a tag is not closed")
+				return nil, s.damaged(msg.SrcXMLTagNotClosed.With())
 			}
 		}
 		rel := i - s.pos
 		if rel > maxTagSize {
-			return nil, s.damaged("a tag is longer than 1 MB")
+			return nil, s.damaged(msg.SrcXMLTagTooLong.With())
 		}
 		if !s.more() {
 			return nil, s.eofErr()
@@ -397,7 +399,7 @@ func (s *xmlScanner) readTextTok() (tokKind, error) {
 func (s *xmlScanner) decoded(t []byte) (tokKind, error) {
 	t, err := decodeText(t)
 	if err != nil {
-		return tokEOF, s.damaged(err.Error())
+		return tokEOF, s.damaged(err)
 	}
 	s.text = t
 	return tokText, nil
@@ -457,7 +459,7 @@ func decodeText(b []byte) ([]byte, error) {
 		}
 		semi := bytes.IndexByte(b[r:], ';')
 		if semi < 0 {
-			return nil, errors.New(`a "&" is not part of an entity`)
+			return nil, msg.SrcXMLAmpersand.Err()
 		}
 		ent := b[r+1 : r+semi]
 		r += semi + 1
@@ -475,7 +477,7 @@ func decodeText(b []byte) ([]byte, error) {
 		default:
 			v, ok := charRef(ent)
 			if !ok {
-				return nil, fmt.Errorf("unknown entity &%s;", ent)
+				return nil, msg.SrcXMLEntity.Err(string(ent))
 			}
 			w += utf8.EncodeRune(b[w:], v)
 			continue
@@ -540,7 +542,7 @@ func (s *xmlScanner) attrs(fn func(local, val []byte)) error {
 		}
 		eq := bytes.IndexByte(b, '=')
 		if eq <= 0 {
-			return s.damaged("an attribute has no value")
+			return s.damaged(msg.SrcXMLAttrNoValue.With())
 		}
 		name := trimXMLSpace(b[:eq])
 		b = b[eq+1:]
@@ -548,11 +550,11 @@ func (s *xmlScanner) attrs(fn func(local, val []byte)) error {
 			b = b[1:]
 		}
 		if len(b) == 0 || b[0] != '"' && b[0] != '\'' {
-			return s.damaged("an attribute value is not quoted")
+			return s.damaged(msg.SrcXMLAttrNotQuoted.With())
 		}
 		end := bytes.IndexByte(b[1:], b[0])
 		if end < 0 {
-			return s.damaged("an attribute value is not closed")
+			return s.damaged(msg.SrcXMLAttrNotClosed.With())
 		}
 		val := b[1 : 1+end]
 		b = b[2+end:]
@@ -562,7 +564,7 @@ func (s *xmlScanner) attrs(fn func(local, val []byte)) error {
 		if bytes.IndexByte(val, '&') >= 0 || bytes.IndexByte(val, '\r') >= 0 {
 			var err error
 			if val, err = decodeText(append([]byte(nil), val...)); err != nil {
-				return s.damaged(err.Error())
+				return s.damaged(err)
 			}
 		}
 		fn(localName(name), val)
@@ -588,7 +590,7 @@ func (s *xmlScanner) rootAny() error {
 		}
 		switch tok {
 		case tokEOF:
-			return s.damaged("the part is empty")
+			return s.damaged(msg.SrcXMLEmpty.With())
 		case tokStart:
 			return nil
 		}
@@ -601,7 +603,7 @@ func (s *xmlScanner) root(local string) error {
 		return err
 	}
 	if !s.is(local) {
-		return s.damaged(fmt.Sprintf("<%s> found where <%s> belongs", s.name, local))
+		return s.damaged(msg.SrcXMLWrongElement.With(Escape(string(s.name)), local))
 	}
 	return nil
 }
@@ -620,7 +622,7 @@ func (s *xmlScanner) walk(fn func(level int) error) error {
 		}
 		switch tok {
 		case tokEOF:
-			return s.damaged("the part ends early")
+			return s.damaged(msg.SrcXMLEndsEarly.With())
 		case tokEnd:
 			if s.open == 0 {
 				return nil
