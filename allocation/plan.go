@@ -78,8 +78,10 @@ type Unit struct {
 	Parent        string // the parent's code; empty for the hub
 	SocialWorkers int64
 	Pilot         bool
-	Grade         Grade // ignored for rooms
-	ContractYear  int   // 1–3 within the three-year cycle; 0 when not given
+	Grade         Grade  // ignored for rooms
+	ContractYear  int    // 1–3 within the three-year cycle; 0 when not given
+	Operator      string // the contracted organisation (承接机构); optional
+	Town          string // the town or street office of a station (所在镇街); optional
 	Drivers       []Ratio
 }
 

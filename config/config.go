@@ -38,6 +38,7 @@ type Config struct {
 	Reconcile  Reconcile
 	Schedule   Schedule
 	Limits     sources.Limits
+	Columns    Columns // columns: the headers files use, per table (DESIGN §3.0)
 }
 
 // SampleSource is Config.Source for the embedded sample city.

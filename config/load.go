@@ -61,8 +61,9 @@ type raw struct {
 		FundLines string `mapstructure:"fund_lines"`
 		Ledgers   string `mapstructure:"ledgers"`
 	} `mapstructure:"sheets"`
-	Out        string `mapstructure:"out"`
-	Language   string `mapstructure:"language"`
+	Out        string         `mapstructure:"out"`
+	Language   string         `mapstructure:"language"`
+	Columns    map[string]any `mapstructure:"columns"`
 	Categories []struct {
 		Code string `mapstructure:"code"`
 		Zh   string `mapstructure:"zh"`
@@ -226,6 +227,9 @@ func Load(opts Options) (*Config, error) {
 	// Drivers are keyed by category; let the environment name them too.
 	for _, code := range categoryCodes(v) {
 		fromEnv("stages.demand.drivers." + code)
+	}
+	if err := columnsFromEnv(v, getenv); err != nil {
+		return nil, &Errors{List: []string{err.Error()}}
 	}
 	// Jobs are a list of mappings: the environment gives them as one YAML
 	// (or JSON) flow list, which replaces the file's jobs.
@@ -634,6 +638,7 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 		}
 	}
 	s.Rooms.Share = decimal(errs, "stages.rooms.share", r.Stages.Rooms.Share, 0, 1)
+	cfg.columns(r.Columns, errs)
 
 	cfg.Reconcile.Even, cfg.Reconcile.Profile = phasing(errs, r.Reconcile.Phasing)
 	cfg.Reconcile.Tolerance = decimal(errs, "reconcile.tolerance", r.Reconcile.Tolerance, 0, 10)

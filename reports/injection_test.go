@@ -89,10 +89,10 @@ func TestCompanionCSVsAreNotFormulas(t *testing.T) {
 		t.Fatal(err)
 	}
 	cats := []sources.Category{{Code: "charity", Zh: "=慈善", En: "@charity"}}
-	known := map[string]int32{"+S1": 0, "-S2": 1}
+	known := sources.NewUnits([]string{"+S1", "-S2"}, nil)
 	var p sources.Problems
 	lg := sources.ReadLedgers([]sources.Source{{Name: name, Open: func() (sources.File, error) { return os.Open(filepath.Join(dir, name)) }}},
-		"", sources.DefaultLimits(), sources.NewCategories(cats), func(c string) (int32, bool) { u, ok := known[c]; return u, ok }, 2026, &p)
+		sources.Options{Limits: sources.DefaultLimits()}, sources.NewCategories(cats), known, 2026, &p)
 	if err := p.Err(); err != nil {
 		t.Fatal(err)
 	}

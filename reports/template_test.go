@@ -132,7 +132,7 @@ func TestUnitsTemplateRoundTrip(t *testing.T) {
 			fill(t, path, rows)
 
 			var p sources.Problems
-			ut := sources.ReadUnits(fileSource(path), "", sources.DefaultLimits(), &p)
+			ut := sources.ReadUnits(fileSource(path), sources.Options{Limits: sources.DefaultLimits(), Drivers: sources.CommonDriverNames()}, &p)
 			if p.Len() > 0 {
 				t.Fatalf("%d problems:%s", p.Len(), problems(&p))
 			}
@@ -180,7 +180,7 @@ func TestFundsTemplateRoundTrip(t *testing.T) {
 			})
 			var p sources.Problems
 			ut := &sources.UnitTable{Source: "units.csv", Units: []allocation.Unit{{Code: "H"}, {Code: "S1"}, {Code: "S2"}, {Code: "R1"}}}
-			ft := sources.ReadFunds([]sources.Source{fileSource(path)}, "", sources.DefaultLimits(), sources.NewCategories(templateCats), &p)
+			ft := sources.ReadFunds([]sources.Source{fileSource(path)}, sources.Options{Limits: sources.DefaultLimits()}, sources.NewCategories(templateCats), &p)
 			ft.CheckUnits(ut, &p)
 			if p.Len() > 0 {
 				t.Fatalf("%d problems:%s", p.Len(), problems(&p))
@@ -630,9 +630,9 @@ func TestLedgerTemplateRoundTrip(t *testing.T) {
 		{"V002", "2026-12-31", units[3], cats[0], "¥1,234.50", nil},
 		{"0003", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), units[1], cats[1], -20.5, "退款"},
 	})
-	known := func(code string) (int32, bool) { i := slices.Index(units, code); return int32(i), i >= 0 }
+	known := sources.NewUnits(units, nil)
 	var p sources.Problems
-	ledger := sources.ReadLedgers([]sources.Source{fileSource(path)}, "", sources.DefaultLimits(), sources.NewCategories(templateCats), known, 2026, &p)
+	ledger := sources.ReadLedgers([]sources.Source{fileSource(path)}, sources.Options{Limits: sources.DefaultLimits()}, sources.NewCategories(templateCats), known, 2026, &p)
 	if p.Len() > 0 || len(ledger.Exceptions) > 0 {
 		t.Fatalf("%d problems:%s\nexceptions: %+v", p.Len(), problems(&p), ledger.Exceptions)
 	}

@@ -260,7 +260,7 @@ func FuzzNumericCell(f *testing.F) {
 		f.Add(strings.ReplaceAll(strings.Trim(s, "¥￥ "), ",", ""))
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := cellAmount(Cell{Kind: Number, Text: s})
+		got, err := cellAmount(Cell{Kind: Number, Text: s}, 2)
 		want, ok, exact, tooBig, huge := numericOracle(s)
 		if err != nil {
 			if err != errNotAmount && err != errDecimals && err != errTooLarge {

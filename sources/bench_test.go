@@ -29,7 +29,7 @@ func BenchmarkReadUnits(b *testing.B) {
 	}
 	for b.Loop() {
 		var p Problems
-		ut := ReadUnits(srcs[0], "", DefaultLimits(), &p)
+		ut := ReadUnits(srcs[0], Options{Limits: DefaultLimits(), Drivers: CommonDriverNames()}, &p)
 		if p.Len() > 0 {
 			b.Fatal(p.Err())
 		}
@@ -45,7 +45,7 @@ func BenchmarkReadFunds(b *testing.B) {
 	}
 	for b.Loop() {
 		var p Problems
-		ft := ReadFunds(srcs, "", DefaultLimits(), benchCats, &p)
+		ft := ReadFunds(srcs, Options{Limits: DefaultLimits()}, benchCats, &p)
 		if p.Len() > 0 {
 			b.Fatal(p.Err())
 		}
@@ -66,7 +66,7 @@ func BenchmarkParseAmount(b *testing.B) {
 func BenchmarkNumericCellAmount(b *testing.B) {
 	for b.Loop() {
 		for _, s := range []string{"300000.30000000005", "8.00005E4", "1234.5"} {
-			if _, err := cellAmount(Cell{Kind: Number, Text: s}); err != nil {
+			if _, err := cellAmount(Cell{Kind: Number, Text: s}, 2); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -23,16 +23,16 @@ func readAs(t *testing.T, name string, data []byte) (string, []*Error) {
 	var out strings.Builder
 	switch name {
 	case "units.csv":
-		ut := ReadUnits(srcs[0], "", csvFuzzLimits, &p)
+		ut := ReadUnits(srcs[0], Options{Limits: csvFuzzLimits, Drivers: []string{"population"}}, &p)
 		if ut != nil {
 			fmt.Fprintf(&out, "%+v\n", *ut)
 		}
 	case "funds.csv":
-		ft := ReadFunds(srcs, "", csvFuzzLimits, testCats, &p)
+		ft := ReadFunds(srcs, Options{Limits: csvFuzzLimits}, testCats, &p)
 		fmt.Fprintf(&out, "%v %v %+v\n", ft.Files, ft.Sheets, ft.Lines)
 	default:
-		known := map[string]int32{"S1": 0, "R1": 1}
-		l := ReadLedgers(srcs, "", csvFuzzLimits, testCats, func(c string) (int32, bool) { u, ok := known[c]; return u, ok }, 2026, &p)
+		knownCodes := []string{"S1", "R1"}
+		l := ReadLedgers(srcs, Options{Limits: csvFuzzLimits}, testCats, NewUnits(knownCodes, nil), 2026, &p)
 		fmt.Fprintf(&out, "%v %v %+v %+v\n", l.Files, l.Sheets, l.Entries, l.Exceptions)
 		if p.Len() == 0 {
 			// The listing reads the file a second time: it must see what

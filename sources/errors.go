@@ -35,6 +35,8 @@ var (
 	ErrRaggedRow       = errors.New("ragged row")
 	ErrLimit           = errors.New("limit exceeded")
 	ErrUnknownCategory = errors.New("unknown category")
+	ErrWholeColumn     = errors.New("a column fails on every row")
+	ErrNotRegular      = errors.New("not a regular file")
 )
 
 // Error is one located input problem. Row and Column are what a spreadsheet
@@ -129,7 +131,15 @@ const MaxProblems = 1000
 type Problems struct {
 	list    []*Error
 	dropped int
+	notes   []*Error // information, not problems: columns that were ignored
 }
+
+// Note records a piece of information about an input that is not a
+// problem, such as a column that was not recognised and is ignored.
+func (p *Problems) Note(e *Error) { p.notes = append(p.notes, e) }
+
+// Notes returns the information recorded with Note, in the order found.
+func (p *Problems) Notes() []*Error { return p.notes }
 
 // Add records a problem. Past MaxProblems only a file that could not be
 // read to its end (ErrUnreadable, ErrLimit) is still kept: it explains the
@@ -157,7 +167,8 @@ func (p *Problems) Append(q *Problems) {
 		p.Add(e)
 	}
 	p.dropped += q.dropped
-	q.list, q.dropped = nil, 0
+	p.notes = append(p.notes, q.notes...)
+	q.list, q.dropped, q.notes = nil, 0, nil
 }
 
 // eachParallel calls fn(0) … fn(n-1) on up to GOMAXPROCS goroutines.

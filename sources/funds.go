@@ -16,7 +16,50 @@ const (
 	fDescription
 	fAmount
 	fUnit
+	fFundType
+	fFundSource
+	fDocumentNo
 )
+
+// Fund types (资金性质, DESIGN §3.2 and §12), in the order indicators list
+// them.
+const (
+	GeneralBudget  = "general_budget"
+	GovFund        = "gov_fund"
+	StateCapital   = "state_capital"
+	SpecialAccount = "special_account"
+	UnitFunds      = "unit_funds"
+	Donation       = "donation"
+)
+
+// FundTypes are the fund types in the order DESIGN §3.2 lists them.
+var FundTypes = []string{GeneralBudget, GovFund, StateCapital, SpecialAccount, UnitFunds, Donation}
+
+// Fund sources (指标来源).
+const (
+	Local    = "local"
+	Transfer = "transfer"
+)
+
+// fundTypeNames and fundSourceNames read the fund_type and fund_source
+// columns: the code, or the Chinese name (normalised as headers are).
+var (
+	fundTypeNames = map[string]string{
+		GeneralBudget: GeneralBudget, "一般公共预算资金": GeneralBudget, "一般公共预算": GeneralBudget,
+		GovFund: GovFund, "政府性基金预算资金": GovFund, "政府性基金预算": GovFund, "政府性基金": GovFund,
+		StateCapital: StateCapital, "国有资本经营预算资金": StateCapital, "国有资本经营预算": StateCapital,
+		SpecialAccount: SpecialAccount, "财政专户管理资金": SpecialAccount, "财政专户": SpecialAccount,
+		UnitFunds: UnitFunds, "单位资金": UnitFunds,
+		Donation: Donation, "社会捐赠资金(非财政)": Donation, "社会捐赠资金": Donation, "社会捐赠": Donation,
+	}
+	fundSourceNames = map[string]string{
+		Local: Local, "本级安排": Local, "本级": Local,
+		Transfer: Transfer, "上级转移支付": Transfer, "转移支付": Transfer, "上级转移支付资金": Transfer,
+	}
+)
+
+// fundTypeHint lists the fund types for a message.
+const fundTypeHint = "general_budget, gov_fund, state_capital, special_account, unit_funds, donation (一般公共预算资金, 政府性基金预算资金, 国有资本经营预算资金, 财政专户管理资金, 单位资金, 社会捐赠资金)"
 
 // Category is a fund category: its code and its names.
 type Category struct {
@@ -82,7 +125,10 @@ type FundLine struct {
 	allocation.Fund
 	Provider    string
 	Description string
-	File        int32 // index into FundTable.Files
+	FundType    string // one of FundTypes (资金性质)
+	FundSource  string // Local or Transfer (指标来源)
+	DocumentNo  string // the document that granted the money (指标文号); may be empty
+	File        int32  // index into FundTable.Files
 	Row         int32
 }
 
@@ -105,17 +151,20 @@ func (t *FundTable) Funds() []allocation.Fund {
 
 // ReadFunds reads and validates fund lines from every source (DESIGN §3.2):
 // ids unique across all files, known categories, amounts > 0 with at most
-// two decimals. Files are read in parallel; the problems come out in file,
-// row and column order all the same. Designated units are checked against
-// the units file afterwards, by CheckUnits.
-func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Problems) *FundTable {
+// two decimals (six in a column in 万元), known fund types and sources
+// (empty: general_budget, or donation in the charity category; local).
+// Files are read in parallel; the problems come out in file, row and column
+// order all the same. Designated units are checked against the units file
+// afterwards, by CheckUnits.
+func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundTable {
+	m := newMatcher(fundColumns, opt.Columns)
 	ft := &FundTable{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), cols: make([]fundFileCols, len(srcs))}
 	lines := make([][]FundLine, len(srcs))
 	probs := make([]Problems, len(srcs))
 	eachParallel(len(srcs), func(fi int) {
 		src := srcs[fi]
 		ft.Files[fi] = src.Name
-		t, _ := scanTable(src, sheet, lim, fundColumns, &probs[fi], func(t *table, row int, cells []Cell) {
+		t, _ := scanTable(src, &opt, m, &probs[fi], func(t *table, row int, cells []Cell) {
 			line := FundLine{File: int32(fi), Row: int32(row)}
 			line.ID, _ = t.required(row, cells, fID)
 			if s, ok := t.required(row, cells, fCategory); ok {
@@ -128,7 +177,7 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 			line.Description = t.text(cells, fDescription)
 			if c := t.h.cell(cells, fAmount); c.Kind == Blank {
 				t.bad(row, fAmount, msg.SrcEmpty.Wrap(ErrRequired, t.h.label(fAmount)))
-			} else if v, err := tableAmount(c); err != nil {
+			} else if v, err := t.amount(c, fAmount); err != nil {
 				t.badValue(row, fAmount, c.Text, err)
 			} else if v <= 0 {
 				t.badValue(row, fAmount, c.Text, errNotPositive)
@@ -136,6 +185,26 @@ func ReadFunds(srcs []Source, sheet string, lim Limits, cats *Categories, p *Pro
 				line.Amount = v
 			}
 			line.Unit = t.text(cells, fUnit)
+			line.FundType = GeneralBudget
+			if line.Category >= 0 && cats.list[line.Category].Code == "charity" {
+				line.FundType = Donation
+			}
+			if s := t.text(cells, fFundType); s != "" {
+				if ft, ok := fundTypeNames[normHeader(s)]; ok {
+					line.FundType = ft
+				} else {
+					t.bad(row, fFundType, msg.SrcNotFundType.Wrap(ErrBadEnum, t.h.label(fFundType), s, fundTypeHint))
+				}
+			}
+			line.FundSource = Local
+			if s := t.text(cells, fFundSource); s != "" {
+				if fs, ok := fundSourceNames[normHeader(s)]; ok {
+					line.FundSource = fs
+				} else {
+					t.bad(row, fFundSource, msg.SrcNotFundSource.Wrap(ErrBadEnum, t.h.label(fFundSource), s))
+				}
+			}
+			line.DocumentNo = t.text(cells, fDocumentNo)
 			lines[fi] = append(lines[fi], line)
 		})
 		ft.Sheets[fi] = t.sheet
@@ -197,15 +266,18 @@ type fundFileCols struct {
 // CheckUnits reports designated units that are not in the units file.
 func (ft *FundTable) CheckUnits(units *UnitTable, p *Problems) {
 	codes := make(map[string]bool, len(units.Units))
+	folded := make(map[string]string, len(units.Units))
 	for _, u := range units.Units {
 		codes[u.Code] = true
+		folded[strings.ToLower(u.Code)] = u.Code
 	}
+	byFold := func(code string) (string, bool) { c, ok := folded[strings.ToLower(code)]; return c, ok }
 	for i := range ft.Lines {
 		l := &ft.Lines[i]
 		if l.Unit != "" && !codes[l.Unit] {
 			c := ft.cols[l.File]
 			p.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.unit,
-				Err: msg.SrcDesignatedBad.Wrap(ErrUnknownUnit, c.unitLabel, l.Unit, Escape(units.Source), "")})
+				Err: msg.SrcDesignatedBad.Wrap(ErrUnknownUnit, c.unitLabel, l.Unit, Escape(units.Source), caseHint(l.Unit, byFold))})
 		}
 	}
 }

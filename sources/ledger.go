@@ -21,6 +21,9 @@ const (
 	lCategory
 	lAmount
 	lDescription
+	lDebit
+	lCredit
+	lEntry
 )
 
 // Exception kinds: row-level problems of a ledger (DESIGN §8). A voucher
@@ -97,9 +100,8 @@ type Ledger struct {
 	Entries    []Entry
 	Exceptions []Exception
 
-	srcs  []Source // to read the files again for List
-	sheet string
-	lim   Limits
+	srcs []Source // to read the files again for List
+	opt  Options
 }
 
 // Vouchers returns the counted vouchers for the core.
@@ -114,23 +116,105 @@ func (l *Ledger) Vouchers() []allocation.Voucher {
 	return out
 }
 
+// Units finds a ledger row's unit (DESIGN §3.0): by its code as written,
+// or else by a name that exactly one unit has.
+type Units struct {
+	Codes  []string         // every unit's code; a ledger row's Unit indexes it
+	byCode map[string]int32 // code → index
+	byName map[string]int32 // name → index; -n when n units share the name
+	folded map[string]int32 // lower-case code → index, for hints
+}
+
+// NewUnits indexes the units a ledger may name: codes (a budget's units, in
+// its order), then the units of the units file whose codes are not among
+// them.
+func NewUnits(codes []string, units []allocation.Unit) *Units {
+	us := &Units{byCode: make(map[string]int32, len(codes)+len(units)), byName: make(map[string]int32, len(units)),
+		folded: make(map[string]int32, len(codes)+len(units))}
+	add := func(code string) int32 {
+		if i, ok := us.byCode[code]; ok {
+			return i
+		}
+		i := int32(len(us.Codes))
+		us.Codes = append(us.Codes, code)
+		us.byCode[code] = i
+		us.folded[strings.ToLower(code)] = i
+		return i
+	}
+	for _, c := range codes {
+		add(c)
+	}
+	for _, u := range units {
+		i := add(u.Code)
+		if u.Name == "" {
+			continue
+		}
+		switch prev, ok := us.byName[u.Name]; {
+		case !ok:
+			us.byName[u.Name] = i
+		case prev >= 0 && prev != i:
+			us.byName[u.Name] = -2
+		case prev < 0:
+			us.byName[u.Name] = prev - 1
+		}
+	}
+	return us
+}
+
+// find returns the index of the unit s names, or -1 and why not.
+func (us *Units) find(s string, label colLabel) (int32, msg.Text) {
+	if i, ok := us.byCode[s]; ok {
+		return i, msg.Text{}
+	}
+	if i, ok := us.byName[s]; ok {
+		if i >= 0 {
+			return i, msg.Text{}
+		}
+		return -1, msg.SrcLedgerUnitNames.With(label, s, int(-i))
+	}
+	hint := caseHint(s, func(code string) (string, bool) {
+		i, ok := us.folded[strings.ToLower(code)]
+		if !ok {
+			return "", false
+		}
+		return us.Codes[i], true
+	})
+	return -1, msg.SrcLedgerUnit.With(label, s, hint)
+}
+
+// wholeColumn are the exception kinds that say a column cannot be read,
+// with the column: when every data row of a file has one, the file is
+// refused (DESIGN §3.3).
+var wholeColumn = [...]struct {
+	kind string
+	col  int
+}{{BadDate, lDate}, {UnknownUnit, lUnit}, {UnknownCategory, lCategory}, {BadAmount, lAmount}}
+
 // ReadLedgers reads expenditure ledgers (DESIGN §3.3). File-level problems
-// (missing file, missing column, unreadable) go to p and are fatal; row-level
-// problems become exceptions: a voucher number missing or used before, an
-// unknown unit or category, a bad amount or date, a date outside the fiscal
-// year. unit returns a known unit's index in the caller's table of units,
-// and whether it is known. Files are read in parallel; duplicates are then found in file and
-// row order, and the exceptions come out in file, row and kind order.
-func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit func(string) (int32, bool), year int, p *Problems) *Ledger {
-	l := &Ledger{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), srcs: srcs, sheet: sheet, lim: lim}
+// (missing file, missing column, unreadable, a column that fails on every
+// row of a file) go to p and are fatal; row-level problems become
+// exceptions: a voucher number missing or used before, an unknown unit or
+// category, a bad amount or date, a date outside the fiscal year. A row's
+// unit is found in units. Files are read in parallel; duplicates are then
+// found in file and row order, and the exceptions come out in file, row and
+// kind order.
+//
+// A ledger may give debit and credit columns instead of amount (amount =
+// debit − credit; amount wins when both are given), and an entry column
+// (分录号): then a voucher number counts once per month and entry.
+func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, year int, p *Problems) *Ledger {
+	l := &Ledger{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), srcs: srcs, opt: opt}
+	m := newMatcher(ledgerColumns, opt.Columns)
 	entries := make([][]Entry, len(srcs))
-	vouchers := make([][]string, len(srcs)) // by entry: the voucher number, for the duplicate check
+	keys := make([][]voucherKey, len(srcs)) // by entry: the duplicate key
 	excs := make([][]Exception, len(srcs))
 	probs := make([]Problems, len(srcs))
 	eachParallel(len(srcs), func(fi int) {
 		src := srcs[fi]
 		l.Files[fi] = src.Name
-		t, _ := scanTable(src, sheet, lim, ledgerColumns, &probs[fi], func(t *table, row int, cells []Cell) {
+		var failed [len(wholeColumn)]int // rows with each whole-column kind
+		var sample [len(wholeColumn)][]string
+		t, ok := scanTable(src, &opt, m, &probs[fi], func(t *table, row int, cells []Cell) {
 			e := Entry{File: int32(fi), Row: int32(row), Unit: -1, Category: -1}
 			voucher := t.text(cells, lVoucher)
 			flag := func(kind string, text msg.Text) {
@@ -142,68 +226,93 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 			if voucher == "" {
 				flag(MissingVoucher, msg.SrcNoVoucher.With(t.h.label(lVoucher)))
 			}
-			if u, ok := unit(code); ok {
-				e.Unit = u
-			} else if code == "" {
+			if code == "" {
 				flag(UnknownUnit, msg.SrcEmpty.With(t.h.label(lUnit)))
+			} else if u, why := units.find(code, t.h.label(lUnit)); u >= 0 {
+				e.Unit = u
 			} else {
-				flag(UnknownUnit, msg.SrcLedgerUnit.With(t.h.label(lUnit), code, ""))
+				flag(UnknownUnit, why)
 			}
 			if e.Category = int16(cats.Lookup(catRaw)); e.Category < 0 {
 				flag(UnknownCategory, msg.SrcNotCategory.With(t.h.label(lCategory), catRaw, cats.hint()))
 			}
 			date, text, dateErr := t.date(cells, lDate)
+			key := voucherKey{voucher: voucher}
 			if dateErr == nil {
 				if date.Year() == year {
 					e.Month = int8(date.Month())
 				} else {
 					flag(OutOfPeriod, msg.SrcOutOfPeriod.With(text, year))
 				}
+				if t.h.has(lEntry) {
+					key.month = int32(date.Year()*100 + int(date.Month()))
+				}
 			}
-			if c := t.h.cell(cells, lAmount); c.Kind == Blank {
-				flag(BadAmount, msg.SrcEmpty.With(t.h.label(lAmount)))
-			} else if v, err := tableAmount(c); err != nil {
-				flag(BadAmount, msg.SrcBadValue.With(t.h.label(lAmount), strings.TrimSpace(c.Text), err))
+			if t.h.has(lEntry) {
+				key.entry, key.hasEntry = t.text(cells, lEntry), true
+			}
+			if v, why := t.ledgerAmount(cells); why != nil {
+				flag(BadAmount, *why)
 			} else {
 				e.Amount = v
 			}
 			if dateErr != nil {
 				flag(BadDate, *dateErr)
 			}
+			for i, w := range wholeColumn {
+				if e.Flags&kindBit(w.kind) != 0 {
+					if failed[i]++; len(sample[i]) < 3 {
+						sample[i] = append(sample[i], strconv.Quote(t.text(cells, t.failedColumn(w.col))))
+					}
+				}
+			}
 			entries[fi] = append(entries[fi], e)
-			vouchers[fi] = append(vouchers[fi], voucher)
+			keys[fi] = append(keys[fi], key)
 		})
 		l.Sheets[fi] = t.sheet
+		if n := len(entries[fi]); ok && n >= 2 {
+			for i, w := range wholeColumn {
+				if failed[i] == n {
+					k := t.failedColumn(w.col)
+					probs[fi].Add(&Error{File: src.Name, Sheet: t.sheet, Row: t.headerRow + 1, Column: t.h.index[k] + 1,
+						Err: msg.SrcWholeColumn.Wrap(ErrWholeColumn, n, t.h.label(k), strings.Join(sample[i], ", "), expected(w.kind, cats, units))})
+				}
+			}
+		}
 	})
 	for fi := range probs {
 		p.Append(&probs[fi])
 	}
 	l.Entries = slices.Concat(entries...)
 	entries = nil
-	// A voucher number counts once: every occurrence after the first, in
-	// file and row order, is a duplicate. And every sum of counted vouchers
-	// the reconciliation shows stays within what an amount may be: a voucher
+	// A voucher number counts once (once per month and entry when the file
+	// has entries): every occurrence after the first, in file and row
+	// order, is a duplicate. And every sum of counted vouchers the
+	// reconciliation shows stays within what an amount may be: a voucher
 	// that would take their total (refunds counted as spending) beyond it
 	// is not counted.
-	first := make(map[string]int32, len(l.Entries))
+	first := make(map[voucherKey]int32, len(l.Entries))
 	var total allocation.Fen
 	k := 0
-	for fi := range vouchers {
-		for _, v := range vouchers[fi] {
+	for fi := range keys {
+		for _, v := range keys[fi] {
 			i := k
 			k++
 			e := &l.Entries[i]
-			if prev, dup := first[v]; v != "" && !dup {
+			if prev, dup := first[v]; v.voucher != "" && !dup {
 				first[v] = int32(i)
-			} else if v != "" {
+			} else if v.voucher != "" {
 				pe := &l.Entries[prev]
 				where := msg.SrcAtRow.With(pe.Row)
 				if pe.File != e.File {
 					where = msg.SrcAtFileRow.With(Escape(l.Files[pe.File]), pe.Row)
 				}
+				text := msg.SrcDupVoucher.With(v.voucher, where)
+				if v.hasEntry {
+					text = msg.SrcDupEntry.With(v.voucher, v.entry, int(v.month%100), where)
+				}
 				e.Flags |= kindBit(DuplicateVoucher)
-				excs[e.File] = append(excs[e.File], exception(strings.Clone(v), l.Files[e.File], l.Sheets[e.File], int(e.Row),
-					DuplicateVoucher, msg.SrcDupVoucher.With(v, where)))
+				excs[e.File] = append(excs[e.File], exception(strings.Clone(v.voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row), DuplicateVoucher, text))
 			}
 			if e.Flags != 0 {
 				continue
@@ -213,7 +322,7 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 				continue
 			}
 			e.Flags |= kindBit(BadAmount)
-			excs[e.File] = append(excs[e.File], exception(strings.Clone(v), l.Files[e.File], l.Sheets[e.File], int(e.Row),
+			excs[e.File] = append(excs[e.File], exception(strings.Clone(v.voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row),
 				BadAmount, msg.SrcOverTotal.With(colLabel{zh: "金额", en: "amount"}, e.Amount, msg.SrcVouchersNoun)))
 		}
 	}
@@ -226,16 +335,93 @@ func ReadLedgers(srcs []Source, sheet string, lim Limits, cats *Categories, unit
 	return l
 }
 
+// voucherKey is what makes a voucher unique: its number, or with an entry
+// column its number, month (year × 100 + month; 0 when undated) and entry.
+type voucherKey struct {
+	voucher  string
+	entry    string
+	month    int32
+	hasEntry bool
+}
+
+// failedColumn is the column a whole-column kind is about: the amount, or
+// the debit when the file gives debit and credit instead.
+func (t *table) failedColumn(k int) int {
+	if k == lAmount && !t.h.has(lAmount) {
+		if t.h.has(lDebit) {
+			return lDebit
+		}
+		return lCredit
+	}
+	return k
+}
+
+// expected says what a whole-column kind's column should hold.
+func expected(kind string, cats *Categories, units *Units) msg.Text {
+	switch kind {
+	case BadDate:
+		return msg.SrcExpectDate.With()
+	case UnknownUnit:
+		ex := ""
+		if len(units.Codes) > 0 {
+			ex = strconv.Quote(units.Codes[0])
+		}
+		return msg.SrcExpectUnit.With(ex)
+	case UnknownCategory:
+		return msg.SrcExpectCategory.With(cats.hint())
+	}
+	return msg.SrcExpectAmount.With()
+}
+
+// ledgerAmount reads a row's amount: the amount column when the file has
+// one, else debit − credit, a blank side counting 0. It returns why not.
+func (t *table) ledgerAmount(cells []Cell) (allocation.Fen, *msg.Text) {
+	side := func(k int) (allocation.Fen, bool, *msg.Text) {
+		c := t.h.cell(cells, k)
+		if c.Kind == Blank {
+			return 0, false, nil
+		}
+		v, err := t.amount(c, k)
+		if err != nil {
+			m := msg.SrcBadValue.With(t.h.label(k), strings.TrimSpace(c.Text), err)
+			return 0, true, &m
+		}
+		return v, true, nil
+	}
+	if t.h.has(lAmount) {
+		v, given, why := side(lAmount)
+		if why == nil && !given {
+			m := msg.SrcEmpty.With(t.h.label(lAmount))
+			return 0, &m
+		}
+		return v, why
+	}
+	debit, dGiven, why := side(lDebit)
+	if why != nil {
+		return 0, why
+	}
+	credit, cGiven, why := side(lCredit)
+	if why != nil {
+		return 0, why
+	}
+	if !dGiven && !cGiven {
+		m := msg.SrcBothSidesEmpty.With(colLabel{zh: "借方金额", en: "debit"}, colLabel{zh: "贷方金额", en: "credit"})
+		return 0, &m
+	}
+	return debit - credit, nil
+}
+
 // List reads the ledger files again and calls fn with every voucher's
 // entry and texts, in file and row order. A file that changed since it was
 // read is an error.
 func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
 	k := 0
+	m := newMatcher(ledgerColumns, l.opt.Columns)
 	for fi, src := range l.srcs {
 		var p Problems
 		var ferr error
 		var v Listed
-		scanTable(src, l.sheet, l.lim, ledgerColumns, &p, func(t *table, row int, cells []Cell) {
+		scanTable(src, &l.opt, m, &p, func(t *table, row int, cells []Cell) {
 			if ferr != nil {
 				return
 			}
@@ -244,7 +430,12 @@ func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
 				return
 			}
 			v = Listed{Voucher: t.text(cells, lVoucher), Unit: t.text(cells, lUnit), Category: t.text(cells, lCategory),
-				Amount: strings.TrimSpace(t.h.cell(cells, lAmount).Text), Description: t.text(cells, lDescription)}
+				Amount: t.text(cells, lAmount), Description: t.text(cells, lDescription)}
+			if !t.h.has(lAmount) {
+				if v.Amount = t.text(cells, lDebit); v.Amount == "" {
+					v.Amount = t.text(cells, lCredit)
+				}
+			}
 			if _, text, err := t.date(cells, lDate); err == nil {
 				v.Date = text
 			} else {
@@ -275,57 +466,115 @@ func exception(voucher, file, sheet string, row int, kind string, text msg.Text)
 	return Exception{Voucher: voucher, File: file, Sheet: sheet, Row: row, Flag: kind, Message: text.Localize(msg.EN), Text: text}
 }
 
-// date reads a date cell: YYYY-MM-DD text, an ISO date cell, or a numeric
-// spreadsheet date (a serial number, counted from 1900 or 1904 as the
-// workbook says). It returns the date and its YYYY-MM-DD text.
+// date reads a date cell (DESIGN §3.6): a numeric spreadsheet date (a
+// serial number, counted from 1900 or 1904 as the workbook says), an ISO
+// date cell, or text in a year-first form (parseDate). It returns the date
+// and its YYYY-MM-DD text, or why it is not a date.
 func (t *table) date(cells []Cell, k int) (time.Time, string, *msg.Text) {
 	c := t.h.cell(cells, k)
 	raw := strings.TrimSpace(c.Text)
-	bad := func() (time.Time, string, *msg.Text) {
-		if raw == "" {
-			m := msg.SrcEmpty.With(t.h.label(k))
-			return time.Time{}, "", &m
-		}
-		m := msg.SrcNotDate.With(t.h.label(k), raw)
-		return time.Time{}, "", &m
+	fail := func(m *msg.Message) (time.Time, string, *msg.Text) {
+		text := m.With(t.h.label(k), raw)
+		return time.Time{}, "", &text
 	}
 	switch c.Kind {
 	case Text, DateText:
-		s := raw
-		if c.Kind == DateText && len(s) > 10 && s[10] == 'T' {
-			s = s[:10]
+		d, why := parseDate(raw)
+		if why != nil {
+			return fail(why)
 		}
-		if !isISODate(s) {
-			return bad()
-		}
-		d, err := time.Parse("2006-01-02", s)
-		if err != nil {
-			return bad()
-		}
-		return d, s, nil
+		return d, d.Format("2006-01-02"), nil
 	case Number:
 		serial, err := strconv.ParseFloat(raw, 64) // a day count, not money
 		if err != nil || serial < 1 || serial > 2958465 {
-			return bad()
+			return fail(msg.SrcNotDate)
 		}
 		d, err := excelize.ExcelDateToTime(serial, t.date1904)
 		if err != nil {
-			return bad()
+			return fail(msg.SrcNotDate)
 		}
 		y, m, day := d.Date()
 		d = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
 		return d, d.Format("2006-01-02"), nil
+	case Blank:
+		text := msg.SrcEmpty.With(t.h.label(k))
+		return time.Time{}, "", &text
 	}
-	return bad()
+	return fail(msg.SrcNotDate)
 }
 
-// isISODate reports whether s has the shape YYYY-MM-DD.
-func isISODate(s string) bool {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+// parseDate reads a date written year first: 2026-07-15, 2026-7-15,
+// 2026/7/15, 2026.7.15, 2026年7月15日 or 20260715, optionally followed by a
+// time of 00:00:00 (00:00, 0:00:00 …). It returns the message that says
+// why not: a day-first or month-first date (15/7/2026), a date that does
+// not exist (2026-02-30), a time other than midnight, or no date at all.
+func parseDate(s string) (time.Time, *msg.Message) {
+	day, clock, hasClock := strings.Cut(s, " ")
+	if !hasClock {
+		day, clock, hasClock = strings.Cut(s, "T")
+	}
+	if hasClock {
+		clock = strings.TrimSpace(clock)
+		if !isClock(clock) {
+			return time.Time{}, msg.SrcNotDate
+		}
+		if strings.Trim(clock, "0:.") != "" {
+			return time.Time{}, msg.SrcDateTime
+		}
+	}
+	var parts []string
+	switch {
+	case strings.HasSuffix(day, "日") && strings.Contains(day, "年") && strings.Contains(day, "月"):
+		y, rest, _ := strings.Cut(strings.TrimSuffix(day, "日"), "年")
+		m, d, _ := strings.Cut(rest, "月")
+		parts = []string{y, m, d}
+	case len(day) == 8 && allDigits(day):
+		parts = []string{day[:4], day[4:6], day[6:]}
+	default:
+		for _, sep := range []string{"-", "/", "."} {
+			if strings.Count(day, sep) == 2 {
+				parts = strings.Split(day, sep)
+				break
+			}
+		}
+	}
+	if len(parts) != 3 {
+		return time.Time{}, msg.SrcNotDate
+	}
+	for _, p := range parts {
+		if p == "" || !allDigits(p) {
+			return time.Time{}, msg.SrcNotDate
+		}
+	}
+	if len(parts[0]) != 4 {
+		if len(parts[2]) == 4 && len(parts[0]) <= 2 && len(parts[1]) <= 2 {
+			return time.Time{}, msg.SrcDayFirst
+		}
+		return time.Time{}, msg.SrcNotDate
+	}
+	if len(parts[1]) > 2 || len(parts[2]) > 2 {
+		return time.Time{}, msg.SrcNotDate
+	}
+	y, _ := strconv.Atoi(parts[0])
+	m, _ := strconv.Atoi(parts[1])
+	d, _ := strconv.Atoi(parts[2])
+	date := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if m < 1 || m > 12 || d < 1 || date.Day() != d {
+		return time.Time{}, msg.SrcNoSuchDate
+	}
+	return date, nil
+}
+
+// isClock reports whether s looks like a time of day: h:mm or h:mm:ss,
+// with an optional fraction of a second.
+func isClock(s string) bool {
+	s, _, _ = strings.Cut(s, ".")
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
 		return false
 	}
-	for i := range 10 {
-		if i != 4 && i != 7 && (s[i] < '0' || s[i] > '9') {
+	for _, p := range parts {
+		if p == "" || len(p) > 2 || !allDigits(p) {
 			return false
 		}
 	}

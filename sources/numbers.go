@@ -24,6 +24,10 @@ var (
 	errNotWhole    = msg.SrcNotWhole.Wrap(ErrBadNumber)
 	errPrecision   = msg.SrcPrecision.Wrap(ErrBadNumber)
 	errNotPositive = msg.SrcNotPositive.Wrap(ErrBadAmount)
+
+	errNotAmountWan   = msg.SrcNotAmountWan.Wrap(ErrBadAmount)
+	errDecimalsWan    = msg.SrcDecimalsWan.Wrap(ErrBadAmount)
+	errDriverTooLarge = msg.SrcDriverTooLarge.Wrap(ErrBadNumber)
 )
 
 // maxAmount is the largest amount a table may hold, and the largest total
@@ -38,21 +42,76 @@ const maxAmount allocation.Fen = 999_999_999_999_999
 // the money type, is refused.
 var errAmountTooLarge = msg.SrcAmountTooLarge.Wrap(ErrBadAmount)
 
-// tableAmount reads an amount cell of a table: cellAmount, then at most
-// maxAmount either way.
-func tableAmount(c Cell) (allocation.Fen, error) {
-	v, err := cellAmount(c)
+// wan is the scale of an amount column in 万元 (DESIGN §3.4).
+const wan = 10_000
+
+// places returns how many decimals an amount in a column of the given
+// scale may have: 2 in yuan (whole fen), 6 in 万元 (whole fen too).
+func places(scale int64) int {
+	if scale == wan {
+		return 6
+	}
+	return 2
+}
+
+// tableAmount reads an amount cell of a table whose header gives the scale
+// (1 in yuan, wan in 万元): cellAmount, then at most maxAmount either way.
+func tableAmount(c Cell, scale int64) (allocation.Fen, error) {
+	v, err := cellAmount(c, places(scale))
+	if c.Kind == Text && err != nil && intDigits(c.Text) > maxIntDigits(scale) {
+		return 0, errAmountTooLarge // too large, whatever else is wrong with it
+	}
 	if err == errTooLarge || err == nil && (v > maxAmount || v < -maxAmount) {
 		return 0, errAmountTooLarge
 	}
 	return v, err
 }
 
+// maxIntDigits is how many integer digits an amount at most has: 13 in
+// yuan (maxAmount), 9 in 万元.
+func maxIntDigits(scale int64) int {
+	if scale == wan {
+		return 9
+	}
+	return 13
+}
+
+// intDigits counts the digits before the decimal point of an amount typed
+// as text, leading zeros and separators aside.
+func intDigits(s string) int {
+	intPart, _, _ := strings.Cut(s, ".")
+	n, lead := 0, true
+	for i := 0; i < len(intPart); i++ {
+		c := intPart[i]
+		if c < '0' || c > '9' || lead && c == '0' {
+			continue
+		}
+		lead = false
+		n++
+	}
+	return n
+}
+
+// amountErrors are the reasons an amount is refused, by its places.
+func amountErrors(places int) (notAmount, decimals error) {
+	if places == 6 {
+		return errNotAmountWan, errDecimalsWan
+	}
+	return errNotAmount, errDecimals
+}
+
 // ParseAmount reads money typed as text (DESIGN §3.4): surrounding spaces, an
 // optional sign, an optional leading ¥ or ￥, digits with correctly grouped
 // "," thousands separators, and at most 2 decimals (further zeros are
 // allowed: "12.300" is 12.30). Anything else is an error, exponents included.
-func ParseAmount(s string) (allocation.Fen, error) {
+func ParseAmount(s string) (allocation.Fen, error) { return parseAmount(s, 2) }
+
+// parseAmount reads an amount as ParseAmount does, with up to places
+// decimals, and returns it in units of its last decimal: fen for yuan with
+// 2 decimals, and fen too for 万元 with 6. A number too large is errTooLarge
+// whatever its decimals.
+func parseAmount(s string, places int) (allocation.Fen, error) {
+	errNotAmount, errDecimals := amountErrors(places)
 	t := strings.TrimFunc(s, unicode.IsSpace)
 	neg := false
 	if rest, ok := strings.CutPrefix(t, "-"); ok {
@@ -73,10 +132,13 @@ func ParseAmount(s string) (allocation.Fen, error) {
 		return 0, errNotAmount
 	}
 	frac = strings.TrimRight(frac, "0")
-	if len(frac) > 2 {
+	if len(strings.TrimLeft(digits, "0"))+places > 19 { // past int64, whatever the decimals
+		return 0, errTooLarge
+	}
+	if len(frac) > places {
 		return 0, errDecimals
 	}
-	frac += strings.Repeat("0", 2-len(frac))
+	frac += strings.Repeat("0", places-len(frac))
 	var v uint64
 	for _, c := range digits + frac {
 		d := uint64(c - '0')
@@ -138,18 +200,20 @@ func storedNumber(s string) (decimal.Decimal, error) {
 	return d, nil
 }
 
-// cellAmount reads an amount from a cell: a numeric cell by its stored text
-// rounded to 15 significant digits, a text cell by ParseAmount.
-func cellAmount(c Cell) (allocation.Fen, error) {
+// cellAmount reads an amount with up to places decimals from a cell, in
+// units of its last decimal: a numeric cell by its stored text rounded to
+// 15 significant digits, a text cell by parseAmount.
+func cellAmount(c Cell, places int) (allocation.Fen, error) {
+	errNotAmount, errDecimals := amountErrors(places)
 	switch c.Kind {
 	case Text:
-		return ParseAmount(c.Text)
+		return parseAmount(c.Text, places)
 	case Number:
 		d, err := storedNumber(c.Text)
 		if err != nil {
 			return 0, errNotAmount
 		}
-		f := d.Shift(2)
+		f := d.Shift(int32(places))
 		if !f.IsInteger() {
 			return 0, errDecimals
 		}
@@ -181,12 +245,18 @@ func cellRatio(c Cell) (allocation.Ratio, error) {
 		if !ok || (hasDot && frac == "") || !allDigits(frac) {
 			return allocation.Ratio{}, errNotNumber
 		}
+		if len(strings.TrimLeft(digits, "0")) > maxDigits {
+			return allocation.Ratio{}, errDriverTooLarge
+		}
 		if hasDot {
 			digits += "." + frac
 		}
 		r, err := allocation.ParseRatio(digits)
 		if errors.Is(err, allocation.ErrOverflow) {
 			return allocation.Ratio{}, errPrecision
+		}
+		if err == nil && significant(r) > maxDigits {
+			return allocation.Ratio{}, errDriverTooLarge
 		}
 		return r, err
 	case Number:
@@ -200,11 +270,32 @@ func cellRatio(c Cell) (allocation.Ratio, error) {
 	if d.Sign() < 0 {
 		return allocation.Ratio{}, errNegative
 	}
+	if d.Exponent() >= 0 && len(d.Coefficient().String())+int(d.Exponent()) > maxDigits {
+		return allocation.Ratio{}, errDriverTooLarge
+	}
 	r, err := allocation.ParseRatio(d.String())
 	if err != nil {
 		return allocation.Ratio{}, errPrecision
 	}
+	if significant(r) > maxDigits {
+		return allocation.Ratio{}, errDriverTooLarge
+	}
 	return r, nil
+}
+
+// maxDigits is how many significant digits a driver value may have (DESIGN
+// §3.1): what a spreadsheet shows exactly, and small enough that a weight
+// (driver × grade factor) and the sum of the weights stay within the
+// allocation's arithmetic.
+const maxDigits = 15
+
+// significant counts the digits of r's mantissa.
+func significant(r allocation.Ratio) int {
+	n := 1
+	for v := r.Num; v >= 10; v /= 10 {
+		n++
+	}
+	return n
 }
 
 // cellCount reads a whole number ≥ 0 (a head count) from a cell.

@@ -52,7 +52,7 @@ func problems(p *Problems) []string {
 func TestReadUnits(t *testing.T) {
 	b := fsWith(map[string]string{"units.csv": goodUnits})
 	var p Problems
-	ut := ReadUnits(src(t, b, "units.csv"), "", DefaultLimits(), &p)
+	ut := ReadUnits(src(t, b, "units.csv"), Options{Limits: DefaultLimits(), Drivers: []string{"population"}}, &p)
 	if p.Len() != 0 {
 		t.Fatalf("problems: %v", problems(&p))
 	}
@@ -72,7 +72,7 @@ func TestReadUnitsChineseHeaders(t *testing.T) {
 	body := "编码,名称,层级,上级编码,社工人数,五社联动试点,评估等级,合同年度,人口,老年人口\n" +
 		"H,总站,总站,,1,,优秀,,0,0\nS1,一站,社工站,H,2,是,良好,1,10,2\nR1,一室,社工室,S1,,,,,5,1.5\n"
 	var p Problems
-	ut := ReadUnits(src(t, fsWith(map[string]string{"u.csv": body}), "u.csv"), "", DefaultLimits(), &p)
+	ut := ReadUnits(src(t, fsWith(map[string]string{"u.csv": body}), "u.csv"), Options{Limits: DefaultLimits(), Drivers: []string{"elderly", "人口"}}, &p)
 	if p.Len() != 0 {
 		t.Fatalf("problems: %v", problems(&p))
 	}
@@ -95,7 +95,7 @@ func TestInputRules(t *testing.T) {
 		want  []string
 		is    error
 	}{
-		{"missing column", "code,name,tier\nH,h,hub\n", "", []string{"units.csv:1: missing column parent (上级编码) (the header row must name code (编码), name (名称), tier (层级), parent (上级编码); rows 1 were looked at)"}, ErrMissingColumn},
+		{"missing column", "code,name,tier\nH,h,hub\n", "", []string{"units.csv:1: missing column parent (上级编码) (the header row must name code (编码), name (名称), tier (层级), parent (上级编码); rows looked at: 1–2)"}, ErrMissingColumn},
 		{"empty units file", "", "", []string{"units.csv: the file is empty"}, ErrUnreadable},
 		{"code required", unitsHead + hubAndStation + ",无码,room,S1,,,,,1\n", "", []string{"units.csv:4:A: code is empty"}, ErrRequired},
 		{"code unique", unitsHead + hubAndStation + "S1,重复,station,H,1,,,,1\n", "", []string{`units.csv:4:A: code "S1" appears twice (first at row 3)`}, ErrDuplicate},
@@ -149,8 +149,8 @@ func TestInputRules(t *testing.T) {
 			}
 			b := fsWith(files)
 			var p Problems
-			ut := ReadUnits(src(t, b, "units.csv"), "", DefaultLimits(), &p)
-			ReadFunds([]Source{src(t, b, "funds.csv")}, "", DefaultLimits(), testCats, &p).CheckUnits(ut, &p)
+			ut := ReadUnits(src(t, b, "units.csv"), Options{Limits: DefaultLimits(), Drivers: []string{"population"}}, &p)
+			ReadFunds([]Source{src(t, b, "funds.csv")}, Options{Limits: DefaultLimits()}, testCats, &p).CheckUnits(ut, &p)
 			got := problems(&p)
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
@@ -169,7 +169,7 @@ func TestAllProblemsAtOnce(t *testing.T) {
 		"b.csv":     "id,category,provider,amount\nF1,charity,,5\n",
 	})
 	var p Problems
-	ut := ReadUnits(src(t, b, "units.csv"), "", DefaultLimits(), &p)
+	ut := ReadUnits(src(t, b, "units.csv"), Options{Limits: DefaultLimits(), Drivers: []string{"population"}}, &p)
 	srcs, _ := b.Resolve([]string{"*.csv"})
 	var funds []Source
 	for _, s := range srcs {
@@ -177,7 +177,7 @@ func TestAllProblemsAtOnce(t *testing.T) {
 			funds = append(funds, s)
 		}
 	}
-	ReadFunds(funds, "", DefaultLimits(), testCats, &p).CheckUnits(ut, &p)
+	ReadFunds(funds, Options{Limits: DefaultLimits()}, testCats, &p).CheckUnits(ut, &p)
 	want := []string{
 		`a.csv:2:D: amount "1.001" has more than 2 decimal places`,
 		`a.csv:3:B: category "nope" is not a category; use one of: elderly_care 养老服务, charity 慈善资源`,
@@ -195,8 +195,8 @@ func TestFundsFormatsAndEncodings(t *testing.T) {
 	body := "\ufeff2026年资金来源表,,,,\n编号,类别,来源单位,摘要,金额\nA1,养老服务,民政局,,\"¥1,234.50\"\n\nA2,Charity,企业,捐赠, ￥7 \n"
 	b := fsWith(map[string]string{"units.csv": goodUnits, "f.csv": body})
 	var p Problems
-	ut := ReadUnits(src(t, b, "units.csv"), "", DefaultLimits(), &p)
-	ft := ReadFunds([]Source{src(t, b, "f.csv")}, "", DefaultLimits(), testCats, &p)
+	ut := ReadUnits(src(t, b, "units.csv"), Options{Limits: DefaultLimits(), Drivers: []string{"population"}}, &p)
+	ft := ReadFunds([]Source{src(t, b, "f.csv")}, Options{Limits: DefaultLimits()}, testCats, &p)
 	ft.CheckUnits(ut, &p)
 	if p.Len() != 0 {
 		t.Fatalf("problems: %v", problems(&p))
@@ -217,8 +217,8 @@ func TestGB18030CSV(t *testing.T) {
 	}
 	b := fsWith(map[string]string{"units.csv": goodUnits, "gb.csv": gb, "utf.csv": strings.Replace(utf, "G1", "U1", 1)})
 	var p Problems
-	ut := ReadUnits(src(t, b, "units.csv"), "", DefaultLimits(), &p)
-	ft := ReadFunds([]Source{src(t, b, "gb.csv"), src(t, b, "utf.csv")}, "", DefaultLimits(), testCats, &p)
+	ut := ReadUnits(src(t, b, "units.csv"), Options{Limits: DefaultLimits(), Drivers: []string{"population"}}, &p)
+	ft := ReadFunds([]Source{src(t, b, "gb.csv"), src(t, b, "utf.csv")}, Options{Limits: DefaultLimits()}, testCats, &p)
 	ft.CheckUnits(ut, &p)
 	if p.Len() != 0 {
 		t.Fatalf("problems: %v", problems(&p))
@@ -270,17 +270,17 @@ func TestNumericCellAmounts(t *testing.T) {
 		"99999999999999.99": 10000000000000000, "9999999999999.99": 999999999999999,
 	}
 	for s, want := range good {
-		if got, err := cellAmount(Cell{Kind: Number, Text: s}); err != nil || got != want {
+		if got, err := cellAmount(Cell{Kind: Number, Text: s}, 2); err != nil || got != want {
 			t.Errorf("numeric cell %q = %v, %v; want %v", s, got, err, want)
 		}
 	}
 	for s, want := range map[string]error{"12.345": errDecimals, "1.0000001": errDecimals, "1E30": errTooLarge, "abc": errNotAmount} {
-		if _, err := cellAmount(Cell{Kind: Number, Text: s}); err != want {
+		if _, err := cellAmount(Cell{Kind: Number, Text: s}, 2); err != want {
 			t.Errorf("numeric cell %q error = %v, want %v", s, err, want)
 		}
 	}
 	// The same text in a text cell follows the text rules.
-	if _, err := cellAmount(Cell{Kind: Text, Text: "8.00005E4"}); err != errNotAmount {
+	if _, err := cellAmount(Cell{Kind: Text, Text: "8.00005E4"}, 2); err != errNotAmount {
 		t.Errorf("a text cell with an exponent was accepted (err %v)", err)
 	}
 }

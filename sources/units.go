@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"slices"
 	"strings"
 
 	"fundalloc/allocation"
@@ -17,6 +18,8 @@ const (
 	uPilot
 	uGrade
 	uContractYear
+	uOperator
+	uTown
 )
 
 // SocialWorkers is the driver name of the social_workers column, which the
@@ -29,7 +32,7 @@ type UnitTable struct {
 	Sheet   string
 	Units   []allocation.Unit // in file order
 	Rows    []int             // the spreadsheet row of each unit
-	Drivers []string          // driver names: social_workers, then the extra columns in file order
+	Drivers []string          // driver names: social_workers, then the driver columns named by the configuration, in file order
 }
 
 var (
@@ -51,69 +54,38 @@ var (
 	}
 )
 
-// DriverName is the name a driver column goes by: its header trimmed and in
-// lower case, with the usual Chinese headers (人口, 老年人口, 儿童, 救助对象)
-// mapped to their English names.
-//
-// A bilingual header ("人口 population", "population (人口)") goes by its
-// known Chinese part, else by its ASCII part.
-func DriverName(header string) string {
-	h := normHeader(header)
-	if en, ok := driverAliases[h]; ok {
-		return en
-	}
-	if matchHeader(unitColumns[uWorkers:uWorkers+1], h) == 0 {
-		return SocialWorkers
-	}
-	parts := headerParts(h)
-	if len(parts) > 1 {
-		for _, p := range parts {
-			if en, ok := driverAliases[p]; ok {
-				return en
-			}
-		}
-		for _, p := range parts {
-			if isASCII(p) {
-				return p
-			}
-		}
-	}
-	return h
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
 // ReadUnits reads and validates the units file (DESIGN §3.1). Problems go to
-// p; the table returned holds the units that could be read.
-func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
+// p; the table returned holds the units that could be read. The drivers
+// are social_workers and the columns opt.Drivers names; every other column
+// the header does not know is ignored (and noted in p).
+func ReadUnits(src Source, opt Options, p *Problems) *UnitTable {
 	var lp Problems // this file's problems, put in row order at the end
 	defer func() {
 		lp.sortByPlace()
 		p.Append(&lp)
 	}()
 	ut := &UnitTable{Source: src.Name}
-	var drivers []extra
+	cols := slices.Clip(unitColumns)
+	for _, d := range opt.Drivers {
+		name := DriverName(d)
+		if name != SocialWorkers && colIndex(cols, name) < 0 {
+			cols = append(cols, driverColumn(name))
+		}
+	}
+	var drivers []int           // the driver columns the file has, by position in cols, in file order
 	var slab []allocation.Ratio // driver values, allocated many units at a time
 	badTier := map[int]bool{}   // units whose tier could not be read
-	t, ok := scanTable(src, sheet, lim, unitColumns, &lp, func(t *table, row int, cells []Cell) {
+	t, ok := scanTable(src, &opt, newMatcher(cols, opt.Columns), &lp, func(t *table, row int, cells []Cell) {
 		if ut.Drivers == nil { // the first row: name the driver columns
-			drivers = t.h.extras
 			ut.Drivers = []string{SocialWorkers}
-			seen := map[string]bool{SocialWorkers: true}
-			for _, d := range drivers {
-				name := DriverName(d.text)
-				if seen[name] {
-					t.add(t.headerRow, d.col+1, msg.SrcSecondDriver.Wrap(ErrDuplicateCol, d.text, name))
+			for k := len(unitColumns); k < len(cols); k++ {
+				if t.h.has(k) {
+					drivers = append(drivers, k)
 				}
-				seen[name] = true
-				ut.Drivers = append(ut.Drivers, name)
+			}
+			slices.SortFunc(drivers, func(a, b int) int { return t.h.index[a] - t.h.index[b] })
+			for _, k := range drivers {
+				ut.Drivers = append(ut.Drivers, cols[k].Name)
 			}
 		}
 		nd := 1 + len(drivers)
@@ -167,17 +139,16 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 			}
 			u.ContractYear = int(n)
 		}
-		for i, d := range drivers {
-			c := Cell{}
-			if d.col < len(cells) {
-				c = cells[d.col]
-			}
+		u.Operator = t.text(cells, uOperator)
+		u.Town = t.text(cells, uTown)
+		for i, k := range drivers {
+			c := t.h.cell(cells, k)
 			if c.Kind == Blank {
 				continue
 			}
 			v, err := cellRatio(c)
 			if err != nil {
-				t.add(row, d.col+1, msg.SrcDriverValue.Wrap(ErrBadNumber, Escape(d.text), strings.TrimSpace(c.Text), err))
+				t.add(row, t.h.index[k]+1, msg.SrcDriverValue.Wrap(ErrBadNumber, t.h.label(k), strings.TrimSpace(c.Text), err))
 			}
 			u.Drivers[1+i] = v
 		}
@@ -196,19 +167,27 @@ func ReadUnits(src Source, sheet string, lim Limits, p *Problems) *UnitTable {
 	return ut
 }
 
-// checkTree checks that codes are unique, and the hub and the parents:
-// exactly one hub without a parent, stations under the hub, rooms under a
-// station.
+// checkTree checks that codes are unique ignoring case (DESIGN §3.1:
+// spreadsheet lookups such as SUMIFS do not tell S1 from s1), and the hub
+// and the parents: exactly one hub without a parent, stations under the
+// hub, rooms under a station. Parents match codes exactly as written.
 // Units in skip have no valid tier and were reported already.
 func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 	hub := -1
 	byCode := make(map[string]int, len(ut.Units))
+	folded := make(map[string]int, len(ut.Units))
 	for i, u := range ut.Units {
 		if u.Code != "" {
-			if prev, dup := byCode[u.Code]; dup {
+			prev, dup := byCode[u.Code]
+			pf, clash := folded[strings.ToLower(u.Code)]
+			switch {
+			case dup:
 				t.bad(ut.Rows[i], uCode, msg.SrcDupCode.Wrap(ErrDuplicate, t.h.label(uCode), u.Code, ut.Rows[prev]))
-			} else {
+			case clash:
+				t.bad(ut.Rows[i], uCode, msg.SrcCaseClash.Wrap(ErrDuplicate, t.h.label(uCode), u.Code, ut.Units[pf].Code, ut.Rows[pf]))
+			default:
 				byCode[u.Code] = i
+				folded[strings.ToLower(u.Code)] = i
 			}
 		}
 		if u.Tier != allocation.Hub || skip[i] {
@@ -245,7 +224,10 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 		}
 		pi, ok := byCode[u.Parent]
 		if !ok {
-			t.bad(row, uParent, msg.SrcParentUnknown.Wrap(ErrBadParent, t.h.label(uParent), u.Parent, ""))
+			t.bad(row, uParent, msg.SrcParentUnknown.Wrap(ErrBadParent, t.h.label(uParent), u.Parent, caseHint(u.Parent, func(code string) (string, bool) {
+				i, ok := folded[strings.ToLower(code)]
+				return ut.Units[i].Code, ok
+			})))
 			continue
 		}
 		pt := ut.Units[pi].Tier
@@ -253,6 +235,15 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 			t.bad(row, uParent, msg.SrcParentTier.Wrap(ErrBadParent, t.h.label(uParent), u.Parent, tierWord(pt), tierWord(u.Tier), want))
 		}
 	}
+}
+
+// caseHint is the hint for a code that is not known as written: the code
+// it differs from only in case, which byFold finds; "" when there is none.
+func caseHint(code string, byFold func(string) (string, bool)) any {
+	if known, ok := byFold(code); ok && known != code {
+		return msg.SrcCaseHint.With(known)
+	}
+	return ""
 }
 
 // tierWord names a tier in a message.

@@ -67,7 +67,7 @@ type budgetResult struct {
 func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) (*budgetResult, error) {
 	prog := newProgress(g)
 	defer prog.done()
-	in, err := readInputs(cfg, prog)
+	in, err := readInputs(ctx, cfg, prog)
 	if err != nil {
 		return nil, err
 	}

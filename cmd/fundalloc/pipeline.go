@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"sync"
@@ -20,13 +21,16 @@ type inputs struct {
 	funds  *sources.FundTable
 	rules  allocation.Rules
 	hashes []reports.Input // every input file read, with its SHA-256
+	notes  []*sources.Error // information about the inputs: columns ignored
 }
 
 // readInputs reads and validates the units and fund lines the config names.
 // Every problem in every file is collected; any problem is an input error.
 // The units file and the fund files are read at the same time (the fund
-// files in parallel with each other too), and hashed likewise.
-func readInputs(cfg *config.Config, prog *progress) (*inputs, error) {
+// files in parallel with each other too), and hashed likewise. Once ctx is
+// done the reading stops within a second and readInputs reports the
+// interruption.
+func readInputs(ctx context.Context, cfg *config.Config, prog *progress) (*inputs, error) {
 	in := &inputs{cfg: cfg, cats: sources.NewCategories(cfg.Categories)}
 	var p, unitProblems sources.Problems
 	unitSrc, err := cfg.UnitsSource()
@@ -43,7 +47,10 @@ func readInputs(cfg *config.Config, prog *progress) (*inputs, error) {
 	}
 	if unitProblems.Len() > 0 {
 		var fundProblems sources.Problems
-		sources.ReadFunds(prog.reading(fundSrcs), cfg.Sheets.FundLines, cfg.Limits, in.cats, &fundProblems)
+		sources.ReadFunds(prog.reading(fundSrcs), cfg.FundOptions(ctx), in.cats, &fundProblems)
+		if err := interrupted(ctx); err != nil {
+			return nil, err
+		}
 		unitProblems.Append(&p)
 		unitProblems.Append(&fundProblems)
 		return nil, unitProblems.Err()
@@ -52,15 +59,19 @@ func readInputs(cfg *config.Config, prog *progress) (*inputs, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		in.units = sources.ReadUnits(read[0], cfg.Sheets.Units, cfg.Limits, &unitProblems)
+		in.units = sources.ReadUnits(read[0], cfg.UnitOptions(ctx), &unitProblems)
 	}()
 	var fundProblems sources.Problems
-	in.funds = sources.ReadFunds(read[1:], cfg.Sheets.FundLines, cfg.Limits, in.cats, &fundProblems)
+	in.funds = sources.ReadFunds(read[1:], cfg.FundOptions(ctx), in.cats, &fundProblems)
 	<-done
+	if err := interrupted(ctx); err != nil {
+		return nil, err
+	}
 	in.funds.CheckUnits(in.units, &fundProblems)
 	all := unitProblems
 	all.Append(&p)
 	all.Append(&fundProblems)
+	in.notes = all.Notes()
 	if err := all.Err(); err != nil {
 		return nil, err
 	}

@@ -142,7 +142,10 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		if err != nil {
 			return nil, &sources.Error{File: "units", Err: describe(err)}
 		}
-		units = sources.ReadUnits(unitSrc, cfg.Sheets.Units, cfg.Limits, &p)
+		units = sources.ReadUnits(unitSrc, cfg.UnitOptions(ctx), &p)
+		if err := interrupted(ctx); err != nil {
+			return nil, err
+		}
 		if err := p.Err(); err != nil {
 			return nil, err
 		}
@@ -152,7 +155,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		}
 		hashes = append(hashes, reports.Input{Path: unitSrc.Name, SHA256: sum})
 	} else {
-		in, err := readInputs(cfg, prog)
+		in, err := readInputs(ctx, cfg, prog)
 		if err != nil {
 			return nil, err
 		}
@@ -194,19 +197,13 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		return nil, &sources.Error{File: "ledgers", Err: msg.CmdRcLedgersNone.Err(cfg.Ledgers)}
 	}
 	// Every unit the budget or the units file knows, indexed as in codes.
-	known := make(map[string]int32, max(len(codes), len(units.Units)))
-	for i, c := range codes {
-		known[c] = int32(i)
-	}
-	for _, u := range units.Units {
-		if _, ok := known[u.Code]; !ok {
-			known[u.Code] = int32(len(codes))
-			codes = append(codes, u.Code)
-		}
-	}
+	known := sources.NewUnits(codes, units.Units)
+	codes = known.Codes
 	var p sources.Problems
-	rc.Ledger = sources.ReadLedgers(prog.reading(ledgerSrcs), cfg.Sheets.Ledgers, cfg.Limits, sources.NewCategories(rc.Categories),
-		func(code string) (int32, bool) { u, ok := known[code]; return u, ok }, rc.Year, &p)
+	rc.Ledger = sources.ReadLedgers(prog.reading(ledgerSrcs), cfg.LedgerOptions(ctx), sources.NewCategories(rc.Categories), known, rc.Year, &p)
+	if err := interrupted(ctx); err != nil {
+		return nil, err
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}

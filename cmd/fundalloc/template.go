@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -71,7 +72,7 @@ func templateFor(cfg *config.Config, runDate time.Time) (*reports.Template, erro
 		return nil, badInput(msg.CmdTplUnits, describe(err))
 	}
 	var p sources.Problems
-	units := sources.ReadUnits(src, cfg.Sheets.Units, cfg.Limits, &p)
+	units := sources.ReadUnits(src, cfg.UnitOptions(context.Background()), &p)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}

@@ -305,10 +305,10 @@ func TestTemplatesFilledAndSavedByLibreOffice(t *testing.T) {
 	})
 	saved := recalculate(t, ledger)
 	var p sources.Problems
-	codes := map[string]bool{"H": true, "S1": true, "S2": true, "S3": true, "R1": true, "R2": true}
+	codes := sources.NewUnits([]string{"H", "S1", "S2", "S3", "R1", "R2"}, nil)
 	src := sources.Source{Name: "ledger.xlsx", Open: func() (sources.File, error) { return os.Open(saved) }}
-	l := sources.ReadLedgers([]sources.Source{src}, "", sources.DefaultLimits(), sources.NewCategories(config.DefaultCategories()),
-		func(c string) (int32, bool) { return 0, codes[c] }, 2026, &p)
+	l := sources.ReadLedgers([]sources.Source{src}, sources.Options{Limits: sources.DefaultLimits()}, sources.NewCategories(config.DefaultCategories()),
+		codes, 2026, &p)
 	if p.Len() > 0 || len(l.Exceptions) > 0 {
 		t.Fatalf("the LibreOffice-saved ledger: %v, exceptions %+v", p.Err(), l.Exceptions)
 	}

@@ -18,9 +18,13 @@ func newValidateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			in, err := readInputs(cfg, nil)
+			in, err := readInputs(cmd.Context(), cfg, nil)
 			if err != nil {
 				return err
+			}
+			// Columns no table knows are ignored: say so once each.
+			for _, n := range in.notes {
+				fmt.Fprintln(g.stdout, msg.Localize(n, g.language))
 			}
 			fmt.Fprintln(g.stdout, g.t(msg.CmdValidateOK, unitCounts(in.units.Units), fundCounts(in.funds), config.SourceName(cfg.Source, g.language)))
 			return nil

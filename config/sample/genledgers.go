@@ -16,6 +16,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
@@ -54,11 +55,11 @@ func main() {
 	var p sources.Problems
 	unitSrc, err := cfg.UnitsSource()
 	check(err)
-	units := sources.ReadUnits(unitSrc, "", cfg.Limits, &p)
+	units := sources.ReadUnits(unitSrc, cfg.UnitOptions(context.Background()), &p)
 	fundSrcs, err := cfg.Base.Resolve(cfg.FundLines)
 	check(err)
 	cats := sources.NewCategories(cfg.Categories)
-	funds := sources.ReadFunds(fundSrcs, "", cfg.Limits, cats, &p)
+	funds := sources.ReadFunds(fundSrcs, cfg.FundOptions(context.Background()), cats, &p)
 	funds.CheckUnits(units, &p)
 	check(p.Err())
 	rules, err := cfg.Rules(units.Drivers)

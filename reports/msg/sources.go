@@ -90,7 +90,7 @@ var (
 
 	// Headers.
 	SrcNoHeaderData   = Def("sources.no_header_data", "没有表头行：文件中没有数据", "no header row: the file has no data")
-	SrcMissingColumns = Def("sources.missing_columns", "缺少列 %[1]s（查看了第 %[3]s 行；表头行必须包含 %[2]s）%[4]s", "missing column %s (the header row must name %s; rows %s were looked at)%s")
+	SrcMissingColumns = Def("sources.missing_columns", "缺少列 %[1]s（表头行必须包含 %[2]s；查看了第 %[3]s 行）%[4]s", "missing column %s (the header row must name %s; rows looked at: %s)%s")
 	SrcNearest        = Def("sources.nearest", "；第 %[2]d 行有 %[3]q，是否指 %[1]s？", "; row %[2]d has %[3]q: is it %[1]s?")
 	SrcDupColumn      = Def("sources.dup_column", "列 %s 出现了两次（另见 %s 列）", "column %s appears twice (also column %s)")
 	SrcDupHeader      = Def("sources.dup_header", "列 %q 出现了两次（另见 %s 列）", "column %q appears twice (also column %s)")
@@ -113,7 +113,7 @@ var (
 	SrcPrecision      = Def("sources.precision", "小数位数超过 fundalloc 保留的位数（19 位）", "has more decimal places than fundalloc keeps (19)")
 	SrcNotPositive    = Def("sources.not_positive", "必须大于 0", "must be greater than 0")
 	SrcAmountTooLarge = Def("sources.amount_too_large", "太大：最多接受 9,999,999,999,999.99 元（15 位数字，电子表格能精确显示的位数）", "is too large: at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)")
-	SrcDriverTooLarge = Def("sources.driver_too_large", "太大：分配因素最多 15 位有效数字", "is too large: a driver has at most 15 significant digits")
+	SrcDriverTooLarge = Def("sources.driver_too_large", "超过 15 位有效数字（分配因素最多 15 位，即电子表格能精确显示的位数）", "has more than 15 significant digits (a driver has at most 15, what a spreadsheet shows exactly)")
 	SrcOverTotal      = Def("sources.over_total", "%s %s：加上它后%s合计超过 9,999,999,999,999.99 元，超出 fundalloc 接受的范围（15 位数字，电子表格能精确显示的位数）", "%s %s: with it the %s add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)")
 	SrcFundLinesNoun  = Def("sources.fund_lines_noun", "资金来源", "fund lines")
 	SrcVouchersNoun   = Def("sources.vouchers_noun", "凭证", "vouchers")

@@ -200,23 +200,19 @@ func checkInputs(t *testing.T, p Params, sum *Summary, files map[string][]byte) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ut := sources.ReadUnits(usrc[0], "", lim, &probs)
+	ut := sources.ReadUnits(usrc[0], sources.Options{Limits: lim, Drivers: sources.CommonDriverNames()}, &probs)
 	fsrc, err := base.Resolve([]string{"data/funds/funds-*." + ext})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cats := sources.NewCategories(config.DefaultCategories())
-	ft := sources.ReadFunds(fsrc, "", lim, cats, &probs)
+	ft := sources.ReadFunds(fsrc, sources.Options{Limits: lim}, cats, &probs)
 	ft.CheckUnits(ut, &probs)
 	lsrc, err := base.Resolve([]string{"data/ledgers/ledger-2026-*." + ext})
 	if err != nil {
 		t.Fatal(err)
 	}
-	known := map[string]bool{}
-	for _, u := range ut.Units {
-		known[u.Code] = true
-	}
-	led := sources.ReadLedgers(lsrc, "", lim, cats, func(c string) (int32, bool) { return 0, known[c] }, 2026, &probs)
+	led := sources.ReadLedgers(lsrc, sources.Options{Limits: lim}, cats, sources.NewUnits(nil, ut.Units), 2026, &probs)
 	if err := probs.Err(); err != nil {
 		t.Fatalf("the readers refuse the data set: %v", err)
 	}

@@ -45,10 +45,30 @@ func (m *model) catName(c int) string {
 	return catCodes[c]
 }
 
-// unitColumns are the units file's columns: the known ones, then the four
-// drivers.
+// columnsNamed returns the columns of cols with the given names, in that order:
+// the columns the data set writes (the tables know more, all optional).
+func columnsNamed(cols []sources.Column, names ...string) []sources.Column {
+	out := make([]sources.Column, 0, len(names))
+	for _, n := range names {
+		for _, c := range cols {
+			if c.Name == n {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// The columns of the fund files and ledgers the data set writes.
+var (
+	fundColumns   = columnsNamed(sources.FundColumns(), "id", "category", "provider", "description", "amount", "designated_unit")
+	ledgerColumns = columnsNamed(sources.LedgerColumns(), "voucher", "date", "unit", "category", "amount", "description")
+)
+
+// unitColumns are the units file's columns: the known ones it writes, then
+// the four drivers.
 func unitColumns() []sources.Column {
-	cols := sources.UnitColumns()
+	cols := columnsNamed(sources.UnitColumns(), "code", "name", "tier", "parent", "social_workers", "pilot", "grade", "contract_year")
 	zh := map[string]string{}
 	for _, d := range sources.CommonDrivers() {
 		zh[d.Name] = d.Zh
@@ -129,7 +149,7 @@ func (m *model) writeFunds(w io.Writer, k int) (fundStats, error) {
 	if err != nil {
 		return st, err
 	}
-	if err := writeHeader(rw, header(sources.FundColumns(), m.p.Format), []float64{18, 14, 26, 36, 16, 14}); err != nil {
+	if err := writeHeader(rw, header(fundColumns, m.p.Format), []float64{18, 14, 26, 36, 16, 14}); err != nil {
 		return st, err
 	}
 	width := max(7, len(strconv.Itoa(m.p.FundLines)))
@@ -165,7 +185,7 @@ func (m *model) writeLedger(w io.Writer, lp *ledgerPlan, month int) error {
 	if err != nil {
 		return err
 	}
-	if err := writeHeader(rw, header(sources.LedgerColumns(), m.p.Format), []float64{20, 12, 14, 14, 14, 30}); err != nil {
+	if err := writeHeader(rw, header(ledgerColumns, m.p.Format), []float64{20, 12, 14, 14, 14, 30}); err != nil {
 		return err
 	}
 	vs := lp.months[month-1]
