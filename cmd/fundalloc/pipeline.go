@@ -20,7 +20,7 @@ type inputs struct {
 	units  *sources.UnitTable
 	funds  *sources.FundTable
 	rules  allocation.Rules
-	hashes []reports.Input // every input file read, with its SHA-256
+	hashes []reports.Input  // every input file read, with its SHA-256
 	notes  []*sources.Error // information about the inputs: columns ignored
 }
 
