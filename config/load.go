@@ -119,6 +119,7 @@ type raw struct {
 		MaxCellsPerRow int   `mapstructure:"max_cells_per_row"`
 		MaxFieldBytes  int   `mapstructure:"max_field_bytes"`
 		SharedStrings  int64 `mapstructure:"shared_strings_size"`
+		MaxFileSize    int64 `mapstructure:"max_file_size"`
 	} `mapstructure:"limits"`
 }
 
@@ -163,6 +164,7 @@ func defaults(v *viper.Viper) {
 		"limits.max_cells_per_row":    lim.MaxCellsPerRow,
 		"limits.max_field_bytes":      lim.MaxFieldBytes,
 		"limits.shared_strings_size":  lim.SharedStrings,
+		"limits.max_file_size":        lim.MaxFileSize,
 	} {
 		v.SetDefault(key, val)
 	}
@@ -670,13 +672,13 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 
 	l := r.Limits
 	cfg.Limits = sources.Limits{UnzipSize: l.UnzipSize, UnzipXMLSize: l.UnzipXMLSize, MaxRows: l.MaxRows,
-		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes, SharedStrings: l.SharedStrings}
+		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes, SharedStrings: l.SharedStrings, MaxFileSize: l.MaxFileSize}
 	for _, lim := range []struct {
 		key string
 		n   int64
 	}{{"limits.unzip_size", l.UnzipSize}, {"limits.unzip_xml_size", l.UnzipXMLSize}, {"limits.max_rows", int64(l.MaxRows)},
 		{"limits.max_cells_per_row", int64(l.MaxCellsPerRow)}, {"limits.max_field_bytes", int64(l.MaxFieldBytes)},
-		{"limits.shared_strings_size", l.SharedStrings}} {
+		{"limits.shared_strings_size", l.SharedStrings}, {"limits.max_file_size", l.MaxFileSize}} {
 		if lim.n <= 0 {
 			errs.add(lim.key, msg.ConfigPositive, lim.n)
 		}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"fundalloc/reports/msg"
 )
@@ -94,18 +95,29 @@ func (b Base) glob(pat string) ([]string, error) {
 		full = filepath.Join(b.Dir, pat)
 	}
 	if !hasMeta(pat) {
-		if st, err := os.Stat(full); err != nil || st.IsDir() {
+		if _, err := os.Stat(full); err != nil {
+			if lst, lerr := os.Lstat(full); lerr == nil && lst.Mode()&fs.ModeSymlink != 0 {
+				return nil, msg.SrcBrokenLink.Wrap(ErrUnreadable, b.name(full))
+			}
 			return nil, nil
 		}
-		return []string{full}, nil
+		return []string{full}, nil // opening it refuses anything but a regular file
 	}
 	m, err := filepath.Glob(full)
 	if err != nil {
 		return nil, msg.SrcBadPattern.Err(pat)
 	}
+	// A match that cannot be followed (a broken link, a link loop) is an
+	// error: skipping it would drop its money without a word. Folders are
+	// not what a glob of input files means, and are left out; devices and
+	// FIFOs are kept, for opening them to refuse.
 	var files []string
 	for _, f := range m {
-		if st, err := os.Stat(f); err == nil && !st.IsDir() {
+		st, err := os.Stat(f)
+		switch {
+		case err != nil:
+			return nil, msg.SrcBrokenLink.Wrap(ErrUnreadable, b.name(f))
+		case !st.IsDir():
 			files = append(files, f)
 		}
 	}
@@ -118,11 +130,56 @@ func (b Base) source(p string) Source {
 		fsys := b.FS
 		return Source{Name: p, Open: func() (File, error) { return openFS(fsys, p) }}
 	}
-	name := p
+	return Source{Name: b.name(p), Open: func() (File, error) { return openRegular(p) }}
+}
+
+// name is how a path on disk is shown: relative to the base directory when
+// it lies inside it.
+func (b Base) name(p string) string {
 	if rel, err := filepath.Rel(orDot(b.Dir), p); err == nil && !strings.HasPrefix(rel, "..") {
-		name = filepath.ToSlash(rel)
+		return filepath.ToSlash(rel)
 	}
-	return Source{Name: name, Open: func() (File, error) { return os.Open(p) }}
+	return p
+}
+
+// openRegular opens an input file for reading, refusing anything but a
+// regular file (DESIGN §13) without blocking: a FIFO is never opened for
+// reading without O_NONBLOCK (which would wait for a writer), and what was
+// opened is checked again, in case the path changed in between.
+func openRegular(p string) (*os.File, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular(st.Mode())
+	}
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	if st, err = f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		return nil, notRegular(st.Mode())
+	}
+	return f, nil
+}
+
+// notRegular is the error for an input that is not a regular file.
+func notRegular(m fs.FileMode) error {
+	kind := "device"
+	switch {
+	case m.IsDir():
+		kind = "directory"
+	case m&fs.ModeNamedPipe != 0:
+		kind = "FIFO"
+	case m&fs.ModeSocket != 0:
+		kind = "socket"
+	}
+	return msg.SrcNotRegular.Wrap(ErrNotRegular, kind)
 }
 
 func orDot(d string) string {
@@ -149,15 +206,27 @@ var zipMagic = []byte("PK\x03\x04")
 // openTable opens a source as a table: a workbook's sheet (the named one, or
 // the first) when the file is a workbook, else CSV. It returns the rows and
 // the workbook's description (nil for CSV).
-func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
+func openTable(src Source, opt *Options) (Rows, *Workbook, error) {
+	sheet, lim := opt.Sheet, opt.Limits
 	f, err := src.Open()
 	if err != nil {
+		if errors.Is(err, ErrNotRegular) {
+			return nil, nil, err
+		}
 		return nil, nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
 		return nil, nil, msg.SrcCannotRead.Wrap(ErrUnreadable, err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, notRegular(st.Mode())
+	}
+	if lim.MaxFileSize > 0 && st.Size() > lim.MaxFileSize {
+		f.Close()
+		return nil, nil, msg.SrcTooBig.Wrap(ErrLimit, lim.MaxFileSize)
 	}
 	var head [8]byte
 	n, _ := f.ReadAt(head[:], 0)
@@ -182,15 +251,30 @@ func openTable(src Source, sheet string, lim Limits) (Rows, *Workbook, error) {
 		f.Close()
 		return nil, nil, err
 	}
-	utf8ok, err := IsUTF8(f)
+	if crOnly(sniff[:n]) {
+		f.Close()
+		return nil, nil, msg.SrcCROnly.Wrap(ErrUnreadable)
+	}
 	f.Close()
+	gb, err := csvEncoding(opt.Ctx, func() (io.ReadCloser, error) { return src.Open() })
 	if err != nil {
-		return nil, nil, msg.SrcCannotRead.Wrap(ErrUnreadable, err)
+		var le *Error
+		if errors.As(err, &le) || msg.Is(err, msg.SrcInterrupted) {
+			return nil, nil, err
+		}
+		return nil, nil, msg.SrcCannotRead.Wrap(ErrUnreadable, unwrapPath(err))
 	}
 	if f, err = src.Open(); err != nil {
 		return nil, nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
 	}
-	return OpenCSV(f, !utf8ok, lim), nil, nil
+	return OpenCSV(f, gb, lim), nil, nil
+}
+
+// crOnly reports whether the start of a file ends its lines with a
+// carriage return alone (classic Mac OS): encoding/csv would read the whole
+// file as one line, and the message would be a misleading duplicate column.
+func crOnly(head []byte) bool {
+	return bytes.IndexByte(head, '\n') < 0 && bytes.Count(head, []byte{'\r'}) >= 2
 }
 
 // sniffBytes is how much of a CSV file notText looks at.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
@@ -53,6 +52,7 @@ type Limits struct {
 	MaxCellsPerRow int   // columns per row
 	MaxFieldBytes  int   // bytes per cell
 	MaxRows        int   // rows per table
+	MaxFileSize    int64 // bytes an input file may have
 	UnzipSize      int64 // bytes an .xlsx may inflate to in total
 	UnzipXMLSize   int64 // bytes one part of an .xlsx may inflate to
 	// SharedStrings is the bytes an .xlsx's shared strings may take in
@@ -71,6 +71,7 @@ func DefaultLimits() Limits {
 		MaxCellsPerRow: 1024,
 		MaxFieldBytes:  32 << 10,
 		MaxRows:        10_000_000,
+		MaxFileSize:    4 << 30,
 		UnzipSize:      1 << 30,
 		UnzipXMLSize:   1 << 30,
 		SharedStrings:  128 << 20,
@@ -335,33 +336,9 @@ func (c *csvRows) Close() error {
 // IsUTF8 reports whether everything r yields is valid UTF-8. It reads r to
 // the end in fixed-size chunks, so it is cheap on large files.
 func IsUTF8(r io.Reader) (bool, error) {
-	buf := make([]byte, 64<<10)
-	var carry int
-	for {
-		n, err := r.Read(buf[carry:])
-		n += carry
-		// Keep an incomplete rune at the end of the chunk for the next read.
-		end := n
-		for k := 1; k <= utf8.UTFMax-1 && end-k >= 0; k++ {
-			if utf8.RuneStart(buf[end-k]) {
-				if !utf8.FullRune(buf[end-k : end]) {
-					end -= k
-				}
-				break
-			}
-		}
-		if err == io.EOF {
-			end = n
-		}
-		if !utf8.Valid(buf[:end]) {
-			return false, nil
-		}
-		carry = copy(buf, buf[end:n])
-		if err == io.EOF {
-			return true, nil
-		}
-		if err != nil {
-			return false, msg.SrcCannotRead.Err(err)
-		}
+	bad, err := scanUTF8(nil, r)
+	if err != nil {
+		return false, msg.SrcCannotRead.Err(err)
 	}
+	return bad.offset < 0, nil
 }

@@ -102,7 +102,7 @@ func scanTable(src Source, opt *Options, m *matcher, p *Problems, each func(t *t
 		t.addErr(err)
 		return t, false
 	}
-	rows, wb, err := openTable(src, opt.Sheet, opt.Limits)
+	rows, wb, err := openTable(src, opt)
 	if err != nil {
 		t.addErr(err)
 		return t, false

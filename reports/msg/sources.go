@@ -13,7 +13,7 @@ var (
 	SrcCannotRead     = Def("sources.cannot_read", "无法读取：%v", "cannot read: %v")
 	SrcEmptyFile      = Def("sources.empty_file", "文件是空的", "the file is empty")
 	SrcNotRegular     = Def("sources.not_regular", "不是普通文件（%s）：输入必须是普通文件", "not a regular file (%s): an input must be a regular file")
-	SrcTooBig         = Def("sources.too_big", "文件超过 %d 字节（limits.unzip_size）", "the file is larger than %d bytes (limits.unzip_size)")
+	SrcTooBig         = Def("sources.too_big", "文件超过 %d 字节（limits.max_file_size）", "the file is larger than %d bytes (limits.max_file_size)")
 	SrcBadPattern     = Def("sources.bad_pattern", "文件模式 %q 无效", "bad pattern %q")
 	SrcBrokenLink     = Def("sources.broken_link", "%q 是一个失效或循环的符号链接，无法读取", "%q is a broken symbolic link or a link loop, and cannot be read")
 	SrcNoRandomAccess = Def("sources.no_random_access", "%q：文件系统不支持随机读取", "%q: the file system does not support random access")

@@ -129,10 +129,20 @@ type xlsxWriter struct {
 	ref    []byte
 }
 
-func newXLSX(w io.Writer, sheet string) (*xlsxWriter, error) {
+// newXLSX starts a worksheet of cols columns and rows rows. The stream
+// writer writes the sheet's <dimension> before its rows, so it is set
+// first: readers that trust it (openpyxl in read-only mode) see the whole
+// table, not one cell.
+func newXLSX(w io.Writer, sheet string, cols, rows int) (*xlsxWriter, error) {
 	f := excelize.NewFile()
 	x := &xlsxWriter{f: f, out: w}
 	err := f.SetSheetName("Sheet1", sheet)
+	if err == nil {
+		var last string
+		if last, err = excelize.CoordinatesToCellName(max(cols, 1), max(rows, 1)); err == nil {
+			err = f.SetSheetDimension(sheet, "A1:"+last)
+		}
+	}
 	if err == nil {
 		dateFmt, moneyFmt := "yyyy-mm-dd", "#,##0.00"
 		x.dateS, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})

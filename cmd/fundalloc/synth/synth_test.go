@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -425,5 +427,50 @@ func TestConfigNamesTheFiles(t *testing.T) {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("fundalloc.yaml lacks %q:\n%s", want, cfg)
 		}
+	}
+}
+
+// TestXLSXDimension checks that every sheet written says its true extent
+// in <dimension ref="A1:…">: a reader that trusts it (openpyxl in
+// read-only mode) otherwise sees one cell.
+func TestXLSXDimension(t *testing.T) {
+	_, files := generate(t, tiny(XLSX))
+	n := 0
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".xlsx") {
+			continue
+		}
+		n++
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := zr.Open("xl/worksheets/sheet1.xml")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		sheet, _ := io.ReadAll(rc)
+		rc.Close()
+		m := regexp.MustCompile(`<dimension ref="([A-Z0-9:]+)"`).FindSubmatch(sheet)
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(f.GetSheetName(0))
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		width := 0
+		for _, r := range rows {
+			width = max(width, len(r))
+		}
+		last, _ := excelize.CoordinatesToCellName(width, len(rows))
+		if m == nil || string(m[1]) != "A1:"+last {
+			t.Errorf("%s: dimension %q, want A1:%s", name, m, last)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no workbook written")
 	}
 }

@@ -21,9 +21,11 @@ func header(cols []sources.Column, f Format) []string {
 	return h
 }
 
-func (m *model) rows(w io.Writer, sheet string) (rowWriter, error) {
+// rows starts a table of the given columns and rows (the header
+// included), which a workbook records as its sheet's dimension.
+func (m *model) rows(w io.Writer, sheet string, cols, rows int) (rowWriter, error) {
 	if m.p.Format == XLSX {
-		return newXLSX(w, sheet)
+		return newXLSX(w, sheet, cols, rows)
 	}
 	return newCSV(w), nil
 }
@@ -81,7 +83,7 @@ func unitColumns() []sources.Column {
 
 // writeUnits writes the units file (DESIGN §3.1).
 func (m *model) writeUnits(w io.Writer) error {
-	rw, err := m.rows(w, "单位")
+	rw, err := m.rows(w, "单位", len(unitColumns()), len(m.units)+1)
 	if err != nil {
 		return err
 	}
@@ -145,7 +147,8 @@ type fundStats struct {
 // writeFunds writes fund file k (DESIGN §3.2).
 func (m *model) writeFunds(w io.Writer, k int) (fundStats, error) {
 	var st fundStats
-	rw, err := m.rows(w, "资金来源")
+	lo, hi := m.fundRange(k)
+	rw, err := m.rows(w, "资金来源", len(fundColumns), hi-lo+1)
 	if err != nil {
 		return st, err
 	}
@@ -181,14 +184,14 @@ func (m *model) writeFunds(w io.Writer, k int) (fundStats, error) {
 
 // writeLedger writes the ledger of month (1–10) (DESIGN §3.3).
 func (m *model) writeLedger(w io.Writer, lp *ledgerPlan, month int) error {
-	rw, err := m.rows(w, "支出台账")
+	vs := lp.months[month-1]
+	rw, err := m.rows(w, "支出台账", len(ledgerColumns), len(vs)+1)
 	if err != nil {
 		return err
 	}
 	if err := writeHeader(rw, header(ledgerColumns, m.p.Format), []float64{20, 12, 14, 14, 14, 30}); err != nil {
 		return err
 	}
-	vs := lp.months[month-1]
 	width := max(6, len(strconv.Itoa(len(vs))))
 	prefix := fmt.Sprintf("PZ2026-%02d-", month)
 	var buf []byte
