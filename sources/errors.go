@@ -215,6 +215,15 @@ type ProblemsError struct {
 
 func (e *ProblemsError) Error() string { return e.Localize(msg.EN) }
 
+// Unwrap returns the problems, so that errors.Is and errors.As see them.
+func (e *ProblemsError) Unwrap() []error {
+	errs := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		errs[i] = p
+	}
+	return errs
+}
+
 // Localize renders every problem in l, one per line.
 func (e *ProblemsError) Localize(l msg.Lang) string {
 	var b strings.Builder
