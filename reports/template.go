@@ -160,6 +160,8 @@ func templateColumns(kind TemplateKind, t *Template, l lang) ([]tplColumn, error
 				add(c, fEnum, rule, mine, other, "", 0)
 			case "contract_year":
 				add(c, fYear, rule, nil, nil, l.t("template.values.years"), 0)
+			case "operator", "town":
+				add(c, fText, rule, nil, nil, "", 28)
 			default:
 				return nil, fmt.Errorf("reports: no template rule for units column %s", c.Name)
 			}
@@ -184,12 +186,20 @@ func templateColumns(kind TemplateKind, t *Template, l lang) ([]tplColumn, error
 			case "designated_unit":
 				f, list, values := codes(t.UnitCodes, "template.values.units", "template.values.codes")
 				add(c, f, rule, list, nil, values, 0)
+			case "fund_type", "fund_source":
+				mine, other := listOf("template.list." + c.Name)
+				add(c, fEnum, rule, mine, other, "", 0)
+			case "document_no":
+				add(c, fText, rule, nil, nil, "", 24)
 			default:
 				return nil, fmt.Errorf("reports: no template rule for fund column %s", c.Name)
 			}
 		}
 	case LedgerTemplate:
 		for _, c := range sources.LedgerColumns() {
+			if !c.InTemplate() {
+				continue // debit, credit, entry: the template asks for the amount, a voucher a row
+			}
 			rule := "template.rule.ledger." + c.Name
 			switch c.Name {
 			case "voucher":
@@ -485,10 +495,7 @@ func writeTemplateNotes(f *excelize.File, l lang, sheet, lists string, kind Temp
 	} else {
 		lines = append(lines, l.t("template.note.amounts"))
 	}
-	lines = append(lines, l.t("template.note.header"))
-	if kind != UnitsTemplate {
-		lines = append(lines, l.t("template.note.extra"))
-	}
+	lines = append(lines, l.t("template.note.header"), l.t("template.note.extra"))
 	lines = append(lines, l.t("template.note.required"), l.t("template.note.lists", lists, TemplateRows+1))
 	if kind == LedgerTemplate && t.FiscalYear > 0 {
 		lines = append(lines, l.t("template.note.year", t.FiscalYear, t.FiscalYear, t.FiscalYear))

@@ -121,13 +121,13 @@ func TestUnitsTemplateRoundTrip(t *testing.T) {
 			if len(tiers) != 3 || len(grades) != 5 || len(pilots) != 2 || !slices.Equal(parents, []string{"H", "S1", "S2"}) {
 				t.Fatalf("lists: tiers %q grades %q pilots %q parents %q", tiers, grades, pilots, parents)
 			}
-			// code, name, tier, parent, social_workers, pilot, grade, contract_year, population, elderly, children, assistance
+			// code, name, tier, parent, social_workers, pilot, grade, contract_year, operator, town, population, elderly, children, assistance
 			rows := [][]any{
-				{"H", "市社工总站", tiers[0], nil, 4, nil, grades[1], 1, 0, 0, 0, 0},
-				{"R1", "一村社工室", tiers[2], "S01", nil, pilots[1], nil, nil, 300, 45.5, 20, 3},
+				{"H", "市社工总站", tiers[0], nil, 4, nil, grades[1], 1, "市社会工作协会", nil, 0, 0, 0, 0},
+				{"R1", "一村社工室", tiers[2], "S01", nil, pilots[1], nil, nil, nil, nil, 300, 45.5, 20, 3},
 			}
 			for i, g := range grades {
-				rows = append(rows, []any{"S0" + string(rune('1'+i)), "社工站" + g, tiers[1], "H", i, pilots[i%2], g, 1 + i%3, 1000 + i, "120", 80, 7})
+				rows = append(rows, []any{"S0" + string(rune('1'+i)), "社工站" + g, tiers[1], "H", i, pilots[i%2], g, 1 + i%3, "社工事务所" + g, "镇" + g, 1000 + i, "120", 80, 7})
 			}
 			fill(t, path, rows)
 
@@ -143,7 +143,7 @@ func TestUnitsTemplateRoundTrip(t *testing.T) {
 				t.Fatalf("%d units, want 7", len(ut.Units))
 			}
 			h, r1 := ut.Units[0], ut.Units[1]
-			if h.Code != "H" || h.Tier != allocation.Hub || h.SocialWorkers != 4 || h.Grade != allocation.Good || h.ContractYear != 1 {
+			if h.Code != "H" || h.Tier != allocation.Hub || h.SocialWorkers != 4 || h.Grade != allocation.Good || h.ContractYear != 1 || h.Operator != "市社会工作协会" {
 				t.Errorf("hub read as %+v", h)
 			}
 			if r1.Tier != allocation.Room || r1.Parent != "S01" || r1.Pilot || r1.Drivers[2].String() != "45.5" {
@@ -152,7 +152,8 @@ func TestUnitsTemplateRoundTrip(t *testing.T) {
 			wantGrades := []allocation.Grade{allocation.Excellent, allocation.Good, allocation.Qualified, allocation.Unqualified, allocation.New}
 			for i, u := range ut.Units[2:] {
 				if u.Tier != allocation.Station || u.Parent != "H" || u.Grade != wantGrades[i] || u.Pilot != (i%2 == 0) ||
-					u.SocialWorkers != int64(i) || u.ContractYear != 1+i%3 || u.Drivers[1].String() != allocation.Int(uint64(1000+i)).String() {
+					u.SocialWorkers != int64(i) || u.ContractYear != 1+i%3 || u.Drivers[1].String() != allocation.Int(uint64(1000+i)).String() ||
+					u.Operator != "社工事务所"+grades[i] || u.Town != "镇"+grades[i] {
 					t.Errorf("station %d read as %+v", i, u)
 				}
 			}
@@ -224,7 +225,9 @@ func TestLedgerTemplateHeader(t *testing.T) {
 	}
 	var want []string
 	for _, c := range sources.LedgerColumns() {
-		want = append(want, c.Zh+" "+c.Name)
+		if c.InTemplate() {
+			want = append(want, c.Zh+" "+c.Name)
+		}
 	}
 	if !slices.Equal(rows[0], want) {
 		t.Errorf("header %q, want %q", rows[0], want)
@@ -265,15 +268,17 @@ func TestTemplateValidations(t *testing.T) {
 			"F2:F10001": {"list", "", "'列表'!$C$2:$C$3", "", "stop"},
 			"G2:G10001": {"list", "", "'列表'!$D$2:$D$6", "", "stop"},
 			"H2:H10001": {"whole", "between", "1", "3", "stop"},
-			"I2:I10001": {"decimal", "greaterThanOrEqual", "0", "", "stop"},
-			"J2:J10001": {"decimal", "greaterThanOrEqual", "0", "", "stop"},
 			"K2:K10001": {"decimal", "greaterThanOrEqual", "0", "", "stop"},
 			"L2:L10001": {"decimal", "greaterThanOrEqual", "0", "", "stop"},
+			"M2:M10001": {"decimal", "greaterThanOrEqual", "0", "", "stop"},
+			"N2:N10001": {"decimal", "greaterThanOrEqual", "0", "", "stop"},
 		}},
 		{FundsTemplate, "资金来源", "'列表'", map[string]want{
 			"B2:B10001": {"list", "", "'列表'!$A$2:$A$4", "", "stop"},
 			"E2:E10001": {"custom", "", "AND(ISNUMBER(E2),E2>0,ROUND(E2,2)=E2)", "", "stop"},
 			"F2:F10001": {"list", "", "'列表'!$B$2:$B$5", "", "warning"},
+			"G2:G10001": {"list", "", "'列表'!$C$2:$C$7", "", "stop"},
+			"H2:H10001": {"list", "", "'列表'!$D$2:$D$3", "", "stop"},
 		}},
 		{LedgerTemplate, "支出台账", "'列表'", map[string]want{
 			"B2:B10001": {"date", "between", "DATE(2026,1,1)", "DATE(2026,12,31)", "stop"},
@@ -412,7 +417,7 @@ func TestTemplateFormats(t *testing.T) {
 			}
 			// Required columns have a header fill of their own.
 			cols := map[TemplateKind][]sources.Column{UnitsTemplate: append(sources.UnitColumns(), sources.CommonDrivers()...),
-				FundsTemplate: sources.FundColumns(), LedgerTemplate: sources.LedgerColumns()}[tt.kind]
+				FundsTemplate: sources.FundColumns(), LedgerTemplate: templateOnly(sources.LedgerColumns())}[tt.kind]
 			fills := map[bool]map[string]bool{true: {}, false: {}}
 			for i, c := range cols {
 				id, _ := f.GetCellStyle(tt.sheet, cell(i+1, 1))
@@ -475,7 +480,7 @@ func TestTemplateNotes(t *testing.T) {
 					byHeader[r[0]] = r
 				}
 			}
-			for _, c := range sources.LedgerColumns() {
+			for _, c := range templateOnly(sources.LedgerColumns()) {
 				r := byHeader[c.Zh+" "+c.Name]
 				if len(r) < 3 || r[2] == "" {
 					t.Errorf("no rule for %s: %q", c.Name, r)
@@ -660,4 +665,15 @@ func TestLedgerTemplateRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// templateOnly keeps the columns the templates offer.
+func templateOnly(cols []sources.Column) []sources.Column {
+	var out []sources.Column
+	for _, c := range cols {
+		if c.InTemplate() {
+			out = append(out, c)
+		}
+	}
+	return out
 }

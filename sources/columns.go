@@ -22,7 +22,13 @@ type Column struct {
 	or []string
 	// money: an amount column, whose header may give its unit (元, 万元).
 	money bool
+	// export: a column of accounting software's exports, read when there,
+	// which the input templates do not offer.
+	export bool
 }
+
+// InTemplate reports whether the input templates offer the column.
+func (c Column) InTemplate() bool { return !c.export }
 
 // Label is the column's name for messages: the English name with the Chinese
 // one beside it, e.g. `amount (金额)`.
@@ -92,9 +98,9 @@ var (
 		{Name: "category", Zh: "类别", Required: true, aliases: []string{"资金类别"}},
 		{Name: "amount", Zh: "金额", Required: true, money: true, or: []string{"debit", "credit"}, aliases: []string{"支出金额", "发生额"}},
 		{Name: "description", Zh: "摘要"},
-		{Name: "debit", Zh: "借方金额", money: true, aliases: []string{"借方"}},
-		{Name: "credit", Zh: "贷方金额", money: true, aliases: []string{"贷方"}},
-		{Name: "entry", Zh: "分录号", aliases: []string{"分录序号"}},
+		{Name: "debit", Zh: "借方金额", money: true, export: true, aliases: []string{"借方"}},
+		{Name: "credit", Zh: "贷方金额", money: true, export: true, aliases: []string{"贷方"}},
+		{Name: "entry", Zh: "分录号", export: true, aliases: []string{"分录序号"}},
 	}
 )
 

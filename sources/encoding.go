@@ -16,6 +16,11 @@ import (
 // a located error, never a silent re-decoding of the whole file into
 // mojibake. GB18030 text fails UTF-8 within its first characters, so
 // otherwise the file is read as GB18030, when it is valid GB18030.
+//
+// The multi-byte characters counted are those of three or four bytes, what
+// Chinese text in UTF-8 is made of: a GBK pair often happens to be a valid
+// two-byte UTF-8 sequence (凭证号 in GBK, C6 BE D6 A4 BA C5, starts with two
+// of them), and counting those would call real GBK files broken UTF-8.
 
 // badByte is where a scan found the first byte that is not valid: its
 // offset (-1 when none), its value, the line it is on, and how many valid
@@ -63,7 +68,7 @@ func scanUTF8(ctx context.Context, r io.Reader) (badByte, error) {
 		if utf8.Valid(chunk) {
 			line += bytes.Count(chunk, []byte{'\n'})
 			if multi < 2 { // all a broken file needs to know
-				multi += utf8.RuneCount(chunk) - asciiCount(chunk)
+				multi += wideRunes(chunk)
 			}
 		} else {
 			for i := 0; i < len(chunk); {
@@ -79,7 +84,9 @@ func scanUTF8(ctx context.Context, r io.Reader) (badByte, error) {
 				if r == utf8.RuneError && size == 1 {
 					return badByte{offset: off + int64(i), value: c, line: line, multibyte: multi}, nil
 				}
-				multi++
+				if size >= 3 {
+					multi++
+				}
 				i += size
 			}
 		}
@@ -91,10 +98,12 @@ func scanUTF8(ctx context.Context, r io.Reader) (badByte, error) {
 	}
 }
 
-func asciiCount(b []byte) int {
+// wideRunes counts the characters of three or four bytes in valid UTF-8:
+// their first bytes, E0–F4.
+func wideRunes(b []byte) int {
 	n := 0
 	for _, c := range b {
-		if c < utf8.RuneSelf {
+		if c >= 0xE0 {
 			n++
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"unicode/utf16"
 
@@ -210,7 +211,7 @@ func badInputs() []badCase {
 			files:  map[string]any{"funds/a.xls": "<html><body><table><tr><td>id</td></tr></table></body></html>\n"},
 			config: replace("[funds/*.csv]", "[funds/*.csv, funds/*.xls]"), file: "funds/a.xls"},
 		{name: "missing sheet", kind: "sheets.units names a sheet the workbook does not have",
-			want:  `units.xlsx: sheet "不存在" not found; the workbook has sheets: Sheet1`,
+			want:  `units.xlsx: sheet "不存在" not found; the workbook has sheets: "Sheet1"`,
 			files: map[string]any{"units.xlsx": func(t *testing.T, p string) { os.WriteFile(p, unitsWorkbook(t), 0o644) }},
 			config: func(s string) string {
 				return replace("units.csv", "units.xlsx")(s) + "sheets:\n  units: 不存在\n"
@@ -277,7 +278,7 @@ func badInputs() []badCase {
 			files: map[string]any{"units.csv": "\n\n \n"}, file: "units.csv"},
 
 		{name: "GB18030 bad amount", kind: "a GB18030 (GBK) CSV with Chinese headers and a bad amount",
-			want: `funds/a.csv:2:D: 金额 (amount) "1,0000.00" is not an amount (digits, an optional ¥ and , separators, at most 2 decimals)`,
+			want: `funds/a.csv:2:D: amount "1,0000.00" is not an amount (digits, an optional ¥ and , separators, at most 2 decimals)`,
 			files: map[string]any{"funds/a.csv": func(t *testing.T, p string) {
 				gb, err := simplifiedchinese.GB18030.NewEncoder().String("编号,类别,来源单位,金额\nF1,慈善资源,民政局,\"1,0000.00\"\n")
 				if err != nil {
@@ -288,13 +289,13 @@ func badInputs() []badCase {
 
 		// ——— Units (DESIGN §3.1) ———
 		{name: "units missing column", kind: "units: a required column (tier) is missing",
-			want:  `units.csv:1: missing column tier (层级) (the header row must name code (编码), name (名称), tier (层级), parent (上级编码))`,
+			want:  `units.csv:1: missing column tier (层级) (the header row must name code (编码), name (名称), tier (层级), parent (上级编码); rows looked at: 1–2)`,
 			files: map[string]any{"units.csv": "code,name,parent\nH,总站,\n"}, file: "units.csv"},
 		{name: "units duplicate column", kind: "units: the same column twice",
 			want:  `units.csv:1:H: column name (名称) appears twice (also column B)`,
 			files: map[string]any{"units.csv": strings.Replace(badCityUnits, "population", "name", 1)}, file: "units.csv"},
 		{name: "units duplicate driver", kind: "units: one driver under two headers (population and 人口)",
-			want:  `units.csv:1:I: column "人口" is a second population column`,
+			want:  `units.csv:1:I: column population (人口) appears twice (also column H)`,
 			files: map[string]any{"units.csv": strings.Replace(strings.ReplaceAll(badCityUnits, "\n", ",1\n"), "population,1", "population,人口", 1)}, file: "units.csv"},
 		{name: "units empty code", kind: "units: code empty",
 			want:  `units.csv:3:A: code is empty`,
@@ -343,7 +344,7 @@ func badInputs() []badCase {
 			want:  `units.csv: no hub: exactly one unit must have tier hub (总站)`,
 			files: map[string]any{"units.csv": unitsWith(2, "H,总站,station,,2,,good,0")}, file: "units.csv"},
 		{name: "units two hubs", kind: "units: a second hub",
-			want:  `units.csv:4:C: a second hub: H is the hub already (row 2); there is exactly one`,
+			want:  `units.csv:4:C: a second hub: "H" is the hub already (row 2); there is exactly one`,
 			files: map[string]any{"units.csv": unitsWith(4, "S2,二站,hub,,1,,unqualified,50")}, file: "units.csv"},
 		{name: "units hub parent", kind: "units: the hub has a parent",
 			want:  `units.csv:2:D: parent "S1": the hub has no parent; leave it empty`,
@@ -360,7 +361,7 @@ func badInputs() []badCase {
 
 		// ——— Fund lines (DESIGN §3.2) and amounts (§3.4) ———
 		{name: "funds missing column", kind: "funds: the amount column is missing",
-			want:  `funds/a.csv:1: missing column amount (金额) (the header row must name id (编号), category (类别), provider (来源单位), amount (金额))`,
+			want:  `funds/a.csv:1: missing column amount (金额) (the header row must name id (编号), category (类别), provider (来源单位), amount (金额); rows looked at: 1–2)`,
 			files: map[string]any{"funds/a.csv": "id,category,provider\nF1,charity,p\n"}, file: "funds/a.csv"},
 		{name: "funds empty id", kind: "funds: id empty",
 			want:  `funds/a.csv:2:A: id is empty`,
@@ -430,7 +431,7 @@ func badInputs() []badCase {
 
 		// ——— Ledgers: file-level problems stop reconcile (DESIGN §3.3) ———
 		{name: "ledger missing column", kind: "ledger: the date column is missing",
-			want:  `ledgers/2026.csv:1: missing column date (日期) (the header row must name voucher (凭证号), date (日期), unit (单位编码), category (类别), amount (金额))`,
+			want:  `ledgers/2026.csv:1: missing column date (日期) (the header row must name voucher (凭证号), date (日期), unit (单位编码), category (类别), amount (金额); rows looked at: 1–2)`,
 			files: map[string]any{"ledgers/2026.csv": ledgerWith("voucher,unit,category,amount", "V1,S1,charity,10")}, args: reconcileOct, file: "ledgers/2026.csv"},
 		{name: "ledger empty", kind: "ledger: a zero-byte file",
 			want:  `ledgers/2026.csv: the file is empty`,
@@ -513,6 +514,60 @@ func badInputs() []badCase {
 		{name: "config limit", kind: "a limit of 0",
 			want:   `fundalloc.yaml: limits.max_rows: 0: must be a positive number`,
 			config: appendConfig("limits:\n  max_rows: 0\n"), file: "fundalloc.yaml"},
+
+		// ——— Real files (issue 11) and files that are not files (issue 15) ———
+		{name: "broken UTF-8", kind: "a UTF-8 CSV with one stray byte (not silently read as GB18030)",
+			want:  `units.csv:4: the file is UTF-8 but byte 131 (0xFF) is not valid UTF-8 (the file may be cut or mix in text of another encoding): save it again as UTF-8`,
+			files: map[string]any{"units.csv": strings.Replace(badCityUnits, "二站", "二\xff站", 1)}, file: "units.csv"},
+		{name: "neither UTF-8 nor GB18030", kind: "a CSV that is neither UTF-8 nor GB18030",
+			want:  `funds/a.csv:2: the file is neither valid UTF-8 nor valid GB18030: byte 69 (0x80) cannot be decoded; save it as "CSV UTF-8"`,
+			files: map[string]any{"funds/a.csv": fundsWith("F1,charity,p\x80,,1.00,")}, file: "funds/a.csv"},
+		{name: "CR-only CSV", kind: "a CSV whose lines end in a carriage return alone (classic Mac)",
+			want:  `units.csv: the file ends its lines with a carriage return alone (old Mac style), so it reads as one line: save it again with Windows (CRLF) or Unix (LF) line ends`,
+			files: map[string]any{"units.csv": strings.ReplaceAll(badCityUnits, "\n", "\r")}, file: "units.csv"},
+		{name: "units FIFO", kind: "the units file is a FIFO (refused at once, never waited on)",
+			want:  `units.csv: not a regular file (FIFO): an input must be a regular file`,
+			files: map[string]any{"units.csv": func(t *testing.T, p string) { os.Remove(p); mkfifo(t, p) }}, file: "units.csv"},
+		{name: "units folder", kind: "the units file is a folder",
+			want:  `units.csv: not a regular file (directory): an input must be a regular file`,
+			files: map[string]any{"units.csv": func(t *testing.T, p string) { os.Remove(p); os.Mkdir(p, 0o755) }}, file: "units.csv"},
+		{name: "units device", kind: "the units file is a device",
+			want:   `/dev/zero: not a regular file (device): an input must be a regular file`,
+			config: replace("units: units.csv", "units: /dev/zero"), file: "/dev/zero"},
+		{name: "fund glob broken link", kind: "fund_lines: the glob matches a broken symbolic link",
+			want:  `fund_lines: "funds/b.csv" is a broken symbolic link or a link loop, and cannot be read`,
+			files: map[string]any{"funds/b.csv": func(t *testing.T, p string) { os.Symlink("gone.csv", p) }}, file: "funds/b.csv"},
+		{name: "fund glob link loop", kind: "fund_lines: the glob matches a link loop",
+			want:  `fund_lines: "funds/b.csv" is a broken symbolic link or a link loop, and cannot be read`,
+			files: map[string]any{"funds/b.csv": func(t *testing.T, p string) { os.Symlink("b.csv", p) }}, file: "funds/b.csv"},
+		{name: "units case clash", kind: "units: two codes that differ only in case (S1, s1)",
+			want:  `units.csv:6:A: code "s1" differs only in case from "S1" at row 3: codes must be unique ignoring case (spreadsheet lookups such as SUMIFS ignore it)`,
+			files: map[string]any{"units.csv": badCityUnits + "s1,小写站,station,H,1,,good,10\n"}, file: "units.csv"},
+		{name: "funds in 千元", kind: "funds: an amount column in 千元 (only 元 and 万元 are read)",
+			want:  `funds/a.csv:1:E: header "金额（千元）" gives the amounts in "千元": an amount column must be in 元 (yuan) or 万元 (10,000 yuan); convert the amounts to one of them`,
+			files: map[string]any{"funds/a.csv": "id,category,provider,description,金额（千元）\nF1,charity,p,,1\n"}, file: "funds/a.csv"},
+		{name: "funds 万元 decimals", kind: "funds: 7 decimals in a column in 万元",
+			want:  `funds/a.csv:2:E: amount "0.1234567" has more than 6 decimal places (a column in 万元 has at most 6, which is whole fen)`,
+			files: map[string]any{"funds/a.csv": "id,category,provider,description,金额（万元）\nF1,charity,p,,0.1234567\n"}, file: "funds/a.csv"},
+		{name: "funds header near miss", kind: "funds: no header row; a header one edit from amount's",
+			want:  `funds/a.csv:2: missing column amount (金额) (the header row must name id (编号), category (类别), provider (来源单位), amount (金额); rows looked at: 1–3); row 2 has "金頟": is it amount (金额)?`,
+			files: map[string]any{"funds/a.csv": "2026年资金来源表\n编号,类别,来源单位,金頟\nF1,charity,p,1\n"}, file: "funds/a.csv"},
+		{name: "ledger every date day-first", kind: "ledger: every row's date is day-first (a file error, not a quarter of uncounted spending)",
+			want:  `ledgers/2026.csv:2:B: every one of the 2 data rows fails on date: the column holds values such as "15/07/2026", "16/07/2026"; expected a year-first date such as 2026-07-15, 2026/7/15 or 2026年7月15日`,
+			files: map[string]any{"ledgers/2026.csv": ledgerWith("voucher,date,unit,category,amount", "V1,15/07/2026,S1,charity,1", "V2,16/07/2026,S1,charity,2")},
+			args:  reconcileOct, file: "ledgers/2026.csv"},
+		{name: "driver too large", kind: "units: a driver value too large for the weight arithmetic",
+			want:  `units.csv:3:H: driver population "12345678901234567890" has more than 15 significant digits (a driver has at most 15, what a spreadsheet shows exactly) (a driver column holds numbers ≥ 0)`,
+			files: map[string]any{"units.csv": unitsWith(3, "S1,一站,station,H,2,yes,excellent,12345678901234567890")}, file: "units.csv"},
+		{name: "amount huge with decimals", kind: "amount: a huge value with decimals (too large, not too many decimals)",
+			want:  `funds/a.csv:2:E: amount "123456789012345678901.999" is too large: at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)`,
+			files: map[string]any{"funds/a.csv": fundsWith("F1,charity,p,,123456789012345678901.999,")}, file: "funds/a.csv"},
+		{name: "funds bad fund type", kind: "funds: a fund type that is not one",
+			want:  `funds/a.csv:2:F: fund_type "专项" is not a fund type: use general_budget, gov_fund, state_capital, special_account, unit_funds, donation (一般公共预算资金, 政府性基金预算资金, 国有资本经营预算资金, 财政专户管理资金, 单位资金, 社会捐赠资金)`,
+			files: map[string]any{"funds/a.csv": "id,category,provider,amount,designated_unit,fund_type\nF1,charity,p,1.00,,专项\n"}, file: "funds/a.csv"},
+		{name: "config unknown column", kind: "columns: a column the table does not have",
+			want:   `fundalloc.yaml: columns.ledgers.vouchr: "vouchr" is not a column of ledgers (its columns: voucher, date, unit, category, amount, description, debit, credit, entry)`,
+			config: appendConfig("columns:\n  ledgers: {vouchr: 凭证字号}\n"), file: "fundalloc.yaml"},
 
 		// ——— validate says the same ———
 		{name: "validate binary", kind: "validate: random binary bytes in a fund file",
@@ -719,5 +774,12 @@ func TestHugeVouchersAreExceptions(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "out", f)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// mkfifo makes a FIFO at p, or skips the test where there are none.
+func mkfifo(t *testing.T, p string) {
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
 	}
 }

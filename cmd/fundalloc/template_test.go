@@ -263,12 +263,13 @@ func TestTemplatesFilledAndSavedByLibreOffice(t *testing.T) {
 		t.Fatalf("template: exit %d: %s", r.code, r.stderr)
 	}
 	fillTemplate(t, filepath.Join(xlsxDir, "blank", "units.xlsx"), [][]any{
-		{"H", "市社工总站", "总站", nil, 2, nil, "良好", 1, 0, 0, 0, 0},
-		{"S1", "一镇社工站", "社工站", "H", 3, "是", "良好", 2, 1000, 300, 200, 50},
-		{"S2", "二街社工站", "社工站", "H", 2, "否", "优秀", 3, 800.5, 250, "150", 40},
-		{"S3", "三镇社工站", "社工站", "H", 1, "否", "不合格", 1, 500, 100, 80, 30},
-		{"R1", "一村社工室", "社工室", "S1", nil, nil, nil, nil, 300, 90, 60, 15},
-		{"R2", "二村社工室", "社工室", "S1", nil, nil, nil, nil, 200, 60, 40, 10},
+		// … contract year, operator, town, then the drivers
+		{"H", "市社工总站", "总站", nil, 2, nil, "良好", 1, nil, nil, 0, 0, 0, 0},
+		{"S1", "一镇社工站", "社工站", "H", 3, "是", "良好", 2, nil, nil, 1000, 300, 200, 50},
+		{"S2", "二街社工站", "社工站", "H", 2, "否", "优秀", 3, nil, nil, 800.5, 250, "150", 40},
+		{"S3", "三镇社工站", "社工站", "H", 1, "否", "不合格", 1, nil, nil, 500, 100, 80, 30},
+		{"R1", "一村社工室", "社工室", "S1", nil, nil, nil, nil, nil, nil, 300, 90, 60, 15},
+		{"R2", "二村社工室", "社工室", "S1", nil, nil, nil, nil, nil, nil, 200, 60, 40, 10},
 	})
 	fillTemplate(t, filepath.Join(xlsxDir, "blank", "funds.xlsx"), [][]any{
 		{"F1", "养老服务", "市民政局", nil, 500000, nil},
