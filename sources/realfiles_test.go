@@ -455,3 +455,25 @@ func TestReadInterrupted(t *testing.T) {
 		t.Errorf("%d lines read after the cancel; problems %v", len(ft.Lines), localized(&p, msg.EN))
 	}
 }
+
+// A sheet part in UTF-16 without a BOM is damaged; its message shows no
+// raw NUL bytes (they would reach the terminal), and neither does a sheet
+// name with control characters.
+func TestUTF16SheetWithoutBOM(t *testing.T) {
+	var utf16 []byte
+	for _, c := range []byte(xmlDecl + `<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`) {
+		utf16 = append(utf16, c, 0)
+	}
+	data := book{names: []string{"Sheet\u202e1"}, sheets: []string{string(utf16)}}.zip(t)
+	var p Problems
+	ReadUnits(src(t, fsWith(map[string]string{"u.xlsx": string(data)}), "u.xlsx"), Options{Limits: DefaultLimits()}, &p)
+	if p.Len() != 1 {
+		t.Fatalf("problems: %v", localized(&p, msg.EN))
+	}
+	for _, l := range []msg.Lang{msg.EN, msg.ZH} {
+		got := localized(&p, l)[0]
+		if strings.ContainsAny(got, "\x00\u202e") || !strings.HasPrefix(got, `u.xlsx:Sheet\u202e1: `) {
+			t.Errorf("%v: %q", l, got)
+		}
+	}
+}

@@ -93,8 +93,6 @@ var (
 	SrcMissingColumns = Def("sources.missing_columns", "缺少列 %[1]s（表头行必须包含 %[2]s；查看了第 %[3]s 行）%[4]s", "missing column %s (the header row must name %s; rows looked at: %s)%s")
 	SrcNearest        = Def("sources.nearest", "；第 %[2]d 行有 %[3]q，是否指 %[1]s？", "; row %[2]d has %[3]q: is it %[1]s?")
 	SrcDupColumn      = Def("sources.dup_column", "列 %s 出现了两次（另见 %s 列）", "column %s appears twice (also column %s)")
-	SrcDupHeader      = Def("sources.dup_header", "列 %q 出现了两次（另见 %s 列）", "column %q appears twice (also column %s)")
-	SrcSecondDriver   = Def("sources.second_driver", "列 %q 是第二个 %s 列", "column %q is a second %s column")
 	SrcMoneyUnit      = Def("sources.money_unit", "表头 %q 的金额单位 %q 不受支持：金额列只能以元或万元为单位，请把金额换算成元或万元", "header %q gives the amounts in %q: an amount column must be in 元 (yuan) or 万元 (10,000 yuan); convert the amounts to one of them")
 	SrcIgnoredColumn  = Def("sources.ignored_column", "未识别的列 %q 被忽略", "column %q is not recognised and is ignored")
 	SrcRaggedRow      = Def("sources.ragged_row", "该行有 %d 个单元格，但表头行有 %d 个（多了逗号或少了引号？）", "the row has %d cells but the header row has %d (a stray comma or a missing quote?)")
