@@ -1,7 +1,6 @@
 package sources
 
 import (
-	"slices"
 	"strings"
 
 	"fundalloc/allocation"
@@ -21,40 +20,53 @@ const (
 	fDocumentNo
 )
 
-// Fund types (资金性质, DESIGN §3.2 and §12), in the order indicators list
-// them.
+// FundType is a fund line's fund type (资金性质, DESIGN §3.2 and §12). The
+// zero value is GeneralBudget; the order is the one indicators list them
+// in.
+type FundType uint8
+
+// The fund types.
 const (
-	GeneralBudget  = "general_budget"
-	GovFund        = "gov_fund"
-	StateCapital   = "state_capital"
-	SpecialAccount = "special_account"
-	UnitFunds      = "unit_funds"
-	Donation       = "donation"
+	GeneralBudget FundType = iota
+	GovFund
+	StateCapital
+	SpecialAccount
+	UnitFunds
+	Donation
 )
 
-// FundTypes are the fund types in the order DESIGN §3.2 lists them.
-var FundTypes = []string{GeneralBudget, GovFund, StateCapital, SpecialAccount, UnitFunds, Donation}
+var fundTypeCodes = [...]string{"general_budget", "gov_fund", "state_capital", "special_account", "unit_funds", "donation"}
 
-// Fund sources (指标来源).
+// String is the fund type's code, e.g. general_budget.
+func (f FundType) String() string { return fundTypeCodes[f] }
+
+// FundSource is where a fund line's money comes from (指标来源). The zero
+// value is Local.
+type FundSource uint8
+
+// The fund sources.
 const (
-	Local    = "local"
-	Transfer = "transfer"
+	Local    FundSource = iota // 本级安排
+	Transfer                   // 上级转移支付
 )
+
+// String is the fund source's code, local or transfer.
+func (f FundSource) String() string { return [...]string{"local", "transfer"}[f] }
 
 // fundTypeNames and fundSourceNames read the fund_type and fund_source
 // columns: the code, or the Chinese name (normalised as headers are).
 var (
-	fundTypeNames = map[string]string{
-		GeneralBudget: GeneralBudget, "一般公共预算资金": GeneralBudget, "一般公共预算": GeneralBudget,
-		GovFund: GovFund, "政府性基金预算资金": GovFund, "政府性基金预算": GovFund, "政府性基金": GovFund,
-		StateCapital: StateCapital, "国有资本经营预算资金": StateCapital, "国有资本经营预算": StateCapital,
-		SpecialAccount: SpecialAccount, "财政专户管理资金": SpecialAccount, "财政专户": SpecialAccount,
-		UnitFunds: UnitFunds, "单位资金": UnitFunds,
-		Donation: Donation, "社会捐赠资金(非财政)": Donation, "社会捐赠资金": Donation, "社会捐赠": Donation,
+	fundTypeNames = map[string]FundType{
+		"general_budget": GeneralBudget, "一般公共预算资金": GeneralBudget, "一般公共预算": GeneralBudget,
+		"gov_fund": GovFund, "政府性基金预算资金": GovFund, "政府性基金预算": GovFund, "政府性基金": GovFund,
+		"state_capital": StateCapital, "国有资本经营预算资金": StateCapital, "国有资本经营预算": StateCapital,
+		"special_account": SpecialAccount, "财政专户管理资金": SpecialAccount, "财政专户": SpecialAccount,
+		"unit_funds": UnitFunds, "单位资金": UnitFunds,
+		"donation": Donation, "社会捐赠资金(非财政)": Donation, "社会捐赠资金": Donation, "社会捐赠": Donation,
 	}
-	fundSourceNames = map[string]string{
-		Local: Local, "本级安排": Local, "本级": Local,
-		Transfer: Transfer, "上级转移支付": Transfer, "转移支付": Transfer, "上级转移支付资金": Transfer,
+	fundSourceNames = map[string]FundSource{
+		"local": Local, "本级安排": Local, "本级": Local,
+		"transfer": Transfer, "上级转移支付": Transfer, "转移支付": Transfer, "上级转移支付资金": Transfer,
 	}
 )
 
@@ -125,11 +137,11 @@ type FundLine struct {
 	allocation.Fund
 	Provider    string
 	Description string
-	FundType    string // one of FundTypes (资金性质)
-	FundSource  string // Local or Transfer (指标来源)
 	DocumentNo  string // the document that granted the money (指标文号); may be empty
 	File        int32  // index into FundTable.Files
 	Row         int32
+	FundType    FundType   // 资金性质
+	FundSource  FundSource // 指标来源
 }
 
 // FundTable is every fund line of every fund file.
@@ -159,7 +171,7 @@ func (t *FundTable) Funds() []allocation.Fund {
 func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundTable {
 	m := newMatcher(fundColumns, opt.Columns)
 	ft := &FundTable{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), cols: make([]fundFileCols, len(srcs))}
-	lines := make([][]FundLine, len(srcs))
+	lines := make([]chunked[FundLine], len(srcs))
 	probs := make([]Problems, len(srcs))
 	eachParallel(len(srcs), func(fi int) {
 		src := srcs[fi]
@@ -205,7 +217,7 @@ func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundT
 				}
 			}
 			line.DocumentNo = t.text(cells, fDocumentNo)
-			lines[fi] = append(lines[fi], line)
+			lines[fi].add(line)
 		})
 		ft.Sheets[fi] = t.sheet
 		if t.h != nil {
@@ -213,7 +225,7 @@ func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundT
 				amount: t.h.index[fAmount] + 1, amountLabel: t.h.label(fAmount)}
 		}
 	})
-	ft.Lines = slices.Concat(lines...)
+	ft.Lines = concatChunks(lines)
 	// Ids are unique across all files: the first occurrence, in file and
 	// row order, is the one that stands.
 	first := make(map[string]int32, len(ft.Lines))

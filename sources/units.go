@@ -178,8 +178,9 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 	folded := make(map[string]int, len(ut.Units))
 	for i, u := range ut.Units {
 		if u.Code != "" {
+			low := strings.ToLower(u.Code)
 			prev, dup := byCode[u.Code]
-			pf, clash := folded[strings.ToLower(u.Code)]
+			pf, clash := folded[low]
 			switch {
 			case dup:
 				t.bad(ut.Rows[i], uCode, msg.SrcDupCode.Wrap(ErrDuplicate, t.h.label(uCode), u.Code, ut.Rows[prev]))
@@ -187,7 +188,7 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 				t.bad(ut.Rows[i], uCode, msg.SrcCaseClash.Wrap(ErrDuplicate, t.h.label(uCode), u.Code, ut.Units[pf].Code, ut.Rows[pf]))
 			default:
 				byCode[u.Code] = i
-				folded[strings.ToLower(u.Code)] = i
+				folded[low] = i
 			}
 		}
 		if u.Tier != allocation.Hub || skip[i] {
