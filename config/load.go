@@ -510,7 +510,7 @@ func walk(settings map[string]any, t reflect.Type, prefix string, errs *Errors) 
 func hint(k string, fields map[string]reflect.StructField) (*msg.Message, []any) {
 	best, dist := "", 3
 	for name := range fields {
-		if d := editDistance(k, name); d < dist || (d == dist && name < best) {
+		if d := sources.EditDistance(k, name); d < dist || (d == dist && name < best) {
 			best, dist = name, d
 		}
 	}
@@ -525,25 +525,6 @@ func hint(k string, fields map[string]reflect.StructField) (*msg.Message, []any)
 	return msg.ConfigUnknownHint, []any{best}
 }
 
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
 
 // validate turns the decoded values into cfg, reporting every problem by key.
 func (cfg *Config) validate(r *raw, errs *Errors) {

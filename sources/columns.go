@@ -379,7 +379,7 @@ func (m *matcher) nearest(k int, rows []seenRow) (row int, text string, ok bool)
 			}
 			for _, name := range names {
 				name = normHeader(name)
-				d := editDistance(n, name)
+				d := EditDistance(n, name)
 				if d < best && d < utf8.RuneCountInString(name) {
 					best, row, text, ok = d, r.num, t, true
 				}
@@ -395,9 +395,9 @@ type seenRow struct {
 	texts []string
 }
 
-// editDistance counts the rune insertions, deletions and substitutions
-// between a and b.
-func editDistance(a, b string) int {
+// EditDistance counts the rune insertions, deletions and substitutions
+// between a and b (Levenshtein), for "did you mean" hints.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
