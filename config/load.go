@@ -525,7 +525,6 @@ func hint(k string, fields map[string]reflect.StructField) (*msg.Message, []any)
 	return msg.ConfigUnknownHint, []any{best}
 }
 
-
 // validate turns the decoded values into cfg, reporting every problem by key.
 func (cfg *Config) validate(r *raw, errs *Errors) {
 	cfg.FiscalYear = r.FiscalYear
