@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -120,5 +121,25 @@ func TestColumnsFromTheEnvironment(t *testing.T) {
 	r = fundalloc(t, dir, nil, "reconcile", "--config", cfg, "--month", "2026-02", "--no-workbook", "-q")
 	if r.code != exitInput || !strings.Contains(r.stderr, "missing column unit (单位编码)") {
 		t.Errorf("without the mapping: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestReadingIsInterruptible: once the command's context is cancelled
+// (SIGINT, SIGTERM), reading the inputs stops and the command exits 1 as
+// interrupted, not 2 as if the inputs were bad.
+func TestReadingIsInterruptible(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeCity(t, dir, "id,category,provider,amount\nF1,charity,p,1000.00\n", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, cmd := range []string{"validate", "budget"} {
+		var out, errb bytes.Buffer
+		g := &globals{stdout: &out, stderr: &errb, dir: dir, getenv: func(string) string { return "" }}
+		if code := runWith(ctx, g, []string{cmd, "--config", cfg, "-q"}); code != exitInternal || !strings.Contains(errb.String(), "interrupted") {
+			t.Errorf("%s: exit %d: %s", cmd, code, errb.String())
+		}
+		if _, err := os.Stat(filepath.Join(dir, "out", "budget-2026.json")); err == nil {
+			t.Errorf("%s: a budget was written", cmd)
+		}
 	}
 }
