@@ -479,7 +479,11 @@ func (t *table) date(cells []Cell, k int) (time.Time, string, *msg.Text) {
 	}
 	switch c.Kind {
 	case Text, DateText:
-		d, why := parseDate(raw)
+		s := raw
+		if c.Kind == DateText && len(s) > 10 && s[10] == 'T' {
+			s = s[:10] // a date cell's time of day, as for a serial date
+		}
+		d, why := parseDate(s)
 		if why != nil {
 			return fail(why)
 		}

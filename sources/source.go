@@ -234,7 +234,7 @@ func openTable(src Source, opt *Options) (Rows, *Workbook, error) {
 	workbook := ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" ||
 		bytes.HasPrefix(head[:n], zipMagic) || bytes.HasPrefix(head[:n], ole2Magic)
 	if workbook {
-		rows, wb, err := OpenXLSX(f, st.Size(), sheet, lim)
+		rows, wb, err := openXLSX(opt.Ctx, f, st.Size(), sheet, lim)
 		if err != nil {
 			f.Close()
 			return nil, nil, err

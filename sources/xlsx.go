@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
 	"errors"
 	"io"
 	"net/url"
@@ -54,6 +55,12 @@ var (
 // whitespace has Kind Blank and keeps its Text, as OpenCSV does. A formula
 // cell is read from its cached value; one without a cached value is Blank.
 func OpenXLSX(r io.ReaderAt, size int64, sheet string, lim Limits) (Rows, *Workbook, error) {
+	return openXLSX(nil, r, size, sheet, lim)
+}
+
+// openXLSX is OpenXLSX that stops reading the shared strings (the one part
+// read whole before the rows) soon after ctx, when set, is cancelled.
+func openXLSX(ctx context.Context, r io.ReaderAt, size int64, sheet string, lim Limits) (Rows, *Workbook, error) {
 	if size <= 0 {
 		return nil, nil, &Error{Err: msg.SrcEmptyFile.Wrap(ErrUnreadable)}
 	}
@@ -72,7 +79,7 @@ func OpenXLSX(r io.ReaderAt, size int64, sheet string, lim Limits) (Rows, *Workb
 		}
 		return nil, nil, &Error{Err: msg.SrcNotZip.Wrap(ErrUnreadable)}
 	}
-	p := &pkg{files: make(map[string]*zip.File, len(zr.File)), lim: lim}
+	p := &pkg{files: make(map[string]*zip.File, len(zr.File)), lim: lim, ctx: ctx}
 	var total uint64
 	for _, f := range zr.File {
 		if _, dup := p.files[f.Name]; !dup {
@@ -232,6 +239,7 @@ type pkg struct {
 	files map[string]*zip.File
 	fold  map[string]*zip.File // lower-cased, '\' as '/'; built on first need
 	lim   Limits
+	ctx   context.Context // nil: never interrupted
 }
 
 // lookup finds a part by its exact name, else case-insensitively with '\'
@@ -496,6 +504,9 @@ func (p *pkg) readSharedStrings(f *zip.File) (*sharedStrings, error) {
 				return nil
 			}
 			i := len(ends)
+			if i%ctxRows == ctxRows-1 && p.ctx != nil && p.ctx.Err() != nil {
+				return msg.SrcInterrupted.Wrap(p.ctx.Err())
+			}
 			item = item[:0]
 			if !s.self {
 				var err error
