@@ -477,3 +477,28 @@ func TestUTF16SheetWithoutBOM(t *testing.T) {
 		}
 	}
 }
+
+// A ledger's unit is a code as written, or a name exactly one unit has; a
+// name two units share, and a code in the wrong case, say so.
+func TestLedgerUnitByName(t *testing.T) {
+	us := NewUnits([]string{"H"}, []allocation.Unit{{Code: "S1", Name: "一站"}, {Code: "S2", Name: "新站"}, {Code: "S3", Name: "新站"}})
+	if got := strings.Join(us.Codes, ","); got != "H,S1,S2,S3" {
+		t.Errorf("codes %s", got)
+	}
+	label := colLabel{zh: "单位编码", en: "unit"}
+	for s, want := range map[string][2]string{
+		"S1": {"1", ""},
+		"一站": {"1", ""},
+		"新站": {"-1", `unit "新站" is the name of 2 units; give the unit's code`},
+		"s2": {"-1", `unit "s2" is not a unit code or name of the budget or the units file ("S2" differs only in case: codes match exactly as written)`},
+		"S9": {"-1", `unit "S9" is not a unit code or name of the budget or the units file`},
+	} {
+		i, why := us.find(s, label)
+		if got := [2]string{itoa(int(i)), why.Localize(msg.EN)}; got != want {
+			t.Errorf("%s: %q, want %q", s, got, want)
+		}
+	}
+	if _, why := us.find("新站", label); why.Localize(msg.ZH) != `单位编码 "新站" 是 2 个单位的名称；请填写单位编码` {
+		t.Errorf("zh: %s", why.Localize(msg.ZH))
+	}
+}
