@@ -249,6 +249,10 @@ func moneyScale(note string) (scale int64, ok bool) {
 	case "万元", "wanyuan", "万", "10kyuan", "10,000yuan", "tenthousandyuan":
 		return 10_000, true
 	}
+	switch u {
+	case "千", "十万", "百万", "千万", "亿", "thousand", "million", "k":
+		return 0, false
+	}
 	if strings.HasSuffix(u, "元") || strings.HasSuffix(u, "yuan") {
 		return 0, false
 	}

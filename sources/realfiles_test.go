@@ -303,12 +303,25 @@ func TestHeaderVariants(t *testing.T) {
 		"Amount (万元)":   {"amount", int64(wan)},
 		"拨付单位(部门)":      {"provider", int64(1)},
 		"编号 id":         {"id", int64(1)},
+		"金额（人民币元）":      {"amount", int64(1)},
+		"金额（万）":         {"amount", int64(wan)},
 		"资金类别/category": {"category", int64(1)},
 	} {
 		h, _ := m.readHeader([]Cell{{Kind: Text, Text: text}})
 		k := slices.Index(h.index, 0)
 		if k < 0 || fundColumns[k].Name != want[0] || h.scale[k] != want[1] {
 			t.Errorf("%q: column %d scale %v, want %v", text, k, h.scale, want)
+		}
+	}
+}
+
+// Money units other than 元 and 万元 are refused on the header.
+func TestOtherMoneyUnits(t *testing.T) {
+	m := newMatcher(fundColumns, nil)
+	for _, text := range []string{"金额（千元）", "金额(亿元)", "金额（百万元）", "金额（千）", "amount (thousand yuan)", "金额（单位：千元）"} {
+		h, _ := m.readHeader([]Cell{{Kind: Text, Text: text}})
+		if len(h.bad) != 1 {
+			t.Errorf("%q: accepted", text)
 		}
 	}
 }
