@@ -2,13 +2,13 @@ package config
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/spf13/viper"
 
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -33,8 +33,9 @@ var columnTables = []struct {
 // columnsFromEnv lets the environment map columns too:
 // FUNDALLOC_COLUMNS_LEDGERS_VOUCHER=凭证字号, or a YAML list
 // (FUNDALLOC_COLUMNS_LEDGERS_UNIT='[部门, 辅助核算]'). Only the known
-// columns (and the configured drivers) can be set so.
-func columnsFromEnv(v *viper.Viper, getenv func(string) string) error {
+// columns (and the configured drivers) can be set so. A problem names the
+// variable.
+func columnsFromEnv(v *viper.Viper, getenv func(string) string) (string, msg.Text) {
 	for _, t := range columnTables {
 		var names []string
 		for _, c := range t.cols() {
@@ -51,7 +52,8 @@ func columnsFromEnv(v *viper.Viper, getenv func(string) string) error {
 		}
 		for _, name := range names {
 			key := "columns." + t.key + "." + name
-			val := strings.TrimSpace(getenv(EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))))
+			envKey := EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+			val := strings.TrimSpace(getenv(envKey))
 			if val == "" {
 				continue
 			}
@@ -59,7 +61,7 @@ func columnsFromEnv(v *viper.Viper, getenv func(string) string) error {
 				y := viper.New()
 				y.SetConfigType("yaml")
 				if err := y.ReadConfig(strings.NewReader("list: " + val)); err != nil {
-					return fmt.Errorf("%s_%s: not a YAML list of headers: %v", EnvPrefix, strings.ToUpper(strings.ReplaceAll(key, ".", "_")), err)
+					return envKey, msg.ColumnsEnvList.With(err.Error())
 				}
 				v.Set(key, y.Get("list"))
 				continue
@@ -67,7 +69,7 @@ func columnsFromEnv(v *viper.Viper, getenv func(string) string) error {
 			v.Set(key, val)
 		}
 	}
-	return nil
+	return "", msg.Text{}
 }
 
 // columns validates columns: every table is one of units, fund_lines and
@@ -90,13 +92,13 @@ func (cfg *Config) columns(raw map[string]any, errs *Errors) {
 			return t.key == table
 		})
 		if i < 0 {
-			errs.add(key, "unknown table: use units, fund_lines or ledgers")
+			errs.add(key, msg.ColumnsTable)
 			continue
 		}
 		m, ok := raw[table].(map[string]any)
 		if !ok {
 			if raw[table] != nil {
-				errs.add(key, "must be a mapping of column names to headers, e.g. columns: {ledgers: {voucher: 凭证字号}}")
+				errs.add(key, msg.ColumnsMapping)
 			}
 			continue
 		}
@@ -121,7 +123,7 @@ func (cfg *Config) columns(raw map[string]any, errs *Errors) {
 		for _, col := range cols {
 			ckey := key + "." + col
 			if !known[col] {
-				errs.add(ckey, "%q is not a column of %s (its columns: %s)", col, table, strings.Join(names, ", "))
+				errs.add(ckey, msg.ColumnsUnknown, col, table, strings.Join(names, ", "))
 				continue
 			}
 			var headers []string
@@ -132,18 +134,18 @@ func (cfg *Config) columns(raw map[string]any, errs *Errors) {
 				for _, h := range x {
 					s, ok := h.(string)
 					if !ok {
-						errs.add(ckey, "%v: write each header as text", h)
+						errs.add(ckey, msg.ColumnsNotText, h)
 						continue
 					}
 					headers = append(headers, s)
 				}
 			default:
-				errs.add(ckey, "%v: give a header, or a list of headers", x)
+				errs.add(ckey, msg.ColumnsNotHeader, x)
 				continue
 			}
 			for _, h := range headers {
 				if strings.TrimSpace(h) == "" {
-					errs.add(ckey, "an empty header")
+					errs.add(ckey, msg.ColumnsEmpty)
 					continue
 				}
 				dest[table][col] = append(dest[table][col], strings.TrimSpace(h))

@@ -230,8 +230,10 @@ func Load(opts Options) (*Config, error) {
 	for _, code := range categoryCodes(v) {
 		fromEnv("stages.demand.drivers." + code)
 	}
-	if err := columnsFromEnv(v, getenv); err != nil {
-		return nil, &Errors{List: []string{err.Error()}}
+	if envKey, problem := columnsFromEnv(v, getenv); problem.M != nil {
+		errs := &Errors{Language: language(v, opts.Set)}
+		errs.List = append(errs.List, Problem{Key: envKey, Text: problem})
+		return nil, errs
 	}
 	// Jobs are a list of mappings: the environment gives them as one YAML
 	// (or JSON) flow list, which replaces the file's jobs.

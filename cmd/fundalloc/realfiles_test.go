@@ -118,7 +118,7 @@ func TestColumnsFromTheEnvironment(t *testing.T) {
 	if !strings.Contains(string(data), `"actual_to_date": "300.00"`) || strings.Contains(string(data), `"flag"`) {
 		t.Errorf("reconcile:\n%s", data)
 	}
-	r = fundalloc(t, dir, nil, "reconcile", "--config", cfg, "--month", "2026-02", "--no-workbook", "-q")
+	r = fundalloc(t, dir, nil, "reconcile", "--config", cfg, "--month", "2026-02", "--no-workbook", "-q", "--lang", "en")
 	if r.code != exitInput || !strings.Contains(r.stderr, "missing column unit (单位编码)") {
 		t.Errorf("without the mapping: exit %d: %s", r.code, r.stderr)
 	}
@@ -135,7 +135,7 @@ func TestReadingIsInterruptible(t *testing.T) {
 	for _, cmd := range []string{"validate", "budget"} {
 		var out, errb bytes.Buffer
 		g := &globals{stdout: &out, stderr: &errb, dir: dir, getenv: func(string) string { return "" }}
-		if code := runWith(ctx, g, []string{cmd, "--config", cfg, "-q"}); code != exitInternal || !strings.Contains(errb.String(), "interrupted") {
+		if code := runWith(ctx, g, []string{cmd, "--config", cfg, "-q", "--lang", "en"}); code != exitInternal || !strings.Contains(errb.String(), "interrupted") {
 			t.Errorf("%s: exit %d: %s", cmd, code, errb.String())
 		}
 		if _, err := os.Stat(filepath.Join(dir, "out", "budget-2026.json")); err == nil {

@@ -153,7 +153,7 @@ func TestZipBombUnitsFile(t *testing.T) {
 				var before, after runtime.MemStats
 				runtime.ReadMemStats(&before)
 				start := time.Now()
-				r := fundalloc(t, dir, env, command, "--config", cfg, "--out", filepath.Join(dir, "out"))
+				r := fundalloc(t, dir, env, command, "--config", cfg, "--out", filepath.Join(dir, "out"), "--lang", "en")
 				took := time.Since(start)
 				runtime.ReadMemStats(&after)
 				if r.code != 2 {
