@@ -50,6 +50,7 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 	}
 	j.end()
 	j.raw(",\n  \"exceptions\": [")
+	language := msg.Of(rc.Language)
 	for i, e := range rc.Ledger.Exceptions {
 		j.sep(i)
 		j.raw(`{"voucher": `)
@@ -61,7 +62,7 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		j.raw(`, "flag": `)
 		j.str(e.Flag)
 		j.raw(`, "message": `)
-		j.str(e.Message)
+		j.str(e.Text.Localize(language)) // DESIGN §3.5: the message follows language, the flag stays a code
 		j.raw("}")
 		if err := j.flushIfFull(); err != nil {
 			return err

@@ -334,7 +334,7 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 		cols[2].fit(e.Sheet)
 		cols[4].fit(e.Flag)
 		cols[5].fit(l.t("exc." + e.Flag))
-		cols[6].fit(e.Message)
+		cols[6].fit(e.Text.Localize(msg.Lang(l)))
 	}
 	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
@@ -348,7 +348,7 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 			excelize.Cell{StyleID: st.int, Value: e.Row},
 			excelize.Cell{StyleID: st.text, Value: e.Flag},
 			excelize.Cell{StyleID: st.text, Value: l.t("exc." + e.Flag)},
-			excelize.Cell{StyleID: st.text, Value: e.Message},
+			excelize.Cell{StyleID: st.text, Value: e.Text.Localize(msg.Lang(l))},
 		}); err != nil {
 			return nil, err
 		}

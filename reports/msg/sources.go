@@ -144,7 +144,7 @@ var (
 	SrcNotCategory   = Def("sources.not_category", "%s %q 不是资金类别；请使用：%s", "%s %q is not a category; use one of: %s")
 	SrcDupID         = Def("sources.dup_id", "%s %q 重复使用（第一次在%s）；编号在所有资金来源文件中必须唯一", "%s %q is used twice (first at %s); ids are unique across all fund files")
 	SrcAtRow         = Def("sources.at_row", "第 %d 行", "row %d")
-	SrcAtFileRow     = Def("sources.at_file_row", "%s 第 %d 行", "%s row %d")
+	SrcAtFileRow     = Def("sources.at_file_row", " %s 第 %d 行", "%s row %d")
 	SrcDesignatedBad = Def("sources.designated_unknown", "%s %q 不是 %s 中的单位编码%s", "%s %q is not a unit code in %s%s")
 
 	// Ledgers.
