@@ -45,8 +45,7 @@ type Exception struct {
 	Sheet   string
 	Row     int
 	Flag    string
-	Message string   // Text in English
-	Text    msg.Text // what is wrong, in the reader's language
+	Text    msg.Text // what is wrong, rendered in the reader's language
 }
 
 // Kinds is a set of exception kinds.
@@ -461,9 +460,9 @@ func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
 	return nil
 }
 
-// exception builds an exception; its Message is the text in English.
+// exception builds an exception.
 func exception(voucher, file, sheet string, row int, kind string, text msg.Text) Exception {
-	return Exception{Voucher: voucher, File: file, Sheet: sheet, Row: row, Flag: kind, Message: text.Localize(msg.EN), Text: text}
+	return Exception{Voucher: voucher, File: file, Sheet: sheet, Row: row, Flag: kind, Text: text}
 }
 
 // date reads a date cell (DESIGN §3.6): a numeric spreadsheet date (a
