@@ -2,6 +2,7 @@ package allocation
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,12 +14,22 @@ import (
 // ErrInvariant. Input is assumed validated by sources (unique codes, one hub,
 // parents of the tier above); Allocate still refuses what it cannot compute.
 func Allocate(in Input, r Rules) (*Plan, error) {
+	return AllocateContext(context.Background(), in, r)
+}
+
+// AllocateContext is Allocate that stops soon after ctx is done (SIGINT or
+// SIGTERM: a national allocation takes seconds) and returns ctx's error.
+func AllocateContext(ctx context.Context, in Input, r Rules) (*Plan, error) {
 	a, err := newAllocator(in, r)
 	if err != nil {
 		return nil, err
 	}
+	a.ctx = ctx
 	steps := []func() error{a.directed, a.hub, a.baseline, a.pilot, a.demand, a.rooms}
 	for _, step := range steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -46,6 +57,8 @@ func Allocate(in Input, r Rules) (*Plan, error) {
 }
 
 type allocator struct {
+	ctx      context.Context
+	steps    int // loop steps taken, to look at ctx now and then
 	plan     *Plan
 	rules    Rules
 	hubUnit  int32
@@ -150,6 +163,15 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 		return nil, fmt.Errorf("allocation: %d demand drivers for %d categories", len(r.Demand.Drivers), nc)
 	}
 	return a, nil
+}
+
+// stopped returns ctx's error once it is done, looking every 1,024 calls: a
+// long loop calls it once a unit.
+func (a *allocator) stopped() error {
+	if a.steps++; a.steps&1023 != 0 {
+		return nil
+	}
+	return a.ctx.Err()
 }
 
 func (a *allocator) cats(list []int) []int {
@@ -277,6 +299,9 @@ func (a *allocator) draw(stage Stage, units []int32, needs []Fen, cats []int) er
 	}
 	bal := make([]Fen, len(cats))
 	for k, u := range units {
+		if err := a.stopped(); err != nil {
+			return err
+		}
 		if granted[k] == 0 {
 			continue
 		}
@@ -350,6 +375,9 @@ func (a *allocator) demand() error {
 	}
 	a.demandLine = make([][]int, ns)
 	for i, s := range a.stations {
+		if err := a.stopped(); err != nil {
+			return err
+		}
 		a.demandLine[i] = make([]int, nc)
 		for c, pt := range pots {
 			a.demandLine[i][c] = -1
@@ -380,6 +408,9 @@ func (a *allocator) rooms() error {
 	station := make([]int32, len(a.plan.Units))
 	var weights []Ratio
 	for i, s := range a.stations {
+		if err := a.stopped(); err != nil {
+			return err
+		}
 		st := &a.plan.Units[s]
 		for _, r := range a.roomsOf[i] {
 			station[r] = int32(i)
@@ -419,6 +450,9 @@ func (a *allocator) rooms() error {
 		}
 	}
 	for r := range a.plan.Units {
+		if err := a.stopped(); err != nil {
+			return err
+		}
 		u := &a.plan.Units[r]
 		if u.Tier != Room {
 			continue
