@@ -39,6 +39,9 @@ type Config struct {
 	Schedule   Schedule
 	Limits     sources.Limits
 	Columns    Columns // columns: the headers files use, per table (DESIGN §3.0)
+	// Warnings are what loading found odd but not wrong: environment
+	// variables that name no setting. The command shows them.
+	Warnings []msg.Text
 }
 
 // SampleSource is Config.Source for the embedded sample city.
@@ -83,6 +86,9 @@ type Schedule struct {
 	Location *time.Location // schedule.timezone
 	CatchUp  bool
 	Jobs     []Job
+	// Warnings are for the scheduler to log at start: jobs that run more
+	// often than once a minute.
+	Warnings []msg.Text
 }
 
 // Job is one scheduled job.

@@ -27,6 +27,9 @@ func (e *Errors) add(key string, m *msg.Message, args ...any) {
 	e.List = append(e.List, Problem{Key: key, Text: m.With(args...)})
 }
 
+// addText adds a problem whose text was made elsewhere.
+func (e *Errors) addText(key string, t msg.Text) { e.List = append(e.List, Problem{Key: key, Text: t}) }
+
 // Len returns the number of problems.
 func (e *Errors) Len() int { return len(e.List) }
 

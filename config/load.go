@@ -47,6 +47,10 @@ type Options struct {
 	Set map[string]any
 	// Out, when set, is the output directory from --out, relative to Dir.
 	Out string
+	// Environ lists the environment, to warn of FUNDALLOC_ variables that
+	// name no setting; nil means os.Environ when Getenv is nil too, and no
+	// such warnings otherwise.
+	Environ func() []string
 }
 
 // raw is the configuration as decoded, before validation. Its mapstructure
@@ -173,9 +177,12 @@ func defaults(v *viper.Viper) {
 // Load finds, reads and validates the configuration (DESIGN §5). Errors
 // about the configuration are *Errors naming each key.
 func Load(opts Options) (*Config, error) {
-	getenv := opts.Getenv
+	getenv, environ := opts.Getenv, opts.Environ
 	if getenv == nil {
 		getenv = os.Getenv
+		if environ == nil {
+			environ = os.Environ
+		}
 	}
 	path := opts.Path
 	if path == "" {
@@ -199,7 +206,13 @@ func Load(opts Options) (*Config, error) {
 		}
 		cfg.Source = path
 		cfg.Base = sources.Base{Dir: filepath.Dir(path)}
-		data, err = os.ReadFile(path)
+		data, err = readFile(path)
+	}
+	if m := (*msg.Error)(nil); errors.As(err, &m) {
+		// Not a regular file, or too large: refused before it is read.
+		errs := &Errors{Source: cfg.Source}
+		errs.addText("", m.Text)
+		return nil, errs
 	}
 	if err != nil {
 		errs := &Errors{Source: cfg.Source}
@@ -218,8 +231,11 @@ func Load(opts Options) (*Config, error) {
 	// Every key can come from the environment (FUNDALLOC_STAGES_HUB_AMOUNT
 	// …), read through getenv rather than viper's AutomaticEnv so that tests
 	// can pass their own.
+	knownEnv := map[string]bool{EnvPrefix + "_CONFIG": true, EnvPrefix + "_SCHEDULE_JOBS": true}
 	fromEnv := func(key string) {
-		if val := getenv(EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))); val != "" {
+		name := EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+		knownEnv[name] = true
+		if val := getenv(name); val != "" {
 			v.Set(key, val)
 		}
 	}
@@ -248,6 +264,9 @@ func Load(opts Options) (*Config, error) {
 	}
 	for key, val := range opts.Set {
 		v.Set(key, val)
+	}
+	if environ != nil {
+		cfg.Warnings = envWarnings(environ(), knownEnv)
 	}
 
 	errs := Errors{Source: cfg.Source, Language: language(v, nil)}
@@ -488,6 +507,10 @@ func walk(settings map[string]any, t reflect.Type, prefix string, errs *Errors) 
 		}
 		ft := f.Type
 		switch {
+		case ft.Kind() == reflect.Int || ft.Kind() == reflect.Int64:
+			if fractional(val) {
+				errs.add(key, msg.ConfigNotType, fmt.Sprint(val), msg.ConfigTypeInt)
+			}
 		case ft.Kind() == reflect.Struct:
 			if m, ok := val.(map[string]any); ok {
 				walk(m, ft, key+".", errs)
@@ -643,8 +666,12 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 			errs.add(key+".name", msg.ConfigTwice, j.Name)
 		}
 		names[j.Name] = true
-		if _, err := cron.ParseStandard(j.Spec); err != nil {
+		if spec, err := cron.ParseStandard(j.Spec); err != nil {
 			errs.add(key+".spec", msg.ConfigCron, j.Spec, err)
+		} else if warning, problem := checkSpec(j.Name, j.Spec, spec, r.Schedule.Timezone, loc); problem != nil {
+			errs.addText(key+".spec", *problem)
+		} else if warning != nil {
+			cfg.Schedule.Warnings = append(cfg.Schedule.Warnings, *warning)
 		}
 		if j.Run != "budget" && j.Run != "reconcile" {
 			errs.add(key+".run", msg.ConfigRun, j.Run)

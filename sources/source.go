@@ -130,7 +130,7 @@ func (b Base) source(p string) Source {
 		fsys := b.FS
 		return Source{Name: p, Open: func() (File, error) { return openFS(fsys, p) }}
 	}
-	return Source{Name: b.name(p), Open: func() (File, error) { return openRegular(p) }}
+	return Source{Name: b.name(p), Open: func() (File, error) { return OpenRegular(p) }}
 }
 
 // name is how a path on disk is shown: relative to the base directory when
@@ -142,11 +142,12 @@ func (b Base) name(p string) string {
 	return p
 }
 
-// openRegular opens an input file for reading, refusing anything but a
+// OpenRegular opens an input file for reading, refusing anything but a
 // regular file (DESIGN §13) without blocking: a FIFO is never opened for
 // reading without O_NONBLOCK (which would wait for a writer), and what was
-// opened is checked again, in case the path changed in between.
-func openRegular(p string) (*os.File, error) {
+// opened is checked again, in case the path changed in between. The
+// refusal matches ErrNotRegular.
+func OpenRegular(p string) (*os.File, error) {
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, err
