@@ -28,13 +28,12 @@ func (s *Scheduler) Handler() http.Handler {
 		var entries []Entry
 		if s.Journal != nil {
 			var err error
-			if entries, _, err = s.Journal.Read(); err != nil {
+			// From the end of the journal: a request costs the same
+			// however long the journal has grown.
+			if entries, _, err = s.Journal.Tail(HealthRuns); err != nil {
 				http.Error(w, err.Error(), http.StatusInternalServerError)
 				return
 			}
-		}
-		if len(entries) > HealthRuns {
-			entries = entries[len(entries)-HealthRuns:]
 		}
 		if entries == nil {
 			entries = []Entry{}

@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"fundalloc/reports/msg"
+	"fundalloc/reports/outdir"
 )
 
 // The lock files in the output folder.
@@ -74,22 +76,24 @@ const pollInterval = 100 * time.Millisecond
 // with that holder, then tries again until wait has passed or ctx is done,
 // and returns a *LockedError. The lock is an flock(2) on the file, so it is
 // let go when the process ends, however it ends.
+//
+// The folder and the lock file are opened through outdir: a link in the
+// place of either is refused, never followed (DESIGN §13).
 func Acquire(ctx context.Context, dir, name string, h Holder, wait time.Duration, waiting func(Holder)) (*Lock, error) {
 	path := filepath.Join(dir, name)
 	deadline := time.Now().Add(wait)
 	created, told := false, false
 	for attempt := 0; ; attempt++ {
-		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, msg.SchedOutputDir.Wrap(err, dir, msg.OSReason(err))
-			}
-			created = true
-		}
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		f, made, err := openLock(dir, name)
+		created = created || made
 		if errors.Is(err, fs.ErrNotExist) && attempt < 100 {
 			continue // the folder was removed by a run that wrote nothing; make it again
 		}
 		if err != nil {
+			var m *msg.Error
+			if errors.As(err, &m) {
+				return nil, err // a link or a special file refused, in outdir's words
+			}
 			return nil, msg.SchedLockFailed.Wrap(err, path, msg.OSReason(err))
 		}
 		ok, err := tryLock(f)
@@ -98,7 +102,7 @@ func Acquire(ctx context.Context, dir, name string, h Holder, wait time.Duration
 			return nil, msg.SchedLockFailed.Err(path, err)
 		}
 		if ok {
-			if !samePath(f, path) {
+			if !samePath(f, dir, name) {
 				// The holder removed the file as it let go (see Release):
 				// this lock is on a file nobody else will open.
 				f.Close()
@@ -111,8 +115,8 @@ func Acquire(ctx context.Context, dir, name string, h Holder, wait time.Duration
 			}
 			return l, nil
 		}
+		holder := holderIn(f)
 		f.Close()
-		holder := readHolder(path)
 		if !told && waiting != nil && wait > 0 {
 			waiting(holder)
 			told = true
@@ -129,21 +133,73 @@ func Acquire(ctx context.Context, dir, name string, h Holder, wait time.Duration
 	}
 }
 
-func samePath(f *os.File, path string) bool {
+// openLock opens (creating) the lock file name in the folder dir, made when
+// it does not exist (made says so).
+func openLock(dir, name string) (f *os.File, made bool, err error) {
+	d, made, err := outdir.Make(dir)
+	if err != nil {
+		if m := (*msg.Error)(nil); !errors.As(err, &m) {
+			err = msg.SchedOutputDir.Wrap(err, dir, msg.OSReason(err))
+		}
+		return nil, made, err
+	}
+	defer d.Close()
+	f, err = d.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	return f, made, err
+}
+
+// samePath reports whether f is still the file at name in dir.
+func samePath(f *os.File, dir, name string) bool {
 	a, err := f.Stat()
 	if err != nil {
 		return false
 	}
-	b, err := os.Stat(path)
+	d, err := outdir.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	b, err := d.Lstat(name)
 	return err == nil && os.SameFile(a, b)
 }
 
-func readHolder(path string) Holder {
+// maxHolder bounds what is read of a lock file: a holder is a short line.
+const maxHolder = 4 << 10
+
+// holderIn reads the holder a lock file names.
+func holderIn(f *os.File) Holder {
 	var h Holder
-	if data, err := os.ReadFile(path); err == nil {
-		json.Unmarshal(data, &h)
-	}
+	buf := make([]byte, maxHolder)
+	n, _ := f.ReadAt(buf, 0)
+	json.Unmarshal(bytes.TrimSpace(buf[:n]), &h)
 	return h
+}
+
+// readHolder reads the holder the lock file at path names.
+func readHolder(path string) Holder {
+	f, err := outdir.OpenRegular(path)
+	if err != nil {
+		return Holder{}
+	}
+	defer f.Close()
+	return holderIn(f)
+}
+
+// Drop lets go of the lock and removes the lock file: for a folder that is
+// not an output folder (one init, template or generate wrote), where it
+// would be clutter. Removing a held lock file is safe (see Acquire).
+func (l *Lock) Drop() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	if d, err := outdir.Open(l.dir); err == nil {
+		// A folder Acquire made that holds nothing else: Release removes both.
+		if entries, err := d.ReadDir(); err != nil || !l.created || len(entries) > 1 {
+			d.Remove(filepath.Base(l.path))
+		}
+		d.Close()
+	}
+	return l.Release()
 }
 
 // Release lets go of the lock. When Acquire created the folder and the run
@@ -154,12 +210,15 @@ func (l *Lock) Release() error {
 		return nil
 	}
 	if l.created {
-		if entries, err := os.ReadDir(l.dir); err == nil && len(entries) == 1 && entries[0].Name() == filepath.Base(l.path) {
-			// Removed while still held: a process waiting on the old file
-			// notices (samePath) and starts again.
-			if os.Remove(l.path) == nil {
-				os.Remove(l.dir)
+		if d, err := outdir.Open(l.dir); err == nil {
+			if entries, err := d.ReadDir(); err == nil && len(entries) == 1 && entries[0].Name() == filepath.Base(l.path) {
+				// Removed while still held: a process waiting on the old file
+				// notices (samePath) and starts again.
+				if d.Remove(filepath.Base(l.path)) == nil {
+					os.Remove(l.dir) // only if it is still an empty folder
+				}
 			}
+			d.Close()
 		}
 	}
 	l.f.Truncate(0)

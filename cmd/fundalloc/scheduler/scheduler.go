@@ -10,8 +10,10 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -67,6 +69,8 @@ type Scheduler struct {
 	running atomic.Bool
 	once    sync.Once
 	runners map[string]*runner
+	// journalErr is set when a run could not be journaled, for RunOnce.
+	journalErr atomic.Pointer[error]
 }
 
 // runner is one job's state: whether a run is in progress, and the times
@@ -223,7 +227,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 // catchUpDecisions reads the journal and logs what catch-up decided.
 func (s *Scheduler) catchUpDecisions(now time.Time) []Decision {
-	entries, warnings, err := s.Journal.Read()
+	// Catch-up needs each job's last ok run only: the journal is scanned,
+	// not held, however long it has grown.
+	last := map[string]Entry{}
+	warnings, err := s.Journal.Scan(func(e Entry) {
+		if e.Status == OK && e.Scheduled.After(last[e.Job].Scheduled) {
+			last[e.Job] = e
+		}
+	})
+	entries := slices.Collect(maps.Values(last))
 	for _, w := range warnings {
 		s.Log.Warn(w.Localize(s.Language))
 	}
@@ -257,14 +269,18 @@ func (s *Scheduler) busy() []string {
 
 // RunOnce runs the named job now (its scheduled time is its start),
 // journals the run and returns its entry and the job's own error, for the
-// exit code.
+// exit code; a run that could not be journaled fails with that error too.
 func (s *Scheduler) RunOnce(ctx context.Context, name string) (Entry, error) {
 	s.init()
 	r, ok := s.runners[name]
 	if !ok {
 		return Entry{}, msg.SchedNoSuchJob.Err(name)
 	}
-	return s.fire(ctx, r, s.now())
+	e, err := s.fire(ctx, r, s.now())
+	if jerr := s.journalErr.Swap(nil); jerr != nil {
+		err = errors.Join(err, *jerr)
+	}
+	return e, err
 }
 
 // fire makes the run of a tick scheduled at the given time: skipped and
@@ -359,6 +375,7 @@ func (s *Scheduler) append(e Entry) {
 	}
 	if err := s.Journal.Append(e); err != nil {
 		s.Log.Error(s.t(msg.SchedLogNotJournaled), "job", e.Job, "status", string(e.Status), "error", msg.Localize(err, s.Language))
+		s.journalErr.Store(&err)
 	}
 }
 
