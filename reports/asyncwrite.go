@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"context"
 	"os"
+	"sync/atomic"
 )
 
 // asyncWriter writes to a file on its own goroutine, so that formatting an
@@ -9,14 +11,19 @@ import (
 // start writing each stretch to disk as soon as it is written, so that the
 // final sync has little left to wait for. A national budget JSON is 600 MB:
 // this took its write from about 4.4 s to 2.4 s on the 2-core machine.
+//
+// Once the file cannot be written (a full disk) or ctx is done, Write fails
+// with that error at the next buffer, so the caller stops formatting the
+// rest of an output nobody will keep.
 type asyncWriter struct {
 	f       *os.File
+	ctx     context.Context // nil: never stopped
 	cur     []byte
 	full    chan []byte
 	free    chan []byte
 	done    chan error
-	err     error
-	started int64 // bytes handed to writeback
+	failed  atomic.Pointer[error] // the first write error, for Write
+	started int64                 // bytes handed to writeback
 }
 
 const (
@@ -24,8 +31,8 @@ const (
 	asyncWriteback = 32 << 20 // start writeback every 32 MB
 )
 
-func newAsyncWriter(f *os.File) *asyncWriter {
-	w := &asyncWriter{f: f, full: make(chan []byte, 4), free: make(chan []byte, 5), done: make(chan error, 1)}
+func newAsyncWriter(ctx context.Context, f *os.File) *asyncWriter {
+	w := &asyncWriter{f: f, ctx: ctx, full: make(chan []byte, 4), free: make(chan []byte, 5), done: make(chan error, 1)}
 	for range 5 {
 		w.free <- make([]byte, 0, asyncBuf)
 	}
@@ -42,6 +49,9 @@ func (w *asyncWriter) loop() {
 			var n int
 			n, err = w.f.Write(buf)
 			off += int64(n)
+			if err != nil {
+				w.failed.Store(&err)
+			}
 			if err == nil && off-w.started >= asyncWriteback {
 				startWriteback(w.f, w.started, off-w.started)
 				w.started = off
@@ -59,6 +69,9 @@ func (w *asyncWriter) Write(p []byte) (int, error) {
 		w.cur = w.cur[:len(w.cur)+k]
 		p = p[k:]
 		if len(w.cur) == cap(w.cur) {
+			if err := w.stopped(); err != nil {
+				return n - len(p), err
+			}
 			w.full <- w.cur
 			w.cur = <-w.free
 		}
@@ -66,12 +79,27 @@ func (w *asyncWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// stopped returns why writing should stop, if it should.
+func (w *asyncWriter) stopped() error {
+	if err := w.failed.Load(); err != nil {
+		return *err
+	}
+	if w.ctx != nil {
+		return w.ctx.Err()
+	}
+	return nil
+}
+
 // Close writes what is buffered and waits for the writer; it does not
 // close or sync the file.
 func (w *asyncWriter) Close() error {
-	if len(w.cur) > 0 {
+	stop := w.stopped()
+	if len(w.cur) > 0 && stop == nil {
 		w.full <- w.cur
 	}
 	close(w.full)
-	return <-w.done
+	if err := <-w.done; err != nil {
+		return err
+	}
+	return stop
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -67,7 +68,7 @@ func BenchmarkWriteBudgetWorkbook(b *testing.B) {
 	bb := benchPlan(b, 1300, 15, 100_000)
 	b.ReportMetric(float64(len(bb.Plan.Lines)), "lines")
 	for b.Loop() {
-		if err := WriteBudgetWorkbook(io.Discard, bb); err != nil {
+		if err := WriteBudgetWorkbook(context.Background(), io.Discard, bb); err != nil {
 			b.Fatal(err)
 		}
 	}

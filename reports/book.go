@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/outdir"
 )
 
 // maxSheetRows is how many rows one sheet holds; a longer table continues on
@@ -37,10 +39,14 @@ func checkMoney(f allocation.Fen) error {
 // holds the workbook (styles, names, charts); the sheets' rows are written
 // by sheetXML into parts that replace excelize's empty sheets on saving.
 type book struct {
-	f      *excelize.File
-	l      lang
-	tmpDir string // where temporary parts go: the output folder, so a crashed run's are cleaned up
+	f   *excelize.File
+	l   lang
+	ctx context.Context // the sheets stop writing once it is done
+	// tmp is where temporary parts go: the output folder, so a crashed
+	// run's are cleaned up.
+	tmp    *outdir.Dir
 	mu     sync.Mutex
+	temps  []*os.File      // every temporary file made, removed by close
 	parts  map[string]part // sheet name → its worksheet part, written by sheetXML
 	titles []string        // sheets whose first row is printed on every page
 	style  struct {
@@ -64,8 +70,17 @@ func headerStyle(fill string) excelize.Style {
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}
 }
 
-func newBook(language, tmpDir string) (*book, error) {
-	b := &book{f: excelize.NewFile(), l: langOf(language), parts: map[string]part{}, tmpDir: tmpDir}
+// newBook starts a workbook whose temporary files go to tmpDir (the
+// system's temporary folder when it is "").
+func newBook(ctx context.Context, language, tmpDir string) (*book, error) {
+	if tmpDir == "" {
+		tmpDir = os.TempDir()
+	}
+	tmp, err := outdir.Open(tmpDir)
+	if err != nil {
+		return nil, err
+	}
+	b := &book{f: excelize.NewFile(), l: langOf(language), ctx: ctx, parts: map[string]part{}, tmp: tmp}
 	amountFmt := amountFormat
 	styles := []struct {
 		id *int
@@ -88,11 +103,38 @@ func newBook(language, tmpDir string) (*book, error) {
 	for _, s := range styles {
 		id, err := b.f.NewStyle(&s.s)
 		if err != nil {
+			b.close()
 			return nil, err
 		}
 		*s.id = id
 	}
 	return b, nil
+}
+
+// tempFile makes a temporary file in b.tmp, which close removes whatever
+// became of it: a sheet abandoned half-written (a full disk, an
+// interruption) leaves nothing behind.
+func (b *book) tempFile(kind string) (*os.File, error) {
+	f, err := b.tmp.CreateTemp(TempPrefix + kind + "-")
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	b.temps = append(b.temps, f)
+	b.mu.Unlock()
+	return f, nil
+}
+
+// newSheet starts a worksheet part in a temporary file, unless ctx is done.
+func (b *book) newSheet(setup sheetSetup) (*sheetXML, error) {
+	if err := b.ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := b.tempFile("sheet")
+	if err != nil {
+		return nil, err
+	}
+	return newSheetXML(b.ctx, b.tmp, f, setup), nil
 }
 
 // sheetOrder returns the indexes of units in the order the sheets list
@@ -233,7 +275,7 @@ func (t *table) next() error {
 	for i, c := range t.cols {
 		widths[i] = max(c.width, displayWidth(c.header)+2, 8)
 	}
-	sx, err := newSheetXML(t.b.tmpDir, sheetSetup{widths: widths, freezeRow: true, outline: t.lay.outline, landscape: t.lay.landscape, fitToPage: true})
+	sx, err := t.b.newSheet(sheetSetup{widths: widths, freezeRow: true, outline: t.lay.outline, landscape: t.lay.landscape, fitToPage: true})
 	if err != nil {
 		return err
 	}
@@ -403,7 +445,7 @@ func text(s string) string {
 // to the page width, with the given column widths. A chart added to the
 // sheet through excelize stays attached.
 func (b *book) writeGrid(sheet string, g *grid, widths []float64, drawing bool) error {
-	sx, err := newSheetXML(b.tmpDir, sheetSetup{widths: widths, fitToPage: true, drawing: drawing})
+	sx, err := b.newSheet(sheetSetup{widths: widths, fitToPage: true, drawing: drawing})
 	if err != nil {
 		return err
 	}
@@ -446,14 +488,17 @@ func (b *book) save(w io.Writer) error {
 			return err
 		}
 	}
-	return saveDeterministic(b.f, w, b.parts, b.tmpDir)
+	return saveDeterministic(b, w)
 }
 
-// close releases the book's temporary files.
+// close removes the book's temporary files and releases it.
 func (b *book) close() {
-	for _, p := range b.parts {
-		os.Remove(p.path)
+	for _, f := range b.temps {
+		f.Close()
+		b.tmp.Remove(outdir.TempName(f))
 	}
+	b.temps = nil
+	b.tmp.Close()
 	b.f.Close()
 }
 

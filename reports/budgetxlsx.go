@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -69,7 +70,7 @@ type budgetSheets struct {
 // Pool, Allocation, Lines, Contracts and Warnings. Totals are live formulas
 // that carry their cached values; check cells show 0 when the formulas agree
 // with the pool. The same inputs and run date give the same cell contents.
-func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
+func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 	p := bb.Plan
 	for _, l := range p.Lines {
 		if err := checkMoney(l.Amount); err != nil {
@@ -81,7 +82,7 @@ func WriteBudgetWorkbook(w io.Writer, bb *Budget) error {
 			return err
 		}
 	}
-	b, err := newBook(bb.Language, bb.TempDir)
+	b, err := newBook(ctx, bb.Language, bb.TempDir)
 	if err != nil {
 		return err
 	}

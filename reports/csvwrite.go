@@ -51,9 +51,11 @@ func (c *csvWriter) row(fields ...any) {
 
 // field writes text, quoted when it holds a separator, a quote or a line
 // break. A leading =, +, - or @ gets a ' so that a spreadsheet opening the
-// file does not read it as a formula.
+// file does not read it as a formula; so does a leading tab or carriage
+// return, which a spreadsheet may strip before it looks (DESIGN §13).
+// Numbers (refunds included) are not text and never get one.
 func (c *csvWriter) field(s string) {
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
 		s = "'" + s
 	}
 	if !strings.ContainsAny(s, ",\"\r\n") {

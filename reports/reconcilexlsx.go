@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -127,7 +128,7 @@ func (c *unitCursor) get(code string) unitInfo {
 // chart of the execution rate per station), Detail (unit × category with
 // flagged rows highlighted, rooms grouped under their station), Exceptions
 // and Ledger (every voucher read, with its file and row).
-func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
+func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation) error {
 	for _, r := range rc.Rows {
 		for _, v := range []allocation.Fen{r.Annual, r.Actual, r.PlanToDate} {
 			if err := checkMoney(v); err != nil {
@@ -135,7 +136,7 @@ func WriteReconcileWorkbook(w io.Writer, rc *Reconciliation) error {
 			}
 		}
 	}
-	b, err := newBook(rc.Language, rc.TempDir)
+	b, err := newBook(ctx, rc.Language, rc.TempDir)
 	if err != nil {
 		return err
 	}
@@ -587,6 +588,9 @@ func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
 		u := cur.get(r.Unit)
 		cw.row(r.Unit, u.name, u.tier, u.station, rc.Categories[r.Category].Code,
 			b.catName(rc.Categories, int(r.Category)), r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Rate, r.Flags.String())
+		if cw.err != nil {
+			return cw.err // the writer stopped: a full disk, an interruption
+		}
 	}
 	return cw.flush()
 }

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/json"
 	"errors"
 	"hash/crc32"
@@ -16,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/outdir"
 	"fundalloc/sources"
 )
 
@@ -122,10 +124,7 @@ func TestYuan(t *testing.T) {
 }
 
 func TestSheetCellsAreExact(t *testing.T) {
-	sx, err := newSheetXML(t.TempDir(), sheetSetup{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sx := testSheet(t)
 	sx.row(2, []any{
 		excelize.Cell{StyleID: 3, Value: allocation.Fen(123456)},
 		excelize.Cell{Value: allocation.Fen(-5)},
@@ -140,8 +139,7 @@ func TestSheetCellsAreExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.Remove(pt.path)
-	f, _ := os.Open(pt.path)
+	f, _ := sx.dir.Open(pt.name)
 	data, _ := io.ReadAll(flate.NewReader(f))
 	f.Close()
 	if pt.size != int64(len(data)) || pt.crc != crc32.ChecksumIEEE(data) {
@@ -165,10 +163,25 @@ func TestSheetCellsAreExact(t *testing.T) {
 	}
 }
 
+// testSheet starts a sheet in a temporary folder of the test's.
+func testSheet(t *testing.T) *sheetXML {
+	t.Helper()
+	d, err := outdir.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	f, err := d.CreateTemp(TempPrefix + "sheet-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newSheetXML(context.Background(), d, f, sheetSetup{})
+}
+
 func writeBook(t *testing.T, bb *Budget) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteBudgetWorkbook(&buf, bb); err != nil {
+	if err := WriteBudgetWorkbook(context.Background(), &buf, bb); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

@@ -3,6 +3,7 @@ package reports
 import (
 	"bufio"
 	"compress/flate"
+	"context"
 	"fmt"
 	"hash"
 	"hash/crc32"
@@ -14,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/outdir"
 )
 
 // sheetXML writes one worksheet part of a workbook directly, row by row,
@@ -29,10 +31,16 @@ import (
 // (an inline string, never a formula, whatever it starts with), an
 // allocation.Fen or allocation.Ratio (written as exact decimal text), an
 // int, int32, int64, a float64 (display-only rates), or nil for a styled
-// blank. Text is made safe here: invalid UTF-8 becomes U+FFFD and control
-// characters XML cannot hold are dropped.
+// blank. Text is made safe here: invalid UTF-8 becomes U+FFFD, control
+// characters XML cannot hold are dropped, and text that looks like an
+// OOXML escape (_x0041_) is escaped so that it reads back as written.
+//
+// Once ctx is done, row stops writing and the sheet fails with ctx's error.
 type sheetXML struct {
 	num  [32]byte
+	ctx  context.Context
+	rows int // rows written, to look at ctx now and then
+	dir  *outdir.Dir
 	file *os.File
 	w    *bufio.Writer
 	buf  []byte
@@ -50,7 +58,7 @@ type sheetXML struct {
 
 // part is a written worksheet part, compressed or not.
 type part struct {
-	path       string
+	name       string // in the book's temporary folder
 	compressed bool
 	crc        uint32
 	size       int64 // uncompressed
@@ -97,14 +105,9 @@ type conditional struct {
 	dxf            int
 }
 
-// newSheetXML starts a sheet in a temporary file in dir ("" for the
-// system's temporary folder).
-func newSheetXML(dir string, setup sheetSetup) (*sheetXML, error) {
-	f, err := os.CreateTemp(dir, TempPrefix+"sheet-*.xml")
-	if err != nil {
-		return nil, err
-	}
-	s := &sheetXML{file: f, buf: make([]byte, 0, 4096), tail: setup}
+// newSheetXML starts a sheet in the temporary file f, made in dir.
+func newSheetXML(ctx context.Context, dir *outdir.Dir, f *os.File, setup sheetSetup) *sheetXML {
+	s := &sheetXML{ctx: ctx, dir: dir, file: f, buf: make([]byte, 0, 4096), tail: setup}
 	if !setup.drawing {
 		s.count = &countingWriter{w: f}
 		s.zw, _ = flate.NewWriter(s.count, flate.BestSpeed) // big sheets: speed over the last few per cent
@@ -138,13 +141,18 @@ func newSheetXML(dir string, setup sheetSetup) (*sheetXML, error) {
 	}
 	b = append(b, "<sheetData>"...)
 	s.w.Write(b)
-	return s, nil
+	return s
 }
 
 // row writes row r (1-based, ascending) with its cells from column A.
 func (s *sheetXML) row(r int, cells []any, opts ...excelize.RowOpts) {
 	if s.err != nil {
 		return
+	}
+	if s.rows++; s.rows&1023 == 0 {
+		if s.err = s.ctx.Err(); s.err != nil {
+			return
+		}
 	}
 	b := s.buf[:0]
 	b = append(b, `<row r="`...)
@@ -252,7 +260,12 @@ func (s *sheetXML) scratch() []byte { return s.num[:0] }
 
 // appendXMLText escapes text for an element's content. Control characters
 // XML 1.0 cannot hold are dropped; invalid UTF-8, U+FFFE and U+FFFF become
-// U+FFFD.
+// U+FFFD. Text a spreadsheet would read as an escape of OOXML's string type
+// (ST_Xstring: _x0041_ is "A") gets its underscore escaped (_x005F_x0041_),
+// so that "_x0041_" in a name reads back as "_x0041_" (DESIGN §13). Every
+// underscore that starts such an escape is, even when it ends another one:
+// "_x005F_x0041_" becomes "_x005F_x005F_x005F_x0041_", which reads back as
+// itself.
 func appendXMLText(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
@@ -279,6 +292,8 @@ func appendXMLText(b []byte, s string) []byte {
 			esc = "&gt;"
 		case c == '\r':
 			esc = "&#13;"
+		case c == '_' && isXEscape(s[i:]):
+			esc = "_x005F_"
 		case c < 0x20 && c != '\t' && c != '\n':
 			esc = ""
 		default:
@@ -291,6 +306,20 @@ func appendXMLText(b []byte, s string) []byte {
 		start = i
 	}
 	return append(b, s[start:]...)
+}
+
+// isXEscape reports whether s starts with an ST_Xstring escape: _xHHHH_,
+// H a hexadecimal digit of either case.
+func isXEscape(s string) bool {
+	if len(s) < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_' {
+		return false
+	}
+	for _, c := range []byte(s[2:6]) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // close writes the sheet's tail and returns the written part. A sheet with
@@ -335,7 +364,7 @@ func (s *sheetXML) close() (part, error) {
 	if s.err == nil && s.zw != nil {
 		s.err = s.zw.Close()
 	}
-	pt := part{path: s.file.Name(), compressed: s.zw != nil, size: s.size}
+	pt := part{name: outdir.TempName(s.file), compressed: s.zw != nil, size: s.size}
 	if s.crc != nil {
 		pt.crc = s.crc.Sum32()
 	}
@@ -343,7 +372,7 @@ func (s *sheetXML) close() (part, error) {
 		s.err = err
 	}
 	if s.err != nil {
-		os.Remove(pt.path)
+		s.dir.Remove(pt.name)
 	}
 	return pt, s.err
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -65,6 +66,9 @@ type Template struct {
 	UnitCodes   []string
 	// UnitsFile names the units file the codes came from, for the notes.
 	UnitsFile string
+	// TempDir is where temporary files go: the folder the templates are
+	// written to; "" for the system's temporary folder.
+	TempDir string
 }
 
 // field says how a template column is checked and formatted.
@@ -282,11 +286,11 @@ func WriteTemplate(w io.Writer, kind TemplateKind, t *Template) error {
 	if len(t.Categories) == 0 {
 		return errors.New("reports: a template needs the category list")
 	}
-	b, err := newBook(t.Language, "")
+	b, err := newBook(context.Background(), t.Language, t.TempDir) // small: done in a moment
 	if err != nil {
 		return err
 	}
-	defer b.f.Close()
+	defer b.close()
 	f, l := b.f, b.l
 	cols, err := templateColumns(kind, t, l)
 	if err != nil {
@@ -338,7 +342,7 @@ func WriteTemplate(w io.Writer, kind TemplateKind, t *Template) error {
 	}); err != nil {
 		return err
 	}
-	return saveDeterministic(f, w, nil, "")
+	return saveDeterministic(b, w)
 }
 
 // writeTemplateLists writes each drop-down list into its own column of the

@@ -8,14 +8,13 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"fundalloc/reports/outdir"
 )
 
 // saveDeterministic writes the workbook to w. The worksheet parts of the
@@ -25,13 +24,12 @@ import (
 // first, then the parts by name, and the image types of the content types
 // sorted — because excelize writes both in map order: the same workbook
 // always gives the same bytes.
-func saveDeterministic(f *excelize.File, w io.Writer, parts map[string]part, tmpDir string) error {
-	tmp, err := os.CreateTemp(tmpDir, TempPrefix+"book-*.xlsx")
+func saveDeterministic(b *book, w io.Writer) error {
+	f, parts := b.f, b.parts
+	tmp, err := b.tempFile("book")
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
 	if _, err := f.WriteTo(tmp); err != nil {
 		return err
 	}
@@ -59,7 +57,7 @@ func saveDeterministic(f *excelize.File, w io.Writer, parts map[string]part, tmp
 		src, replaced := replace[zf.Name]
 		switch {
 		case replaced:
-			if err := copySheet(zw, zf, src); err != nil {
+			if err := copySheet(zw, zf, b.tmp, src); err != nil {
 				return err
 			}
 		case zf.Name == "[Content_Types].xml":
@@ -97,8 +95,8 @@ var drawingElem = regexp.MustCompile(`<drawing [^>]*r:id="[^"]*"[^>]*(/>|></draw
 // copySheet writes a sheetXML part in place of excelize's: a compressed
 // part as it is, an uncompressed one closed with the drawing element
 // excelize's version carries.
-func copySheet(zw *zip.Writer, old *zip.File, src part) error {
-	f, err := os.Open(src.path)
+func copySheet(zw *zip.Writer, old *zip.File, dir *outdir.Dir, src part) error {
+	f, err := dir.Open(src.name)
 	if err != nil {
 		return err
 	}

@@ -655,7 +655,7 @@ func TestBadInputCatalogue(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	doc := catalogueDoc(cases)
+	doc := append(catalogueDoc(cases), trustDoc(trustCases())...)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(catalogue), 0o755); err != nil {
 			t.Fatal(err)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -76,7 +74,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 		return nil, err
 	}
 	prog.phase(msg.CmdAllocating, -1)
-	plan, err := in.allocate()
+	plan, err := in.allocate(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -93,34 +91,37 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	return &budgetResult{in: in, plan: plan, outputs: paths}, nil
 }
 
-// writeBudget writes the budget outputs all or nothing and returns their paths.
+// writeBudget writes the budget outputs all or nothing and returns their
+// paths. Once ctx is done the writers stop, and nothing is written.
 func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time, workbook bool, prog *progress) ([]string, error) {
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, msg.CmdOutputDir.Wrap(err, cfg.Out, msg.OSReason(err))
-	}
-	if _, err := reports.CleanTemp(cfg.Out); err != nil {
+	out, err := openOut(cfg.Out)
+	if err != nil {
 		return nil, err
 	}
-	jsonPath := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
-	var b reports.Batch
-	err := b.Write(jsonPath, func(w io.Writer) error {
+	defer out.Close()
+	if _, err := reports.CleanTempIn(out); err != nil {
+		return nil, err
+	}
+	b := reports.NewBatch(ctx)
+	jsonName := fmt.Sprintf("budget-%d.json", cfg.FiscalYear)
+	err = b.WriteIn(out, jsonName, func(w io.Writer) error {
 		return reports.WriteBudgetJSON(prog.writer(w), cfg.FiscalYear, plan, in.hashes, cfg.Language, cfg.Categories)
 	})
 	if err != nil {
 		b.Abort()
-		return nil, err
+		return nil, stopped(ctx, err)
 	}
-	paths := []string{jsonPath}
+	paths := []string{out.Join(jsonName)}
 	if workbook {
-		xlsxPath := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear))
-		err := b.Write(xlsxPath, func(w io.Writer) error {
-			return reports.WriteBudgetWorkbook(prog.writer(w), budgetBook(cfg, in, plan, runDate))
+		xlsxName := fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear)
+		err := b.WriteIn(out, xlsxName, func(w io.Writer) error {
+			return reports.WriteBudgetWorkbook(ctx, prog.writer(w), budgetBook(cfg, in, plan, runDate))
 		})
 		if err != nil {
 			b.Abort()
-			return nil, msg.CmdBudgetBook.Err(err)
+			return nil, stopped(ctx, msg.CmdBudgetBook.Err(err))
 		}
-		paths = append(paths, xlsxPath)
+		paths = append(paths, out.Join(xlsxName))
 	}
 	if err := interrupted(ctx); err != nil {
 		b.Abort()

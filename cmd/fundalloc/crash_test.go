@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -21,10 +20,19 @@ import (
 
 // TestMain lets a test start the real program as a child process: with
 // FUNDALLOC_TEST_MAIN=1 the test binary is fundalloc, run on its
-// arguments, instead of the tests.
+// arguments as main runs it (signals included), instead of the tests.
+// FUNDALLOC_TEST_LIMITS sets resource limits first (see childLimits).
 func TestMain(m *testing.M) {
 	if os.Getenv("FUNDALLOC_TEST_MAIN") == "1" {
-		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+		// Not settings: fundalloc would warn of them.
+		limits := os.Getenv("FUNDALLOC_TEST_LIMITS")
+		os.Unsetenv("FUNDALLOC_TEST_MAIN")
+		os.Unsetenv("FUNDALLOC_TEST_LIMITS")
+		if err := setChildLimits(limits); err != nil {
+			fmt.Fprintln(os.Stderr, "test limits:", err)
+			os.Exit(99)
+		}
+		os.Exit(mainCode())
 	}
 	os.Exit(m.Run())
 }
@@ -89,6 +97,43 @@ func crashScale() []string {
 	return []string{"--stations", "1500", "--rooms-per-station", "15", "--fund-lines", "100000"}
 }
 
+// crashSet generates crashScale's data set and runs a first budget on it:
+// the outputs of record that an interrupted run must leave as they are.
+func crashSet(t *testing.T) (cfg, out string, first outState, took time.Duration) {
+	t.Helper()
+	dir := t.TempDir()
+	gen := append([]string{"generate", "--out", "set", "--vouchers", "10", "--quiet"}, crashScale()...)
+	if r := fundalloc(t, dir, nil, gen...); r.code != 0 {
+		t.Fatalf("generate: exit %d\n%s", r.code, r.stderr)
+	}
+	cfg = filepath.Join(dir, "set", "fundalloc.yaml")
+	out = filepath.Join(dir, "set", "out")
+	t0 := time.Now()
+	if b, err := child(t, nil, "budget", "--config", cfg, "--quiet").CombinedOutput(); err != nil {
+		t.Fatalf("first budget: %v\n%s", err, b)
+	}
+	took = time.Since(t0)
+	first = readOut(t, out)
+	if len(first.final) != 2 || len(first.temp) != 0 {
+		t.Fatalf("after the first run: %v, temporary %v", first.final, first.temp)
+	}
+	return cfg, out, first, took
+}
+
+// sameFinals fails unless after holds the files of before under their
+// final names, unchanged, and no others.
+func sameFinals(t *testing.T, before, after outState) {
+	t.Helper()
+	for name, sum := range after.final {
+		if before.final[name] != sum {
+			t.Errorf("%s under its final name is not the previous run's (a partial or new file)", name)
+		}
+	}
+	if len(after.final) != len(before.final) {
+		t.Errorf("final files %v, want %v", after.final, before.final)
+	}
+}
+
 // TestBudgetSurvivesSIGKILL kills a budget run with SIGKILL while it writes
 // the budget workbook, then checks that the previous outputs are intact, no
 // partial file stands under a final name, and the next run cleans up the
@@ -98,25 +143,9 @@ func TestBudgetSurvivesSIGKILL(t *testing.T) {
 		t.Skip("writes a large data set and runs the program three times")
 	}
 	start := time.Now()
-	dir := t.TempDir()
-	gen := append([]string{"generate", "--out", "set", "--vouchers", "10", "--quiet"}, crashScale()...)
-	if r := fundalloc(t, dir, nil, gen...); r.code != 0 {
-		t.Fatalf("generate: exit %d\n%s", r.code, r.stderr)
-	}
-	cfg := filepath.Join(dir, "set", "fundalloc.yaml")
-	out := filepath.Join(dir, "set", "out")
-	budgetArgs := []string{"budget", "--config", cfg, "--quiet"}
-
 	// 1. A finished run: the outputs of record.
-	t0 := time.Now()
-	if b, err := child(t, nil, budgetArgs...).CombinedOutput(); err != nil {
-		t.Fatalf("first budget: %v\n%s", err, b)
-	}
-	firstRun := time.Since(t0)
-	first := readOut(t, out)
-	if len(first.final) != 2 || len(first.temp) != 0 {
-		t.Fatalf("after the first run: %v, temporary %v", first.final, first.temp)
-	}
+	cfg, out, first, firstRun := crashSet(t)
+	budgetArgs := []string{"budget", "--config", cfg, "--quiet"}
 
 	// 2. Another hub amount makes every output differ; kill that run while
 	// it writes the workbook's bytes to its temporary file.
@@ -173,14 +202,7 @@ poll:
 	if !slices.ContainsFunc(after.temp, func(n string) bool { return strings.HasPrefix(n, workbookTemp) }) {
 		t.Errorf("the workbook's temporary file is gone: %v", after.temp)
 	}
-	for name, sum := range after.final {
-		if first.final[name] != sum {
-			t.Errorf("%s under its final name is not the previous run's (a partial or new file)", name)
-		}
-	}
-	if len(after.final) != len(first.final) {
-		t.Errorf("final files %v, want %v", after.final, first.final)
-	}
+	sameFinals(t, first, after)
 
 	// 3. The next run cleans up and writes the new outputs.
 	if b, err := child(t, newHub, budgetArgs...).CombinedOutput(); err != nil {

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -16,6 +18,7 @@ import (
 	"fundalloc/cmd/fundalloc/synth"
 	"fundalloc/reports"
 	"fundalloc/reports/msg"
+	"fundalloc/reports/outdir"
 )
 
 func newGenerateCmd(g *globals) *cobra.Command {
@@ -76,19 +79,14 @@ func newGenerateCmd(g *globals) *cobra.Command {
 			}
 
 			start := time.Now()
-			sink := &batchSink{dir: dir}
-			sum, err := synth.Generate(cmd.Context(), p, sink)
+			var sum *synth.Summary
+			err = g.writeSet(cmd.Context(), dir, "fundalloc generate", func(sink *batchSink) (err error) {
+				sink.stale = stale
+				sum, err = synth.Generate(cmd.Context(), p, sink)
+				return err
+			})
 			if err != nil {
-				sink.abort()
 				return err
-			}
-			if err := sink.commit(); err != nil {
-				return err
-			}
-			for _, s := range stale {
-				if err := os.Remove(filepath.Join(dir, filepath.FromSlash(s))); err != nil {
-					return err
-				}
 			}
 			if !g.quiet {
 				printGenerated(g.stdout, g.language, dir, sum, time.Since(start))
@@ -105,6 +103,7 @@ func newGenerateCmd(g *globals) *cobra.Command {
 	fl.IntVar(&fundLines, "fund-lines", 0, g.t(msg.CmdGenFlagFunds))
 	fl.IntVar(&vouchers, "vouchers", 0, g.t(msg.CmdGenFlagVouch))
 	fl.BoolVar(&force, "force", false, g.t(msg.CmdGenFlagForce))
+	addLockWaitFlag(cmd, g)
 	return cmd
 }
 
@@ -138,51 +137,113 @@ func existingFiles(dir string, files []string) (existing, stale []string, err er
 	return append(existing, stale...), stale, nil
 }
 
-// batchSink writes a set of files under dir (a data set, the sample city)
-// all or nothing: each to a temporary file beside its final name, in a
-// folder first rid of the temporary files a crashed run left; commit
-// renames them all into place, abort removes them.
-type batchSink struct {
-	dir     string
-	b       reports.Batch
-	mu      sync.Mutex
-	cleaned map[string]bool // folders made and rid of a crashed run's temporary files
-}
-
-// Create writes the file name (slash-separated, relative to dir). Files may
-// be created from several goroutines at once.
-func (s *batchSink) Create(name string, write func(w io.Writer) error) error {
-	path := filepath.Join(s.dir, filepath.FromSlash(name))
-	if err := s.folder(filepath.Dir(path)); err != nil {
+// writeSet writes a set of files to the folder dir (a data set, the sample
+// city, the templates) all or nothing, holding the folder's output lock:
+// write creates them in the sink; when it fails, or ctx is done, nothing is
+// written.
+func (g *globals) writeSet(ctx context.Context, dir, command string, write func(*batchSink) error) error {
+	lock, err := g.lockFolder(ctx, dir, command)
+	if err != nil {
 		return err
 	}
-	return s.b.Write(path, write)
+	defer lock.Drop()
+	sink, err := newBatchSink(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer sink.close()
+	if err := write(sink); err != nil {
+		sink.abort()
+		return stopped(ctx, err)
+	}
+	return sink.commit()
 }
 
-// folder makes the folder d and removes a crashed run's temporary files
-// from it, once.
-func (s *batchSink) folder(d string) error {
+// batchSink writes a set of files under a folder through one reports.Batch:
+// each to a temporary file beside its final name, in a folder first rid of
+// the temporary files a crashed run left (the caller holds the folder's
+// output lock); commit renames them all into place, then removes the stale
+// files, abort removes the temporary ones. Folders are opened and made
+// through outdir, never through a link.
+type batchSink struct {
+	root  *outdir.Dir
+	b     *reports.Batch
+	mu    sync.Mutex
+	dirs  map[string]*outdir.Dir // folders made and rid of a crashed run's temporary files, by slash path
+	stale []string               // files (slash paths) an earlier set left that commit removes
+}
+
+// newBatchSink opens (making it if needed) the folder dir to write a set of
+// files in; once ctx is done the writes stop.
+func newBatchSink(ctx context.Context, dir string) (*batchSink, error) {
+	root, _, err := outdir.Make(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &batchSink{root: root, b: reports.NewBatch(ctx), dirs: map[string]*outdir.Dir{}}, nil
+}
+
+// Create writes the file name (slash-separated, relative to the folder).
+// Files may be created from several goroutines at once.
+func (s *batchSink) Create(name string, write func(w io.Writer) error) error {
+	d, err := s.folder(path.Dir(name))
+	if err != nil {
+		return err
+	}
+	return s.b.WriteIn(d, path.Base(name), write)
+}
+
+// folder opens (making it) the folder rel and removes a crashed run's
+// temporary files from it, once.
+func (s *batchSink) folder(rel string) (*outdir.Dir, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cleaned[d] {
-		return nil
+	if d := s.dirs[rel]; d != nil {
+		return d, nil
 	}
-	if err := os.MkdirAll(d, 0o755); err != nil {
+	d, err := s.root.Sub(rel, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := reports.CleanTempIn(d); err != nil {
+		d.Close()
+		return nil, err
+	}
+	s.dirs[rel] = d
+	return d, nil
+}
+
+// remove removes the file name (slash-separated) from the folder.
+func (s *batchSink) remove(name string) error {
+	d, err := s.folder(path.Dir(name))
+	if err != nil {
 		return err
 	}
-	if _, err := reports.CleanTemp(d); err != nil {
+	return d.Remove(path.Base(name))
+}
+
+func (s *batchSink) commit() error {
+	if err := s.b.Commit(); err != nil {
 		return err
 	}
-	if s.cleaned == nil {
-		s.cleaned = map[string]bool{}
+	for _, name := range s.stale {
+		if err := s.remove(name); err != nil {
+			return err
+		}
 	}
-	s.cleaned[d] = true
 	return nil
 }
 
-func (s *batchSink) commit() error { return s.b.Commit() }
-
 func (s *batchSink) abort() { s.b.Abort() }
+
+// close lets go of the folders; the last thing done with a sink.
+func (s *batchSink) close() {
+	for _, d := range s.dirs {
+		d.Close()
+	}
+	s.dirs = map[string]*outdir.Dir{}
+	s.root.Close()
+}
 
 func printGenerated(w io.Writer, l msg.Lang, dir string, s *synth.Summary, took time.Duration) {
 	name := any(s.Preset)

@@ -41,26 +41,21 @@ func newInitCmd(g *globals) *cobra.Command {
 			if len(exists) > 0 && !force {
 				return badInput(msg.CmdInitExists, strings.Join(exists, ", "))
 			}
-			// All or nothing, like every output.
-			sink := &batchSink{dir: dir}
-			for _, f := range files {
-				data, err := fs.ReadFile(sample.FS, f)
-				if err != nil {
-					sink.abort()
-					return err
+			// All or nothing, like every output, under the folder's lock.
+			err = g.writeSet(cmd.Context(), dir, "fundalloc init", func(sink *batchSink) error {
+				for _, f := range files {
+					data, err := fs.ReadFile(sample.FS, f)
+					if err != nil {
+						return err
+					}
+					if err := sink.Create(f, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+						return msg.CmdInitFailed.Err(filepath.Join(dir, filepath.FromSlash(f)), err)
+					}
 				}
-				target := filepath.Join(dir, filepath.FromSlash(f))
-				if err := sink.folder(filepath.Dir(target)); err != nil {
-					sink.abort()
-					return err
-				}
-				if err := sink.b.Write(target, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-					sink.abort()
-					return msg.CmdInitFailed.Err(target, err)
-				}
-			}
-			if err := sink.commit(); err != nil {
-				return msg.CmdInitFailed.Err(dir, err)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			if !g.quiet {
 				fmt.Fprintln(g.stdout, g.t(msg.CmdInitDone, dir, thousands(len(files))))
@@ -70,5 +65,6 @@ func newInitCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, g.t(msg.CmdFlagForce))
+	addLockWaitFlag(cmd, g)
 	return cmd
 }

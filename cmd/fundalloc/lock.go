@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"fundalloc/cmd/fundalloc/scheduler"
 	"fundalloc/config"
 	"fundalloc/reports/msg"
+	"fundalloc/reports/outdir"
 )
 
 // defaultLockWait is --lock-wait's default.
@@ -23,12 +25,31 @@ func addLockWaitFlag(cmd *cobra.Command, g *globals) {
 // lockOut takes the output folder's lock for a run of command, waiting up to
 // --lock-wait for another writer; waiting (if not nil) is told who that is.
 func (g *globals) lockOut(ctx context.Context, cfg *config.Config, command string, waiting func(scheduler.Holder)) (*scheduler.Lock, error) {
-	return scheduler.Acquire(ctx, cfg.Out, scheduler.OutputLock, g.holder(cfg, command), g.lockWait, waiting)
+	return scheduler.Acquire(ctx, cfg.Out, scheduler.OutputLock, g.holder(cfg.Schedule.Location, command), g.lockWait, waiting)
+}
+
+// lockFolder takes the output lock of a folder that init, template or
+// generate writes to (DESIGN §13): they remove the temporary files they
+// find there, which must not be those of a run writing to it now.
+func (g *globals) lockFolder(ctx context.Context, dir, command string) (*scheduler.Lock, error) {
+	return scheduler.Acquire(ctx, dir, scheduler.OutputLock, g.holder(time.Local, command), g.lockWait, g.waitNotice)
+}
+
+// openOut opens the output folder dir through outdir, making it when it
+// does not exist: a folder that cannot be made is named as such; a link in
+// its place is refused in outdir's words.
+func openOut(dir string) (*outdir.Dir, error) {
+	d, _, err := outdir.Make(dir)
+	var m *msg.Error
+	if err != nil && !errors.As(err, &m) {
+		return nil, msg.CmdOutputDir.Wrap(err, dir, msg.OSReason(err))
+	}
+	return d, err
 }
 
 // holder is this process, running command, as a lock names its holder.
-func (g *globals) holder(cfg *config.Config, command string) scheduler.Holder {
-	return scheduler.Holder{PID: os.Getpid(), Command: command, Since: g.clock()().In(cfg.Schedule.Location).Truncate(time.Second)}
+func (g *globals) holder(loc *time.Location, command string) scheduler.Holder {
+	return scheduler.Holder{PID: os.Getpid(), Command: command, Since: g.clock()().In(loc).Truncate(time.Second)}
 }
 
 // waitNotice tells the user of a manual command why it pauses.
@@ -42,6 +63,16 @@ func (g *globals) clock() func() time.Time {
 		return g.now
 	}
 	return time.Now
+}
+
+// stopped is err, or the interruption when ctx is done: a writer that
+// stopped because of SIGINT or SIGTERM fails with ctx's error, and the user
+// is told the run was interrupted, not that a write failed.
+func stopped(ctx context.Context, err error) error {
+	if ierr := interrupted(ctx); ierr != nil {
+		return ierr
+	}
+	return err
 }
 
 // interrupted is the error of a run stopped between phases because ctx is

@@ -12,7 +12,11 @@ import (
 	"syscall"
 )
 
-func main() {
+func main() { os.Exit(mainCode()) }
+
+// mainCode is the program as a process runs it: with its arguments, its
+// standard streams, and SIGINT and SIGTERM cancelling the run's context.
+func mainCode() int {
 	// A national run holds about a gigabyte of plan and lines while it writes
 	// gigabytes of output; with Go's default GOGC=100 the heap may grow to
 	// twice what is live before a collection. At 50 the peak RSS of a
@@ -23,7 +27,6 @@ func main() {
 		debug.SetGCPercent(50)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }

@@ -30,7 +30,13 @@ type result struct {
 func fundalloc(t *testing.T, dir string, env map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	g := &globals{stdout: &out, stderr: &errb, dir: dir, getenv: func(k string) string { return env[k] }}
+	g := &globals{stdout: &out, stderr: &errb, dir: dir, getenv: func(k string) string { return env[k] }, environ: func() []string {
+		var list []string
+		for k, v := range env {
+			list = append(list, k+"="+v)
+		}
+		return list
+	}}
 	code := runWith(context.Background(), g, args)
 	return result{code, out.String(), errb.String()}
 }

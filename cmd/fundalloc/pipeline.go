@@ -111,12 +111,14 @@ func describe(err error) error {
 	return err
 }
 
-// allocate runs the core on the inputs.
-func (in *inputs) allocate() (*allocation.Plan, error) {
-	return allocation.Allocate(allocation.Input{
+// allocate runs the core on the inputs; once ctx is done it stops, with
+// the interruption as its error.
+func (in *inputs) allocate(ctx context.Context) (*allocation.Plan, error) {
+	plan, err := allocation.AllocateContext(ctx, allocation.Input{
 		Categories: in.cats.Codes(),
 		Drivers:    in.units.Drivers,
 		Units:      in.units.Units,
 		Funds:      in.funds.Funds(),
 	}, in.rules)
+	return plan, stopped(ctx, err)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"fundalloc/reports/msg"
+	"fundalloc/reports/outdir"
 )
 
 // addProfiling adds the hidden --cpuprofile, --memprofile and --timings
@@ -31,7 +32,7 @@ func addProfiling(root *cobra.Command, g *globals) {
 		if cpu == "" {
 			return nil
 		}
-		f, err := os.Create(cpu)
+		f, err := outdir.Create(cpu)
 		if err != nil {
 			return msg.PathError.Err("--cpuprofile", err)
 		}
@@ -44,7 +45,7 @@ func addProfiling(root *cobra.Command, g *globals) {
 			cpuFile.Close()
 		}
 		if mem != "" {
-			f, err := os.Create(mem)
+			f, err := outdir.Create(mem)
 			if err != nil {
 				return msg.PathError.Err("--memprofile", err)
 			}

@@ -21,6 +21,7 @@ import (
 	"fundalloc/config"
 	"fundalloc/reports"
 	"fundalloc/reports/msg"
+	"fundalloc/reports/outdir"
 	"fundalloc/sources"
 )
 
@@ -159,7 +160,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		if err != nil {
 			return nil, err
 		}
-		plan, err := in.allocate()
+		plan, err := in.allocate(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -236,48 +237,52 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	}
 
 	// The outputs, all or nothing.
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, msg.CmdOutputDir.Wrap(err, cfg.Out, msg.OSReason(err))
+	out, err := openOut(cfg.Out)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := reports.CleanTemp(cfg.Out); err != nil {
+	defer out.Close()
+	if _, err := reports.CleanTempIn(out); err != nil {
 		return nil, err
 	}
 	res := &reconcileResult{rc: rc, inputs: hashes}
 	type output struct {
-		path  string
-		write func(io.Writer, *reports.Reconciliation) error
+		name  string
+		write func(context.Context, io.Writer, *reports.Reconciliation) error
 	}
-	outs := []output{{filepath.Join(cfg.Out, "reconcile-"+opts.month+".json"), reports.WriteReconcileJSON}}
+	outs := []output{{"reconcile-" + opts.month + ".json", ignoreContext(reports.WriteReconcileJSON)}}
 	if opts.workbook {
 		// A table longer than a worksheet goes to a companion CSV beside
 		// the workbook, which points to it.
 		if len(rc.Rows) > reports.SheetRows {
 			rc.DetailCSV = "reconcile-" + opts.month + "-detail.csv"
-			outs = append(outs, output{filepath.Join(cfg.Out, rc.DetailCSV), reports.WriteReconcileDetailCSV})
+			outs = append(outs, output{rc.DetailCSV, ignoreContext(reports.WriteReconcileDetailCSV)})
 		}
 		if len(rc.Ledger.Entries) > reports.SheetRows {
 			rc.LedgerCSV = "reconcile-" + opts.month + "-ledger.csv"
-			outs = append(outs, output{filepath.Join(cfg.Out, rc.LedgerCSV), reports.WriteReconcileLedgerCSV})
+			outs = append(outs, output{rc.LedgerCSV, ignoreContext(reports.WriteReconcileLedgerCSV)})
 		}
-		outs = append(outs, output{filepath.Join(cfg.Out, "reconcile-"+opts.month+".xlsx"), reports.WriteReconcileWorkbook})
+		outs = append(outs, output{"reconcile-" + opts.month + ".xlsx", reports.WriteReconcileWorkbook})
 	}
-	// The outputs are independent: write them at the same time.
+	// The outputs are independent: write them at the same time. The JSON
+	// and the CSVs stop with the batch's writer once ctx is done; the
+	// workbook, whose sheets are written elsewhere first, is told.
 	prog.phase(msg.CmdWriting, -1)
-	var b reports.Batch
+	b := reports.NewBatch(ctx)
 	errs := make([]error, len(outs))
 	var wg sync.WaitGroup
 	for i, o := range outs {
-		res.outputs = append(res.outputs, o.path)
+		res.outputs = append(res.outputs, out.Join(o.name))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = b.Write(o.path, func(w io.Writer) error { return o.write(prog.writer(w), rc) })
+			errs[i] = b.WriteIn(out, o.name, func(w io.Writer) error { return o.write(ctx, prog.writer(w), rc) })
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		b.Abort()
-		return nil, err
+		return nil, stopped(ctx, err)
 	}
 	if err := interrupted(ctx); err != nil {
 		b.Abort()
@@ -288,6 +293,12 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	}
 	g.timing.mark("write outputs")
 	return res, nil
+}
+
+// ignoreContext adapts a writer that needs no context: it stops when the
+// batch's writer fails.
+func ignoreContext(write func(io.Writer, *reports.Reconciliation) error) func(context.Context, io.Writer, *reports.Reconciliation) error {
+	return func(_ context.Context, w io.Writer, rc *reports.Reconciliation) error { return write(w, rc) }
 }
 
 func m1(m []string, i int) string {
@@ -320,13 +331,21 @@ func categoriesFor(cfg *config.Config, codes []string) []sources.Category {
 // to read quickly, are the amounts compared to say how many differ.
 func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []reports.Input) msg.Text {
 	path := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
-	st, err := os.Stat(path)
+	// Read back from the output folder like anything fundalloc wrote: a
+	// link or a FIFO put in its place is not followed (it is not the budget).
+	open := func() (sources.File, error) { return outdir.OpenRegular(path) }
+	f, err := open()
+	if err != nil {
+		return msg.Text{}
+	}
+	st, err := f.Stat()
+	f.Close()
 	if err != nil {
 		return msg.Text{}
 	}
 	written := make(chan []byte, 1)
 	go func() {
-		src := sources.Source{Name: path, Open: func() (sources.File, error) { return os.Open(path) }}
+		src := sources.Source{Name: path, Open: open}
 		sum, _ := src.SHA256()
 		written <- []byte(sum)
 	}()
@@ -340,7 +359,7 @@ func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []repo
 	if st.Size() > 64<<20 {
 		return msg.CmdRcDiffers.With(path, path)
 	}
-	f, err := os.Open(path)
+	f, err = outdir.OpenRegular(path)
 	if err != nil {
 		return msg.Text{}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -30,8 +31,14 @@ type globals struct {
 	// never by the scheduler, whose stderr is its log.
 	showProgress bool
 	getenv       func(string) string
-	stdout       io.Writer
-	stderr       io.Writer
+	// environ lists the environment for the warning about FUNDALLOC_
+	// variables that name no setting; nil with getenv nil is os.Environ.
+	environ func() []string
+	// warn shows a warning; nil prints it on stderr (the scheduler logs it).
+	warn   func(string)
+	warned bool // the configuration's warnings were shown
+	stdout io.Writer
+	stderr io.Writer
 	// lockWait is how long a run waits for the output folder's lock (--lock-wait).
 	lockWait time.Duration
 
@@ -49,13 +56,20 @@ func (g *globals) loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	if cmd.Flags().Changed("lang") {
 		set["language"] = g.lang
 	}
-	cfg, err := config.Load(config.Options{Path: g.config, Dir: g.dir, Getenv: g.getenv, Set: set, Out: g.out})
+	cfg, err := config.Load(config.Options{Path: g.config, Dir: g.dir, Getenv: g.getenv, Environ: g.environ, Set: set, Out: g.out})
 	var cfgErrs *config.Errors
 	switch {
 	case err == nil:
 		g.language = msg.Of(cfg.Language)
 	case errors.As(err, &cfgErrs) && cfgErrs.Language != "":
 		g.language = msg.Of(cfgErrs.Language)
+	}
+	if err == nil && !g.warned {
+		// Once: the scheduler loads the configuration again for every run.
+		g.warned = true
+		for _, w := range cfg.Warnings {
+			g.warning(w.Localize(g.language))
+		}
 	}
 	return cfg, err
 }
@@ -81,6 +95,17 @@ func startLanguage(args []string, getenv func(string) string) msg.Lang {
 		getenv = os.Getenv
 	}
 	return msg.Of(strings.ToLower(getenv(config.EnvPrefix + "_LANGUAGE")))
+}
+
+// warning shows a warning: in the scheduler's log, or on stderr unless
+// --quiet.
+func (g *globals) warning(text string) {
+	switch {
+	case g.warn != nil:
+		g.warn(text)
+	case !g.quiet:
+		fmt.Fprintln(g.stderr, g.t(msg.CmdWarning, text))
+	}
 }
 
 // path resolves a path given on the command line against the working

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/net/netutil"
 
 	"fundalloc/cmd/fundalloc/scheduler"
 	"fundalloc/config"
@@ -34,12 +35,23 @@ func newScheduleCmd(g *globals) *cobra.Command {
 			if logFormat != "text" && logFormat != "json" {
 				return usageError{msg.CmdSchedLogFormat.Err(logFormat)}
 			}
+			// The configuration's warnings go to the log, made once the
+			// configuration says in which zone.
+			var early []string
+			g.warn = func(text string) { early = append(early, text) }
 			cfg, err := g.loadConfig(cmd)
 			if err != nil {
 				return err
 			}
 			// The daemon logs in the bureau's time zone and language.
 			log := newLogger(g.stderr, logFormat, g.quiet, cfg.Schedule.Location)
+			g.warn = func(text string) { log.Warn(text) }
+			for _, w := range early {
+				log.Warn(w)
+			}
+			for _, w := range cfg.Schedule.Warnings {
+				log.Warn(w.Localize(g.language))
+			}
 			if len(cfg.Schedule.Jobs) == 0 {
 				return badInput(msg.CmdSchedNoJobs, config.SourceName(cfg.Source, g.language), config.EnvPrefix)
 			}
@@ -56,7 +68,7 @@ func newScheduleCmd(g *globals) *cobra.Command {
 				return usageError{msg.CmdSchedNoSuchJob.Err(once, strings.Join(names, ", "))}
 			}
 
-			daemon, err := scheduler.Acquire(cmd.Context(), cfg.Out, scheduler.DaemonLock, g.holder(cfg, "fundalloc schedule"), 0, nil)
+			daemon, err := scheduler.Acquire(cmd.Context(), cfg.Out, scheduler.DaemonLock, g.holder(cfg.Schedule.Location, "fundalloc schedule"), 0, nil)
 			if err != nil {
 				return err
 			}
@@ -220,6 +232,20 @@ func (g *globals) outputName(cfg *config.Config, p string) string {
 	return filepath.ToSlash(rel)
 }
 
+// The health listener's bounds (DESIGN §13): monitoring makes a request
+// now and then, so a client that sends nothing, or keeps a connection idle,
+// is cut off soon, and no more than healthConns connections are open at
+// once: the rest wait in the kernel's queue, holding none of the daemon's
+// file descriptors, which its jobs need.
+const (
+	healthConns       = 32
+	healthHeaderWait  = 2 * time.Second
+	healthReadWait    = 5 * time.Second
+	healthWriteWait   = 10 * time.Second
+	healthIdleWait    = 5 * time.Second
+	healthHeaderBytes = 8 << 10
+)
+
 // serveHealth serves the scheduler's monitoring endpoints on addr; stop
 // shuts the server down.
 func serveHealth(addr string, s *scheduler.Scheduler, log *slog.Logger, l msg.Lang) (stop func(), err error) {
@@ -227,7 +253,10 @@ func serveHealth(addr string, s *scheduler.Scheduler, log *slog.Logger, l msg.La
 	if err != nil {
 		return nil, msg.PathError.Err("--listen", err)
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	ln = netutil.LimitListener(ln, healthConns)
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: healthHeaderWait, ReadTimeout: healthReadWait,
+		WriteTimeout: healthWriteWait, IdleTimeout: healthIdleWait, MaxHeaderBytes: healthHeaderBytes,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	log.Info(msg.CmdSchedListening.In(l), "addr", ln.Addr().String(), "paths", "/healthz /runs")
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -255,7 +284,13 @@ func newRunsCmd(g *globals) *cobra.Command {
 				return err
 			}
 			j := &scheduler.Journal{Path: filepath.Join(cfg.Out, scheduler.JournalName)}
-			entries, warnings, err := j.Read()
+			var entries []scheduler.Entry
+			var warnings []msg.Text
+			if last > 0 {
+				entries, warnings, err = j.Tail(last) // the end of the journal only
+			} else {
+				entries, warnings, err = j.Read()
+			}
 			for _, w := range warnings {
 				fmt.Fprintln(g.stderr, g.t(msg.CmdWarning, w))
 			}
@@ -265,9 +300,6 @@ func newRunsCmd(g *globals) *cobra.Command {
 			if len(entries) == 0 {
 				fmt.Fprintln(g.stdout, g.t(msg.CmdRunsNone, j.Path))
 				return nil
-			}
-			if last > 0 && len(entries) > last {
-				entries = entries[len(entries)-last:]
 			}
 			printRuns(g.stdout, g.language, entries, cfg.Schedule.Location)
 			return nil

@@ -37,7 +37,7 @@ func newTemplateCmd(g *globals) *cobra.Command {
 			if dir == "" {
 				dir = "."
 			}
-			paths, err := writeTemplates(g.path(dir), tpl, force)
+			paths, err := writeTemplates(cmd.Context(), g, g.path(dir), tpl, force)
 			if err != nil {
 				return err
 			}
@@ -55,6 +55,7 @@ func newTemplateCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, g.t(msg.CmdFlagForce))
+	addLockWaitFlag(cmd, g)
 	return cmd
 }
 
@@ -89,8 +90,8 @@ func templateFor(cfg *config.Config, runDate time.Time) (*reports.Template, erro
 
 // writeTemplates writes the three templates to dir all or nothing and
 // returns their paths. It refuses to overwrite an existing file unless
-// force is set.
-func writeTemplates(dir string, tpl *reports.Template, force bool) ([]string, error) {
+// force is set. It holds dir's output lock while it writes.
+func writeTemplates(ctx context.Context, g *globals, dir string, tpl *reports.Template, force bool) ([]string, error) {
 	var paths, exists []string
 	for _, kind := range reports.TemplateKinds() {
 		p := filepath.Join(dir, kind.FileName())
@@ -106,21 +107,17 @@ func writeTemplates(dir string, tpl *reports.Template, force bool) ([]string, er
 		}
 		return nil, badInput(m, strings.Join(exists, ", "))
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, msg.CmdOutputDir.Wrap(err, dir, msg.OSReason(err))
-	}
-	if _, err := reports.CleanTemp(dir); err != nil {
-		return nil, err
-	}
-	var b reports.Batch
-	for i, kind := range reports.TemplateKinds() {
-		err := b.Write(paths[i], func(w io.Writer) error { return reports.WriteTemplate(w, kind, tpl) })
-		if err != nil {
-			b.Abort()
-			return nil, msg.PathError.Err(paths[i], err)
+	tpl.TempDir = dir
+	err := g.writeSet(ctx, dir, "fundalloc template", func(sink *batchSink) error {
+		for _, kind := range reports.TemplateKinds() {
+			err := sink.Create(kind.FileName(), func(w io.Writer) error { return reports.WriteTemplate(w, kind, tpl) })
+			if err != nil {
+				return err
+			}
 		}
-	}
-	if err := b.Commit(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return paths, nil
