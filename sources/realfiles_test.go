@@ -365,9 +365,9 @@ func TestNotRegularFiles(t *testing.T) {
 	}
 	base := Base{Dir: dir}
 	for _, c := range []struct{ path, want string }{
-		{"units.csv", "units.csv: not a regular file (FIFO): an input must be a regular file"},
-		{"folder.csv", "folder.csv: not a regular file (directory): an input must be a regular file"},
-		{"/dev/zero", "/dev/zero: not a regular file (device): an input must be a regular file"},
+		{"units.csv", "units.csv: a named pipe (FIFO), not a regular file: an input must be a regular file"},
+		{"folder.csv", "folder.csv: a folder, not a regular file: an input must be a regular file"},
+		{"/dev/zero", "/dev/zero: a device, not a regular file: an input must be a regular file"},
 	} {
 		srcs, err := base.Resolve([]string{c.path})
 		if err != nil || len(srcs) != 1 {

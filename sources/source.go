@@ -171,16 +171,7 @@ func OpenRegular(p string) (*os.File, error) {
 
 // notRegular is the error for an input that is not a regular file.
 func notRegular(m fs.FileMode) error {
-	kind := "device"
-	switch {
-	case m.IsDir():
-		kind = "directory"
-	case m&fs.ModeNamedPipe != 0:
-		kind = "FIFO"
-	case m&fs.ModeSocket != 0:
-		kind = "socket"
-	}
-	return msg.SrcNotRegular.Wrap(ErrNotRegular, kind)
+	return msg.SrcNotRegular.Wrap(ErrNotRegular, msg.FileKind(m))
 }
 
 func orDot(d string) string {

@@ -12,7 +12,7 @@ var (
 	SrcCannotOpen     = Def("sources.cannot_open", "无法打开：%v", "cannot open: %v")
 	SrcCannotRead     = Def("sources.cannot_read", "无法读取：%v", "cannot read: %v")
 	SrcEmptyFile      = Def("sources.empty_file", "文件是空的", "the file is empty")
-	SrcNotRegular     = Def("sources.not_regular", "不是普通文件（%s）：输入必须是普通文件", "not a regular file (%s): an input must be a regular file")
+	SrcNotRegular     = Def("sources.not_regular", "这是%s，不是普通文件：输入必须是普通文件", "%s, not a regular file: an input must be a regular file")
 	SrcTooBig         = Def("sources.too_big", "文件超过 %d 字节（limits.max_file_size）", "the file is larger than %d bytes (limits.max_file_size)")
 	SrcBadPattern     = Def("sources.bad_pattern", "文件模式 %q 无效", "bad pattern %q")
 	SrcBrokenLink     = Def("sources.broken_link", "%q 是一个失效或循环的符号链接，无法读取", "%q is a broken symbolic link or a link loop, and cannot be read")
