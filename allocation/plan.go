@@ -156,6 +156,10 @@ type Plan struct {
 	// Directed lists, for each directed line's Basis.Ref, the indexes into
 	// Funds of the fund lines it sums.
 	Directed [][]int32
+	// Totals holds, for every other line's Basis.Ref, the sum of the
+	// weights its amount was apportioned by: lines of one apportionment
+	// share one entry.
+	Totals []Sum
 }
 
 // ByStatus sums the lines per category: what is allocated and what is
@@ -196,12 +200,17 @@ type Line struct {
 //   - directed: Ref indexes Plan.Directed, the fund lines summed.
 //   - hub, baseline, pilot: Need is the unit's need n_u, Granted what it got
 //     after any pro-rata scaling, Weight the category's pooled balance the
-//     granted amount was apportioned by.
+//     granted amount was apportioned by, and Plan.Totals[Ref] the sum of
+//     the balances of the stage's categories at that moment.
 //   - demand: Pot is the category's demand amount D[c], Driver the driver
-//     column, Value the station's driver value, Factor its grade factor and
-//     Weight = Value × Factor.
+//     column, Value the station's driver value, Factor its grade factor,
+//     Weight = Value × Factor and Plan.Totals[Ref] every station's weight
+//     summed. Granted is the station's share of the pot; when the station
+//     passed part of it down to its rooms, the line's Amount is what it
+//     kept: Granted − ⌊Granted × rooms share⌋.
 //   - rooms: Pot is what the station passed down in the category, From the
-//     station, Driver and Value the room's driver (also its Weight).
+//     station, Driver and Value the room's driver (also its Weight), and
+//     Plan.Totals[Ref] the weights of the station's rooms summed.
 type Basis struct {
 	Need, Granted, Pot Fen
 	Value, Factor      Ratio

@@ -193,6 +193,13 @@ func (a *allocator) add(stage Stage, unit int32, cat int, amount Fen, b Basis) i
 	return len(a.plan.Lines) - 1
 }
 
+// total records the sum of the weights of one apportionment and returns
+// its index in Plan.Totals, for the Basis.Ref of the lines it produced.
+func (a *allocator) total(s Sum) int32 {
+	a.plan.Totals = append(a.plan.Totals, s)
+	return int32(len(a.plan.Totals) - 1)
+}
+
 func (a *allocator) warn(w Warning) {
 	a.plan.Warnings = append(a.plan.Warnings, w)
 }
@@ -312,9 +319,10 @@ func (a *allocator) draw(stage Stage, units []int32, needs []Fen, cats []int) er
 		if err != nil {
 			return fmt.Errorf("allocation: %s draw for %s: %w", stage, a.plan.Units[u].Code, err)
 		}
+		ref := a.total(sumFen(bal)) // the balances sum to at most avail
 		for j, c := range cats {
 			a.balance[c] -= split[j]
-			a.add(stage, u, c, split[j], Basis{Need: needs[k], Granted: granted[k], Weight: Ratio{Num: uint64(bal[j])}, Driver: -1, From: -1, Ref: -1})
+			a.add(stage, u, c, split[j], Basis{Need: needs[k], Granted: granted[k], Weight: Ratio{Num: uint64(bal[j])}, Driver: -1, From: -1, Ref: ref})
 		}
 	}
 	return nil
@@ -333,6 +341,7 @@ func (a *allocator) demand() error {
 		driver          int
 		split           []Fen
 		values, weights []Ratio
+		total           int32 // index into Plan.Totals
 	}
 	pots := make([]*pot, nc)
 	factors := make([]Ratio, ns)
@@ -371,6 +380,7 @@ func (a *allocator) demand() error {
 			return err
 		}
 		a.balance[c] -= amount
+		pt.total = a.total(SumOf(pt.weights))
 		pots[c] = pt
 	}
 	a.demandLine = make([][]int, ns)
@@ -382,8 +392,8 @@ func (a *allocator) demand() error {
 		for c, pt := range pots {
 			a.demandLine[i][c] = -1
 			if pt != nil {
-				a.demandLine[i][c] = a.add(Demand, s, c, pt.split[i], Basis{Pot: pt.amount, Driver: int32(pt.driver),
-					Value: pt.values[i], Factor: factors[i], Weight: pt.weights[i], From: -1, Ref: -1})
+				a.demandLine[i][c] = a.add(Demand, s, c, pt.split[i], Basis{Pot: pt.amount, Granted: pt.split[i], Driver: int32(pt.driver),
+					Value: pt.values[i], Factor: factors[i], Weight: pt.weights[i], From: -1, Ref: pt.total})
 			}
 		}
 	}
@@ -402,9 +412,11 @@ func (a *allocator) rooms() error {
 	}
 	nc := len(a.plan.Categories)
 	// got[r*nc+c] is room unit r's share in category c; passed[i*nc+c] what
-	// station i passed down in c (the pot of its rooms' lines).
+	// station i passed down in c (the pot of its rooms' lines) and
+	// totals[i*nc+c] the index of its rooms' summed weights in Plan.Totals.
 	got := make([]Fen, len(a.plan.Units)*nc)
 	passed := make([]Fen, len(a.stations)*nc)
+	totals := make([]int32, len(a.stations)*nc)
 	station := make([]int32, len(a.plan.Units))
 	var weights []Ratio
 	for i, s := range a.stations {
@@ -444,6 +456,7 @@ func (a *allocator) rooms() error {
 			}
 			line.Amount -= pass
 			passed[i*nc+c] = pass
+			totals[i*nc+c] = a.total(SumOf(weights))
 			for k, r := range a.roomsOf[i] {
 				got[int(r)*nc+c] = split[k]
 			}
@@ -465,7 +478,7 @@ func (a *allocator) rooms() error {
 			}
 			drv := a.plan.Lines[a.demandLine[i][c]].Basis.Driver
 			w := u.Drivers[drv]
-			a.add(Rooms, int32(r), c, amount, Basis{Pot: passed[i*nc+c], Driver: drv, Value: w, Factor: One, Weight: w, From: a.stations[i], Ref: -1})
+			a.add(Rooms, int32(r), c, amount, Basis{Pot: passed[i*nc+c], Driver: drv, Value: w, Factor: One, Weight: w, From: a.stations[i], Ref: totals[i*nc+c]})
 		}
 	}
 	// A station that passed everything down keeps a zero demand line: drop it.
