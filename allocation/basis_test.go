@@ -40,6 +40,9 @@ func checkBasis(t *testing.T, p *Plan, r Rules) {
 				t.Fatalf("line %d: directed %s, its fund lines sum to %s", i, l.Amount, sum)
 			}
 		case HubProject, Baseline, Pilot:
+			if _, ok := p.Totals[b.Ref].Fen(); !ok {
+				t.Fatalf("line %d (%s): total %s is not an amount", i, l.Stage, p.Totals[b.Ref])
+			}
 			if !share(l.Amount, b.Granted, b.Weight, p.Totals[b.Ref]) {
 				t.Fatalf("line %d (%s): %s is not %s × %s ÷ %s", i, l.Stage, l.Amount, b.Granted, b.Weight, p.Totals[b.Ref])
 			}

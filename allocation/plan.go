@@ -199,9 +199,10 @@ type Line struct {
 //
 //   - directed: Ref indexes Plan.Directed, the fund lines summed.
 //   - hub, baseline, pilot: Need is the unit's need n_u, Granted what it got
-//     after any pro-rata scaling, Weight the category's pooled balance the
-//     granted amount was apportioned by, and Plan.Totals[Ref] the sum of
-//     the balances of the stage's categories at that moment.
+//     after any pro-rata scaling, Weight the category's pooled balance (in
+//     fen) the granted amount was apportioned by, and Plan.Totals[Ref] the
+//     sum of the balances of the stage's categories at that moment (in
+//     fen, Sum.Fen).
 //   - demand: Pot is the category's demand amount D[c], Driver the driver
 //     column, Value the station's driver value, Factor its grade factor,
 //     Weight = Value × Factor and Plan.Totals[Ref] every station's weight

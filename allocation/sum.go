@@ -55,6 +55,16 @@ func sumFen(amounts []Fen) Sum {
 	return Sum{r: Ratio{Num: uint64(s)}}
 }
 
+// Fen returns a sum of amounts (a draw's balances, DESIGN §4.4) as an
+// amount; ok is false for a sum that is not a whole number of fen that
+// fits one.
+func (s Sum) Fen() (f Fen, ok bool) {
+	if s.big != nil || s.r.Scale != 0 || s.r.Num > uint64(MaxFen) {
+		return 0, false
+	}
+	return Fen(s.r.Num), true
+}
+
 // Rat returns the sum as an exact rational.
 func (s Sum) Rat() *big.Rat {
 	if s.big == nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fundalloc/allocation"
+	"fundalloc/reports"
 	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
@@ -30,8 +31,11 @@ type Config struct {
 	// Out is the output directory, resolved: relative to the config file's
 	// directory when set in the file, to the working directory for the
 	// embedded sample or a flag.
-	Out        string
-	Language   string
+	Out      string
+	Language string
+	// Document is how the workbooks read as documents: city,
+	// display_unit, display_decimals and signatures (DESIGN §5, §7.1).
+	Document   reports.Document
 	Categories []sources.Category
 	Grades     [5]allocation.Ratio // by allocation.Grade
 	Stages     Stages

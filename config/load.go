@@ -65,10 +65,14 @@ type raw struct {
 		FundLines string `mapstructure:"fund_lines"`
 		Ledgers   string `mapstructure:"ledgers"`
 	} `mapstructure:"sheets"`
-	Out        string         `mapstructure:"out"`
-	Language   string         `mapstructure:"language"`
-	Columns    map[string]any `mapstructure:"columns"`
-	Categories []struct {
+	Out             string         `mapstructure:"out"`
+	Language        string         `mapstructure:"language"`
+	City            string         `mapstructure:"city"`
+	DisplayUnit     string         `mapstructure:"display_unit"`
+	DisplayDecimals int            `mapstructure:"display_decimals"`
+	Signatures      []string       `mapstructure:"signatures"`
+	Columns         map[string]any `mapstructure:"columns"`
+	Categories      []struct {
 		Code string `mapstructure:"code"`
 		Zh   string `mapstructure:"zh"`
 		En   string `mapstructure:"en"`
@@ -141,6 +145,10 @@ func defaults(v *viper.Viper) {
 		"sheets.ledgers":              "",
 		"out":                         "out",
 		"language":                    "zh",
+		"city":                        "",
+		"display_unit":                "yuan",
+		"display_decimals":            2,
+		"signatures":                  []string{},
 		"categories":                  []map[string]any{},
 		"grades.excellent":            "1.10",
 		"grades.good":                 "1.00",
@@ -574,6 +582,7 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 	if cfg.Language != "zh" && cfg.Language != "en" {
 		errs.add("language", msg.ConfigLanguage, r.Language)
 	}
+	cfg.Document = document(r, errs)
 
 	cfg.Categories = DefaultCategories()
 	if len(r.Categories) > 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -39,9 +40,11 @@ func checkMoney(f allocation.Fen) error {
 // holds the workbook (styles, names, charts); the sheets' rows are written
 // by sheetXML into parts that replace excelize's empty sheets on saving.
 type book struct {
-	f   *excelize.File
-	l   lang
-	ctx context.Context // the sheets stop writing once it is done
+	f     *excelize.File
+	l     lang
+	ctx   context.Context // the sheets stop writing once it is done
+	doc   Document
+	title string // the document's title, with the city: in every page header
 	// tmp is where temporary parts go: the output folder, so a crashed
 	// run's are cleaned up.
 	tmp    *outdir.Dir
@@ -49,8 +52,10 @@ type book struct {
 	temps  []*os.File      // every temporary file made, removed by close
 	parts  map[string]part // sheet name → its worksheet part, written by sheetXML
 	titles []string        // sheets whose first row is printed on every page
+	names  []excelize.DefinedName
 	style  struct {
-		title, header, text, amount, int, decimal, bold, boldAmount, check, note, wrap, pct int
+		title, header, text, amount, int, decimal, bold, boldAmount, check, note, wrap, pct, sign int
+		bad                                                                                       int // a conditional format: a check that is not 0
 	}
 }
 
@@ -70,9 +75,10 @@ func headerStyle(fill string) excelize.Style {
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}
 }
 
-// newBook starts a workbook whose temporary files go to tmpDir (the
-// system's temporary folder when it is "").
-func newBook(ctx context.Context, language, tmpDir string) (*book, error) {
+// newBook starts a workbook in a language, presented as doc says, whose
+// temporary files go to tmpDir (the system's temporary folder when it is
+// "").
+func newBook(ctx context.Context, language, tmpDir string, doc Document) (*book, error) {
 	if tmpDir == "" {
 		tmpDir = os.TempDir()
 	}
@@ -80,8 +86,8 @@ func newBook(ctx context.Context, language, tmpDir string) (*book, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &book{f: excelize.NewFile(), l: langOf(language), ctx: ctx, parts: map[string]part{}, tmp: tmp}
-	amountFmt := amountFormat
+	b := &book{f: excelize.NewFile(), l: langOf(language), ctx: ctx, doc: doc, parts: map[string]part{}, tmp: tmp}
+	amountFmt := doc.numFormat()
 	styles := []struct {
 		id *int
 		s  excelize.Style
@@ -99,6 +105,7 @@ func newBook(ctx context.Context, language, tmpDir string) (*book, error) {
 		{&b.style.note, excelize.Style{Font: &excelize.Font{Family: fontFamily, Italic: true, Size: 9, Color: "595959"}}},
 		{&b.style.pct, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 10}},
 		{&b.style.wrap, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&b.style.sign, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 11}, Alignment: &excelize.Alignment{Vertical: "bottom"}}},
 	}
 	for _, s := range styles {
 		id, err := b.f.NewStyle(&s.s)
@@ -108,6 +115,12 @@ func newBook(ctx context.Context, language, tmpDir string) (*book, error) {
 		}
 		*s.id = id
 	}
+	bad, err := b.f.NewConditionalStyle(&excelize.Style{Font: &excelize.Font{Color: "9C0006", Bold: true},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}}})
+	if err != nil {
+		return nil, err
+	}
+	b.style.bad = bad
 	return b, nil
 }
 
@@ -135,6 +148,20 @@ func (b *book) newSheet(setup sheetSetup) (*sheetXML, error) {
 		return nil, err
 	}
 	return newSheetXML(b.ctx, b.tmp, f, setup), nil
+}
+
+// check wraps the formula of a check cell: its value rounded to the fen,
+// so that a spreadsheet's binary floating-point sums show exactly 0 when
+// the totals agree (DESIGN §7.1).
+func (b *book) check(expr string) string {
+	return fmt.Sprintf("ROUND(%s,%d)", expr, b.doc.checkDecimals())
+}
+
+// checkRule colours the check cells in sqref (a range such as M2:M9) red
+// when their value, rounded to the fen, is not 0.
+func (b *book) checkRule(sqref string) conditional {
+	first, _, _ := strings.Cut(sqref, ":")
+	return conditional{sqref: sqref, formula: fmt.Sprintf("ROUND(%s,%d)<>0", first, b.doc.checkDecimals()), dxf: b.style.bad}
 }
 
 // sheetOrder returns the indexes of units in the order the sheets list
@@ -200,6 +227,28 @@ func displayWidth(s string) float64 {
 	return w
 }
 
+// headerWidth is the width a header needs: headers wrap onto a second
+// line, so a long one needs about half its length, and never more than a
+// column of numbers does (16).
+func headerWidth(h string) float64 {
+	w := displayWidth(h) + 2
+	if w <= 16 {
+		return w
+	}
+	return max(16, w/2+2)
+}
+
+// wrapped gives a row the height its text needs when the text wraps in a
+// column of the given width: spreadsheets do not all fit a row's height to
+// wrapped text by themselves, and a cut-off sentence cannot be checked.
+func wrapped(text string, width float64) []excelize.RowOpts {
+	lines := math.Ceil(displayWidth(text) / max(width-1, 1))
+	if lines <= 1 {
+		return nil
+	}
+	return []excelize.RowOpts{{Height: 13.5 * lines}}
+}
+
 // column describes one column of a streamed table.
 type column struct {
 	header string
@@ -213,9 +262,9 @@ func (c *column) fit(s string) {
 	}
 }
 
-// fitAmount widens an amount column for f formatted with separators.
-func (c *column) fitAmount(f allocation.Fen) {
-	c.fit(Yuan(f))
+// fitAmount widens an amount column for f as the book shows it.
+func (c *column) fitAmount(b *book, f allocation.Fen) {
+	c.fit(b.moneyText(f))
 }
 
 // table streams a header and rows into one sheet, continuing on numbered
@@ -247,7 +296,8 @@ func (b *book) sheetsFor(base string, n int) []string {
 
 // layout says how a table's sheets are set up.
 type layout struct {
-	landscape bool // print landscape, fitted to the page width
+	landscape bool // print landscape (always fitted to the page width)
+	noMoney   bool // the table shows no amounts: its pages do not name a unit
 	outline   bool // rows grouped under the row above them (rooms under stations)
 	// conditional, when set, gives each sheet's conditional formats from
 	// its last data row.
@@ -273,9 +323,9 @@ func (t *table) next() error {
 	t.b.mu.Unlock()
 	widths := make([]float64, len(t.cols))
 	for i, c := range t.cols {
-		widths[i] = max(c.width, displayWidth(c.header)+2, 8)
+		widths[i] = max(c.width, headerWidth(c.header), 8)
 	}
-	sx, err := t.b.newSheet(sheetSetup{widths: widths, freezeRow: true, outline: t.lay.outline, landscape: t.lay.landscape, fitToPage: true})
+	sx, err := t.b.newSheet(sheetSetup{widths: widths, freezeRow: true, outline: t.lay.outline, page: t.b.page(t.lay.landscape, !t.lay.noMoney)})
 	if err != nil {
 		return err
 	}
@@ -301,6 +351,14 @@ func (t *table) add(values []any, opts ...excelize.RowOpts) error {
 	return t.sx.err
 }
 
+// sign writes the signature block (Document.Signatures and the date) below
+// the rows written so far, after a blank row. Rows written after it are
+// not data: set t.end first.
+func (t *table) sign() {
+	t.row += 2
+	t.sx.row(t.row, []any{t.b.signatures()}, excelize.RowOpts{Height: 36})
+}
+
 // finish adds the filter and closes the current sheet.
 func (t *table) finish() error {
 	if t.sx == nil {
@@ -316,7 +374,7 @@ func (t *table) finish() error {
 		t.sx.tail.autoFilter = "A1:" + cell(len(t.cols), last)
 	}
 	if t.lay.conditional != nil && last > 1 {
-		t.sx.tail.conditional = t.lay.conditional(last)
+		t.sx.tail.conditional = append(t.lay.conditional(last), t.sx.tail.conditional...)
 	}
 	pt, err := t.sx.close()
 	t.sx = nil
@@ -441,11 +499,12 @@ func text(s string) string {
 	}, s)
 }
 
-// writeGrid writes a small sheet collected in a grid, portrait and fitted
-// to the page width, with the given column widths. A chart added to the
-// sheet through excelize stays attached.
-func (b *book) writeGrid(sheet string, g *grid, widths []float64, drawing bool) error {
-	sx, err := b.newSheet(sheetSetup{widths: widths, fitToPage: true, drawing: drawing})
+// writeGrid writes a small sheet collected in a grid, with the column
+// widths, print setup and drawing of setup and the grid's conditional
+// formats. A chart added to the sheet through excelize stays attached.
+func (b *book) writeGrid(sheet string, g *grid, setup sheetSetup) error {
+	setup.conditional = append(setup.conditional, g.conditional...)
+	sx, err := b.newSheet(setup)
 	if err != nil {
 		return err
 	}
@@ -464,27 +523,74 @@ func (b *book) writeGrid(sheet string, g *grid, widths []float64, drawing bool) 
 	return nil
 }
 
-// addChart adds a one-series chart without a legend at cell at of a grid
-// sheet: the series is named by the header in row hdr of column col (a
-// letter), its categories are column B and its values column col, rows
-// first to last.
-func (b *book) addChart(sheet, at string, typ excelize.ChartType, title, col string, hdr, first, last int, height uint) error {
+// chart is a one-series chart without a legend on a grid sheet: the
+// series is named by the header in row hdr of column values (a letter),
+// its categories are column labels and its values column values, rows
+// first to last. Its value axis shows numbers with thousands separators
+// in the format valueFormat, under the title axis (which names the unit).
+type chart struct {
+	typ                         excelize.ChartType
+	title, axis                 string
+	labels, values, valueFormat string
+	hdr, first, last            int
+	width, height               uint
+}
+
+// gridWidths gives excelize the column widths of a grid sheet, so that the
+// charts it anchors there span the columns they are drawn over, and
+// returns that span in pixels (excelize's conversion: 7 pixels a
+// character and 5 of padding).
+func (b *book) gridWidths(sheet string, widths []float64) (uint, error) {
+	px := 0.0
+	for i, w := range widths {
+		col := ColumnLetters(i + 1)
+		if err := b.f.SetColWidth(sheet, col, col, w); err != nil {
+			return 0, err
+		}
+		px += math.Ceil(w*7 + 0.5 + 5)
+	}
+	return uint(px), nil
+}
+
+// addChart adds c at cell at of a grid sheet.
+func (b *book) addChart(sheet, at string, c chart) error {
 	q := quoteSheet(sheet)
+	font := excelize.Font{Family: fontFamily, Size: 9, Color: "404040"}
+	valueAxis := excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: c.valueFormat}, MajorGridLines: true, Font: font,
+		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.axis, Font: &excelize.Font{Family: fontFamily, Size: 9, Color: "404040"}}}}}
 	return b.f.AddChart(sheet, at, &excelize.Chart{
-		Type: typ,
-		Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$%s$%d", q, col, hdr),
-			Categories: fmt.Sprintf("%s!$B$%d:$B$%d", q, first, last), Values: fmt.Sprintf("%s!$%s$%d:$%s$%d", q, col, first, col, last)}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Type: c.typ,
+		Series: []excelize.ChartSeries{{Name: fmt.Sprintf("%s!$%s$%d", q, c.values, c.hdr),
+			Categories: fmt.Sprintf("%s!$%s$%d:$%s$%d", q, c.labels, c.first, c.labels, c.last),
+			Values:     fmt.Sprintf("%s!$%s$%d:$%s$%d", q, c.values, c.first, c.values, c.last)}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.title, Font: &excelize.Font{Family: fontFamily, Size: 12, Bold: true}}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
-		Dimension: excelize.ChartDimension{Width: 760, Height: height},
+		XAxis:     excelize.ChartAxis{Font: font},
+		YAxis:     valueAxis,
+		Dimension: excelize.ChartDimension{Width: c.width, Height: c.height},
 	})
 }
 
-// save defines the print titles and writes the workbook to w.
+// moneyAxisFormat is the number format of a chart's money axis: whole
+// yuan, or 万元 to two decimals, with thousands separators.
+func (b *book) moneyAxisFormat() string {
+	if b.doc.Unit == UnitWan {
+		return "#,##0.00"
+	}
+	return "#,##0"
+}
+
+// save defines the print titles and the book's names and writes the
+// workbook to w.
 func (b *book) save(w io.Writer) error {
 	slices.Sort(b.titles)
 	for _, name := range b.titles {
 		if err := b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(name) + "!$1:$1", Scope: name}); err != nil {
+			return err
+		}
+	}
+	for _, n := range b.names {
+		if err := b.f.SetDefinedName(&n); err != nil {
 			return err
 		}
 	}

@@ -26,10 +26,14 @@ type Params struct {
 
 // Budget is everything the budget workbook shows.
 type Budget struct {
-	Year       int
-	RunDate    time.Time
-	Language   string // zh or en
-	Config     string // where the configuration came from
+	Year     int
+	RunDate  time.Time
+	Language string   // zh or en
+	Document Document // the city, the display unit, the signature lines
+	Program  Program  // what wrote the workbook, for the notes sheet
+	// Config is the configuration file's path, or "" for the embedded
+	// sample city's configuration.
+	Config     string
 	Plan       *allocation.Plan
 	Categories []sources.Category
 	Funds      *sources.FundTable
@@ -40,21 +44,27 @@ type Budget struct {
 
 // Contract decisions (DESIGN §8).
 const (
-	Renew     = "renew"
-	Reprocure = "re-procure"
+	FirstContract = "new" // 新签: a new operator, or one whose contract year is not known
+	Renew         = "renew"
+	Reprocure     = "re-procure"
 )
 
-var decisionLabel = map[string]string{Renew: "decision.renew", Reprocure: "decision.reprocure"}
+var decisionLabel = map[string]string{FirstContract: "decision.new", Renew: "decision.renew", Reprocure: "decision.reprocure"}
 
 // Decision returns the contract decision for an operator and the label key
-// of its reason: unqualified → re-procure; contract year 3 → a new cycle is
-// procured; otherwise renew.
+// of its reason (DESIGN §8): unqualified → re-procure; contract year 3 → a
+// new cycle is procured; a new grade or no contract year → a first
+// contract (新签); otherwise renew.
 func Decision(u *allocation.Unit) (decision, reason string) {
 	switch {
 	case u.Grade == allocation.Unqualified:
 		return Reprocure, "reason.unqualified"
 	case u.ContractYear == 3:
 		return Reprocure, "reason.cycle"
+	case u.Grade == allocation.New:
+		return FirstContract, "reason.newgrade"
+	case u.ContractYear == 0:
+		return FirstContract, "reason.noyear"
 	default:
 		return Renew, "reason.renew"
 	}
@@ -62,14 +72,28 @@ func Decision(u *allocation.Unit) (decision, reason string) {
 
 // budgetSheets are the sheets of the budget workbook, by key.
 type budgetSheets struct {
-	summary                                      string
+	summary, notes                               string
 	sources, pool, alloc, lines, contr, warnings []string
 }
 
+// cityArg is the city as a title's first argument: it leads a Chinese
+// title (神木市2026年度…) and ends an English one ("…, 神木市").
+func (b *book) cityArg() string {
+	switch {
+	case b.doc.City == "":
+		return ""
+	case b.l == en:
+		return ", " + b.doc.City
+	}
+	return b.doc.City
+}
+
 // WriteBudgetWorkbook writes budget-<year>.xlsx (DESIGN §7): Summary, Sources,
-// Pool, Allocation, Lines, Contracts and Warnings. Totals are live formulas
-// that carry their cached values; check cells show 0 when the formulas agree
-// with the pool. The same inputs and run date give the same cell contents.
+// Pool, Allocation, Lines, Contracts, Warnings and Notes. Totals are live
+// formulas that carry their cached values; check cells show 0 when the
+// formulas agree with the pool. Every sheet prints on A4 with the title in
+// its page header and numbered pages (DESIGN §7.1). The same inputs and
+// run date give the same cell contents.
 func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 	p := bb.Plan
 	for _, l := range p.Lines {
@@ -82,14 +106,15 @@ func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 			return err
 		}
 	}
-	b, err := newBook(ctx, bb.Language, bb.TempDir)
+	b, err := newBook(ctx, bb.Language, bb.TempDir, bb.Document)
 	if err != nil {
 		return err
 	}
 	defer b.close()
 	l := b.l
+	b.title = l.t("title.budget", b.cityArg(), bb.Year)
 	matrix := newMatrix(p)
-	s := budgetSheets{summary: l.t("sheet.summary")}
+	s := budgetSheets{summary: l.t("sheet.summary"), notes: l.t("sheet.notes")}
 	s.sources = b.sheetsFor(l.t("sheet.sources"), len(bb.Funds.Lines))
 	s.pool = []string{l.t("sheet.pool")}
 	s.alloc = b.sheetsFor(l.t("sheet.allocation"), len(p.Units)+4)
@@ -99,7 +124,7 @@ func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 	if err := b.f.SetSheetName("Sheet1", s.summary); err != nil {
 		return err
 	}
-	for _, group := range [][]string{s.sources, s.pool, s.alloc, s.lines, s.contr, s.warnings} {
+	for _, group := range [][]string{s.sources, s.pool, s.alloc, s.lines, s.contr, s.warnings, {s.notes}} {
 		for _, name := range group {
 			if _, err := b.f.NewSheet(name); err != nil {
 				return err
@@ -115,6 +140,7 @@ func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 		func() error { return b.writeAllocation(bb, matrix, s.alloc, s.pool[0]) },
 		func() error { return b.writeContracts(bb, matrix, s.contr) },
 		func() error { return b.writeWarnings(bb, s.warnings) },
+		func() error { return b.writeBudgetNotes(bb, s.notes) },
 	)
 	if err != nil {
 		return err
@@ -127,8 +153,8 @@ func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 	}
 	stamp := bb.RunDate.UTC().Format(time.RFC3339)
 	if err := b.f.SetDocProps(&excelize.DocProperties{
-		Title:          l.t("title.budget", bb.Year),
-		Subject:        l.t("title.budget", bb.Year),
+		Title:          b.title,
+		Subject:        b.title,
 		Creator:        "fundalloc",
 		LastModifiedBy: "fundalloc",
 		Created:        stamp,
@@ -204,8 +230,8 @@ func (m *matrix) unitTotal(u int) allocation.Fen {
 // sourcesCols are the columns of the Sources sheet.
 const (
 	srcID = iota + 1
-	srcCat
 	srcCatName
+	srcCat
 	srcProvider
 	srcDesc
 	srcAmount
@@ -226,9 +252,9 @@ func (b *book) writeSources(bb *Budget, names []string) (*table, error) {
 	l, st := b.l, b.style
 	cols := []column{
 		{header: l.t("col.id"), style: st.text}, {header: l.t("col.category"), style: st.text},
-		{header: l.t("col.catname"), style: st.text}, {header: l.t("col.provider"), style: st.text},
-		{header: l.t("col.description"), style: st.text}, {header: l.t("col.amount"), style: st.amount},
-		{header: l.t("col.unit"), style: st.text}, {header: l.t("col.file"), style: st.text},
+		{header: l.t("col.catcode"), style: st.text}, {header: l.t("col.provider"), style: st.text},
+		{header: l.t("col.description"), style: st.text}, {header: b.amountHeader(l.t("col.amount")), style: st.amount},
+		{header: l.t("col.designatedunit"), style: st.text}, {header: l.t("col.file"), style: st.text},
 		{header: l.t("col.sheet"), style: st.text}, {header: l.t("col.row"), style: st.int},
 	}
 	ft := bb.Funds
@@ -237,7 +263,7 @@ func (b *book) writeSources(bb *Budget, names []string) (*table, error) {
 		cols[0].fit(fl.ID)
 		cols[3].fit(fl.Provider)
 		cols[4].fit(fl.Description)
-		cols[5].fitAmount(fl.Amount)
+		cols[5].fitAmount(b, fl.Amount)
 		cols[6].fit(fl.Unit)
 		if i > 2000 {
 			break // widths from a sample are enough
@@ -247,19 +273,19 @@ func (b *book) writeSources(bb *Budget, names []string) (*table, error) {
 		cols[7].fit(f)
 	}
 	for c := range bb.Categories {
-		cols[1].fit(bb.Categories[c].Code)
-		cols[2].fit(b.catName(bb.Categories, c))
+		cols[1].fit(b.catName(bb.Categories, c))
+		cols[2].fit(bb.Categories[c].Code)
 	}
 	return b.writeTable(names, cols, layout{landscape: true}, len(ft.Lines), func(t *table, from, to int) error {
 		row := make([]any, len(cols))
 		for i := from; i < to; i++ {
 			fl := &ft.Lines[i]
 			row[0] = excelize.Cell{StyleID: st.text, Value: fl.ID}
-			row[1] = excelize.Cell{StyleID: st.text, Value: bb.Categories[fl.Category].Code}
-			row[2] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, fl.Category)}
+			row[1] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, fl.Category)}
+			row[2] = excelize.Cell{StyleID: st.text, Value: bb.Categories[fl.Category].Code}
 			row[3] = excelize.Cell{StyleID: st.text, Value: fl.Provider}
 			row[4] = excelize.Cell{StyleID: st.text, Value: fl.Description}
-			row[5] = excelize.Cell{StyleID: st.amount, Value: fl.Amount}
+			row[5] = excelize.Cell{StyleID: st.amount, Value: b.money(fl.Amount)}
 			row[6] = excelize.Cell{StyleID: st.text, Value: fl.Unit}
 			row[7] = excelize.Cell{StyleID: st.text, Value: ft.Files[fl.File]}
 			row[8] = excelize.Cell{StyleID: st.text, Value: ft.Sheets[fl.File]}
@@ -279,8 +305,8 @@ const (
 	lnUnitName
 	lnTier
 	lnStation
-	lnCat
 	lnCatName
+	lnCat
 	lnStatus
 	lnDriver
 	lnValue
@@ -296,11 +322,15 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 		{header: l.t("col.stage"), style: st.text}, {header: l.t("col.unit"), style: st.text},
 		{header: l.t("col.unitname"), style: st.text}, {header: l.t("col.tier"), style: st.text},
 		{header: l.t("col.station"), style: st.text}, {header: l.t("col.category"), style: st.text},
-		{header: l.t("col.catname"), style: st.text}, {header: l.t("col.status"), style: st.text},
+		{header: l.t("col.catcode"), style: st.text}, {header: l.t("col.status"), style: st.text},
 		{header: l.t("col.driver"), style: st.text}, {header: l.t("col.value"), style: st.decimal},
 		{header: l.t("col.factor"), style: st.decimal}, {header: l.t("col.weight"), style: st.decimal},
-		{header: l.t("col.basis"), style: st.text}, {header: l.t("col.amount"), style: st.amount},
+		{header: l.t("col.basis"), style: st.text}, {header: b.amountHeader(l.t("col.amount")), style: st.amount},
 	}
+	if b.doc.Unit == UnitWan { // the sentences reckon in yuan, to the fen
+		cols[12].header = l.t("col.basisyuan")
+	}
+	drivers := b.driverNames(p.Drivers)
 	station := func(i int32) string {
 		u := &p.Units[i]
 		switch u.Tier {
@@ -321,21 +351,22 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 		cols[1].fit(u.Code)
 		cols[2].fit(u.Name)
 		cols[4].fit(station(ln.Unit))
-		cols[12].fit(b.basis(bb, ln))
+		cols[12].fit(b.basis(bb, drivers, ln))
 		switch ln.Stage {
 		case allocation.HubProject, allocation.Baseline, allocation.Pilot:
-			cols[11].fitAmount(allocation.Fen(ln.Basis.Weight.Num))
+			cols[11].fitAmount(b, allocation.Fen(ln.Basis.Weight.Num))
 		case allocation.Demand, allocation.Rooms:
 			cols[9].fit(ln.Basis.Value.String())
 			cols[11].fit(ln.Basis.Weight.String())
 		}
-		cols[13].fitAmount(ln.Amount)
+		cols[13].fitAmount(b, ln.Amount)
 	}
+	cols[12].width = 80 // the longest sentences wrap onto a second line
 	for c := range bb.Categories {
-		cols[5].fit(bb.Categories[c].Code)
-		cols[6].fit(b.catName(bb.Categories, c))
+		cols[5].fit(b.catName(bb.Categories, c))
+		cols[6].fit(bb.Categories[c].Code)
 	}
-	for _, d := range p.Drivers {
+	for _, d := range drivers {
 		cols[8].fit(d)
 	}
 	// Labels looked up once, not per line.
@@ -355,8 +386,8 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 			row[2] = excelize.Cell{StyleID: st.text, Value: u.Name}
 			row[3] = excelize.Cell{StyleID: st.text, Value: tier[u.Tier]}
 			row[4] = excelize.Cell{StyleID: st.text, Value: station(ln.Unit)}
-			row[5] = excelize.Cell{StyleID: st.text, Value: bb.Categories[ln.Category].Code}
-			row[6] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, int(ln.Category))}
+			row[5] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, int(ln.Category))}
+			row[6] = excelize.Cell{StyleID: st.text, Value: bb.Categories[ln.Category].Code}
 			row[7] = excelize.Cell{StyleID: st.text, Value: status[ln.Status]}
 			for k := 8; k <= 11; k++ {
 				row[k] = excelize.Cell{StyleID: st.text}
@@ -364,16 +395,17 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 			bs := &ln.Basis
 			switch ln.Stage {
 			case allocation.Demand, allocation.Rooms:
-				row[8] = excelize.Cell{StyleID: st.text, Value: p.Drivers[bs.Driver]}
+				row[8] = excelize.Cell{StyleID: st.text, Value: drivers[bs.Driver]}
 				row[9] = excelize.Cell{StyleID: st.decimal, Value: bs.Value}
 				row[10] = excelize.Cell{StyleID: st.decimal, Value: bs.Factor}
 				row[11] = excelize.Cell{StyleID: st.decimal, Value: bs.Weight}
 			case allocation.HubProject, allocation.Baseline, allocation.Pilot:
-				row[11] = excelize.Cell{StyleID: st.amount, Value: allocation.Fen(bs.Weight.Num)}
+				row[11] = excelize.Cell{StyleID: st.amount, Value: b.money(allocation.Fen(bs.Weight.Num))}
 			}
-			row[12] = excelize.Cell{StyleID: st.text, Value: b.basis(bb, ln)}
-			row[13] = excelize.Cell{StyleID: st.amount, Value: ln.Amount}
-			if err := t.add(row); err != nil {
+			basis := b.basis(bb, drivers, ln)
+			row[12] = excelize.Cell{StyleID: st.wrap, Value: basis}
+			row[13] = excelize.Cell{StyleID: st.amount, Value: b.money(ln.Amount)}
+			if err := t.add(row, wrapped(basis, cols[12].width)...); err != nil {
 				return err
 			}
 		}
@@ -381,35 +413,105 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 	})
 }
 
-// basis explains a line in words, from the basis the core recorded.
-func (b *book) basis(bb *Budget, ln *allocation.Line) string {
-	p, bs := bb.Plan, &ln.Basis
+// driverNames names the driver columns as a person reads them: the
+// built-in drivers in the workbook's language (老年人口), any other as its
+// header.
+func (b *book) driverNames(drivers []string) []string {
+	out := make([]string, len(drivers))
+	for i, d := range drivers {
+		out[i] = d
+		if m, ok := msg.Lookup("driver." + d); ok {
+			out[i] = m.In(msg.Lang(b.l))
+		}
+	}
+	return out
+}
+
+// basis explains a line in a sentence that names every factor of its
+// amount (DESIGN §7.1), from the basis the core recorded: a clerk can
+// check it with a calculator. Amounts are in yuan, to the fen; weights and
+// factors are exact.
+func (b *book) basis(bb *Budget, drivers []string, ln *allocation.Line) string {
+	p, bs, l := bb.Plan, &ln.Basis, b.l
 	switch ln.Stage {
 	case allocation.Directed:
 		refs := p.Directed[bs.Ref]
-		ids := make([]string, 0, min(len(refs), 8))
+		const shown = 8
+		items := make([]string, 0, min(len(refs), shown))
 		for i, fi := range refs {
-			if i == 8 {
-				ids = append(ids, fmt.Sprintf("… (%d)", len(refs)))
+			if i == shown {
 				break
 			}
-			ids = append(ids, p.Funds[fi].ID)
+			items = append(items, l.t("basis.fund", p.Funds[fi].ID, Yuan(p.Funds[fi].Amount)))
 		}
-		return b.l.t("basis.directed", strings.Join(ids, ", "))
+		list := strings.Join(items, " + ")
+		if len(refs) > shown {
+			list = l.t("basis.more", list, len(refs)-shown, Yuan(ln.Amount))
+		}
+		return l.t("basis.directed", list)
 	case allocation.HubProject, allocation.Baseline, allocation.Pilot:
-		return b.l.t("basis.draw", Yuan(bs.Need), Yuan(bs.Granted), Yuan(allocation.Fen(bs.Weight.Num)))
+		var need string
+		switch ln.Stage {
+		case allocation.HubProject:
+			need = l.t("basis.hub", Yuan(bs.Need))
+		case allocation.Baseline:
+			pr := bb.Params
+			need = l.t("basis.baseline", Yuan(bs.Need), p.Units[ln.Unit].SocialWorkers, Yuan(pr.PerWorker), Yuan(pr.PerStation))
+		default:
+			need = l.t("basis.pilot", Yuan(bs.Need))
+		}
+		if bs.Granted != bs.Need {
+			need = l.t("basis.scaled", need, Yuan(bs.Granted))
+		}
+		total, _ := p.Totals[bs.Ref].Fen() // the balances of a draw, in fen
+		return l.t("basis.draw", need, Yuan(allocation.Fen(bs.Weight.Num)), Yuan(total))
 	case allocation.Demand:
-		return b.l.t("basis.demand", Yuan(bs.Pot), bs.Weight.String())
+		s := l.t("basis.demand", Yuan(bs.Pot), group(bs.Weight.String()), drivers[bs.Driver], group(bs.Value.String()),
+			decimals(bs.Factor.String(), 2), group(p.Totals[bs.Ref].String()))
+		if bs.Granted != ln.Amount { // part of it went down to the station's rooms
+			s = l.t("basis.keep", s, decimals(bb.Params.RoomsShare.String(), 2))
+		}
+		return s
 	case allocation.Rooms:
-		return b.l.t("basis.rooms", p.Units[bs.From].Code, Yuan(bs.Pot), p.Drivers[bs.Driver])
+		return l.t("basis.rooms", p.Units[bs.From].Code, Yuan(bs.Pot), drivers[bs.Driver], group(bs.Value.String()), group(p.Totals[bs.Ref].String()))
 	}
 	return ""
 }
 
+// group puts thousands separators into the integer part of a plain
+// decimal: 9906.8 → 9,906.8.
+func group(s string) string {
+	intPart, frac, _ := strings.Cut(s, ".")
+	if len(intPart) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	for i := range len(intPart) {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(intPart[i])
+	}
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// decimals pads a plain decimal to at least n decimals: 1.1 → 1.10.
+func decimals(s string, n int) string {
+	_, frac, dot := strings.Cut(s, ".")
+	if !dot {
+		s += "."
+	}
+	return s + strings.Repeat("0", max(0, n-len(frac)))
+}
+
 // Pool sheet columns.
 const (
-	plCode = iota + 1
-	plName
+	plName = iota + 1
+	plCode
 	plTotal
 	plDesignated
 	plPooled
@@ -426,23 +528,24 @@ const (
 func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 	l, st, p := b.l, b.style, bb.Plan
 	stages := []allocation.Stage{allocation.Directed, allocation.HubProject, allocation.Baseline, allocation.Pilot, allocation.Demand, allocation.Rooms}
+	money := b.amountHeader
 	cols := []column{
-		{header: l.t("col.category"), style: st.text}, {header: l.t("col.catname"), style: st.text},
-		{header: l.t("col.pool"), style: st.amount}, {header: l.t("col.designated"), style: st.amount},
-		{header: l.t("col.pooled"), style: st.amount},
+		{header: l.t("col.category"), style: st.text}, {header: l.t("col.catcode"), style: st.text},
+		{header: money(l.t("col.pool")), style: st.amount}, {header: money(l.t("col.designated")), style: st.amount},
+		{header: money(l.t("col.pooled")), style: st.amount},
 	}
 	for _, s := range stages {
-		cols = append(cols, column{header: l.t("stage." + s.String()), style: st.amount})
+		cols = append(cols, column{header: money(l.t("stage." + s.String())), style: st.amount})
 	}
-	cols = append(cols, column{header: l.t("col.unallocated"), style: st.amount}, column{header: l.t("col.check"), style: st.check})
+	cols = append(cols, column{header: money(l.t("col.unallocated")), style: st.amount}, column{header: l.t("col.check"), style: st.check})
 	for c := range cols {
 		if c >= 2 {
-			cols[c].width = 16
+			cols[c].width = 15
 		}
 	}
 	for c := range bb.Categories {
-		cols[0].fit(bb.Categories[c].Code)
-		cols[1].fit(b.catName(bb.Categories, c))
+		cols[0].fit(b.catName(bb.Categories, c))
+		cols[1].fit(bb.Categories[c].Code)
 	}
 	byStage := make([][]allocation.Fen, len(p.Categories))
 	for c := range byStage {
@@ -460,18 +563,18 @@ func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 		r := c + 2
 		code := bb.Categories[c].Code
 		row := []any{
-			excelize.Cell{StyleID: st.text, Value: code},
 			excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, c)},
-			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code), Value: e.Total},
-			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code, srcUnit, criterionOp("<>")), Value: e.Designated},
-			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(plTotal, r), cell(plDesignated, r)), Value: e.Pooled},
+			excelize.Cell{StyleID: st.text, Value: code},
+			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code), Value: b.money(e.Total)},
+			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code, srcUnit, criterionOp("<>")), Value: b.money(e.Designated)},
+			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(plTotal, r), cell(plDesignated, r)), Value: b.money(e.Pooled)},
 		}
 		for _, s := range stages {
-			row = append(row, excelize.Cell{StyleID: st.amount, Formula: lines.sumIfs(lnAmount, lnCat, code, lnStage, l.t("stage."+s.String())), Value: byStage[c][s]})
+			row = append(row, excelize.Cell{StyleID: st.amount, Formula: lines.sumIfs(lnAmount, lnCat, code, lnStage, l.t("stage."+s.String())), Value: b.money(byStage[c][s])})
 		}
 		row = append(row,
-			excelize.Cell{StyleID: st.amount, Value: p.Unallocated[c]},
-			excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("SUM(%s:%s)-%s", cell(plDirected, r), cell(plUnallocated, r), cell(plTotal, r)), Value: 0})
+			excelize.Cell{StyleID: st.amount, Value: b.money(p.Unallocated[c])},
+			excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("SUM(%s:%s)-%s", cell(plDirected, r), cell(plUnallocated, r), cell(plTotal, r))), Value: 0})
 		if err := t.add(row); err != nil {
 			return err
 		}
@@ -488,16 +591,19 @@ func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 		sums[plUnallocated] += p.Unallocated[c]
 	}
 	for col := plTotal; col <= plCheck; col++ {
-		style := st.boldAmount
+		sum := fmt.Sprintf("SUM(%s:%s)", cell(col, 2), cell(col, n+1))
+		c := excelize.Cell{StyleID: st.boldAmount, Formula: sum, Value: b.money(sums[col])}
 		if col == plCheck {
-			style = st.check
+			c = excelize.Cell{StyleID: st.check, Formula: b.check(sum), Value: 0}
 		}
-		total = append(total, excelize.Cell{StyleID: style, Formula: fmt.Sprintf("SUM(%s:%s)", cell(col, 2), cell(col, n+1)), Value: sums[col]})
+		total = append(total, c)
 	}
 	if err := t.add(total); err != nil {
 		return err
 	}
 	t.end = n + 1
+	t.sx.tail.conditional = append(t.sx.tail.conditional, b.checkRule(fmt.Sprintf("%s:%s", cell(plCheck, 2), cell(plCheck, n+2))))
+	t.sign()
 	return t.finish()
 }
 
@@ -509,9 +615,9 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.status"), style: st.text},
 	}
 	for c := range bb.Categories {
-		cols = append(cols, column{header: b.catName(bb.Categories, c), style: st.amount, width: 14})
+		cols = append(cols, column{header: b.amountHeader(b.catName(bb.Categories, c)), style: st.amount, width: 14})
 	}
-	cols = append(cols, column{header: l.t("col.total"), style: st.amount, width: 16})
+	cols = append(cols, column{header: b.amountHeader(l.t("col.total")), style: st.amount, width: 16})
 	for i := range p.Units {
 		cols[0].fit(p.Units[i].Code)
 		cols[1].fit(p.Units[i].Name)
@@ -544,13 +650,13 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 			excelize.Cell{StyleID: txt, Value: status},
 		}
 		for c := range nc {
-			row = append(row, excelize.Cell{StyleID: amt, Value: m.amount[ui][c]})
+			row = append(row, excelize.Cell{StyleID: amt, Value: b.money(m.amount[ui][c])})
 		}
 		r := t.row + 1
 		if r > maxSheetRows {
 			r = 2
 		}
-		row = append(row, excelize.Cell{StyleID: amt, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r)), Value: m.unitTotal(ui)})
+		row = append(row, excelize.Cell{StyleID: amt, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r)), Value: b.money(m.unitTotal(ui))})
 		var opts []excelize.RowOpts
 		if u.Tier == allocation.Room {
 			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
@@ -574,19 +680,21 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		grand += m.catTotal[c]
 		unalloc += p.Unallocated[c]
 		pool += p.Pool[c].Total
-		totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: written.sum(col), Value: m.catTotal[c]})
-		unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Value: p.Unallocated[c]})
-		poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, c+2)), Value: p.Pool[c].Total})
-		checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("%s+%s-%s", cell(col, tr), cell(col, tr+1), cell(col, tr+2)), Value: 0})
+		totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: written.sum(col), Value: b.money(m.catTotal[c])})
+		unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Value: b.money(p.Unallocated[c])})
+		poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, c+2)), Value: b.money(p.Pool[c].Total)})
+		checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s+%s-%s", cell(col, tr), cell(col, tr+1), cell(col, tr+2))), Value: 0})
 	}
-	totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr), cell(last, tr)), Value: grand})
-	unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+1), cell(last, tr+1)), Value: unalloc})
-	poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+2), cell(last, tr+2)), Value: pool})
-	checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: fmt.Sprintf("%s+%s-%s", cell(last+1, tr), cell(last+1, tr+1), cell(last+1, tr+2)), Value: 0})
+	totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr), cell(last, tr)), Value: b.money(grand)})
+	unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+1), cell(last, tr+1)), Value: b.money(unalloc)})
+	poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+2), cell(last, tr+2)), Value: b.money(pool)})
+	checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s+%s-%s", cell(last+1, tr), cell(last+1, tr+1), cell(last+1, tr+2))), Value: 0})
 	for _, r := range [][]any{totalRow, unallocRow, poolRow, checkRow} {
 		t.row++
 		t.sx.row(t.row, r)
 	}
+	t.sx.tail.conditional = append(t.sx.tail.conditional, b.checkRule(fmt.Sprintf("%s:%s", cell(first, t.row), cell(last+1, t.row))))
+	t.sign()
 	return t.finish()
 }
 
@@ -596,7 +704,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 		{header: l.t("col.code"), style: st.text}, {header: l.t("col.name"), style: st.text},
 		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.grade"), style: st.text},
 		{header: l.t("col.year"), style: st.int}, {header: l.t("col.decision"), style: st.text},
-		{header: l.t("col.reason"), style: st.text}, {header: l.t("col.funding"), style: st.amount, width: 18},
+		{header: l.t("col.reason"), style: st.text}, {header: b.amountHeader(l.t("col.funding")), style: st.amount, width: 18},
 	}
 	ops := append([]int{m.order[0]}, m.stations...) // the hub and the stations
 	for _, ui := range ops {
@@ -625,12 +733,14 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 			year,
 			excelize.Cell{StyleID: st.bold, Value: l.t(decisionLabel[decision])},
 			excelize.Cell{StyleID: st.text, Value: b.reason(reason, u)},
-			excelize.Cell{StyleID: st.amount, Value: m.group[ui]},
+			excelize.Cell{StyleID: st.amount, Value: b.money(m.group[ui])},
 		}
 		if err := t.add(row); err != nil {
 			return err
 		}
 	}
+	t.end = t.row
+	t.sign()
 	return t.finish()
 }
 
@@ -645,7 +755,7 @@ func (b *book) reason(key string, u *allocation.Unit) string {
 func (b *book) writeWarnings(bb *Budget, names []string) error {
 	l, st := b.l, b.style
 	cols := []column{{header: l.t("col.no"), style: st.int, width: 6}, {header: l.t("col.message"), style: st.text, width: 100}}
-	t, err := b.newTable(names, cols, layout{})
+	t, err := b.newTable(names, cols, layout{noMoney: true})
 	if err != nil {
 		return err
 	}
@@ -666,7 +776,8 @@ func (b *book) writeWarnings(bb *Budget, names []string) error {
 // grid collects a small sheet's rows before they are streamed, so that its
 // layout (where the charts point) is known before the first row is written.
 type grid struct {
-	rows [][]any
+	rows        [][]any
+	conditional []conditional
 }
 
 // add appends a row of cells and returns its row number.
@@ -684,10 +795,11 @@ func (g *grid) skip(n int) {
 
 func (g *grid) next() int { return len(g.rows) + 1 }
 
-// writeSummary writes the Summary sheet: year, run date, the totals by
-// category with their check cells, the parameters, the input hashes and the
-// totals per station, with a chart of each of the last two tables. Formula
-// cells are streamed so that their cached values are numbers.
+// writeSummary writes the Summary sheet: the title, year, run date and
+// unit; the totals by category with their check cells and the signature
+// block; the parameters; the totals per station; and a chart of each of
+// the first and last tables. Formula cells are streamed so that their
+// cached values are numbers.
 func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table) error {
 	l, st, p := b.l, b.style, bb.Plan
 	sh := s.summary
@@ -695,22 +807,23 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
 	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.bold, Value: v} }
 	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
-	amt := func(v allocation.Fen) excelize.Cell { return excelize.Cell{StyleID: st.amount, Value: v} }
+	amt := func(v allocation.Fen) excelize.Cell { return excelize.Cell{StyleID: st.amount, Value: b.money(v)} }
 	fx := func(style int, expr string, v allocation.Fen) excelize.Cell {
-		return excelize.Cell{StyleID: style, Formula: expr, Value: v}
+		return excelize.Cell{StyleID: style, Formula: expr, Value: b.money(v)}
 	}
+	money := b.amountHeader
 
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("title.budget", bb.Year)})
+	g.add(excelize.Cell{StyleID: st.title, Value: b.title})
 	g.skip(1)
 	g.add(bold(l.t("summary.year")), txt(bb.Year))
 	g.add(bold(l.t("summary.rundate")), txt(bb.RunDate.Format("2006-01-02")))
-	g.add(bold(l.t("summary.config")), txt(bb.Config))
+	g.add(bold(l.t("summary.unit")), txt(b.unitNote()))
 	g.skip(1)
 
 	// Totals by category, by formula over Pool and Lines.
 	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.totals")})
-	hdr := g.add(head(l.t("col.category")), head(l.t("col.catname")), head(l.t("col.pool")), head(l.t("col.allocated")),
-		head(l.t("col.reserved")), head(l.t("col.unallocated")), head(l.t("col.check")))
+	hdr := g.add(head(l.t("col.category")), head(l.t("col.catcode")), head(money(l.t("col.pool"))), head(money(l.t("col.allocated"))),
+		head(money(l.t("col.reserved"))), head(money(l.t("col.unallocated"))), head(l.t("col.check")))
 	nc := len(p.Categories)
 	alloc, reserved := p.ByStatus()
 	var pool, unalloc, allocTotal, reservedTotal allocation.Fen
@@ -718,12 +831,12 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	for c := range nc {
 		r := g.next()
 		code := bb.Categories[c].Code
-		g.add(txt(code), txt(b.catName(bb.Categories, c)),
+		g.add(txt(b.catName(bb.Categories, c)), txt(code),
 			fx(st.amount, fmt.Sprintf("%s!%s", quoteSheet(s.pool[0]), cell(plTotal, c+2)), p.Pool[c].Total),
 			fx(st.amount, lines.sumIfs(lnAmount, lnCat, code, lnStatus, l.t("status.allocated")), alloc[c]),
 			fx(st.amount, lines.sumIfs(lnAmount, lnCat, code, lnStatus, l.t("status.reserved")), reserved[c]),
 			amt(p.Unallocated[c]),
-			fx(st.check, fmt.Sprintf("D%d+E%d+F%d-C%d", r, r, r, r), 0))
+			fx(st.check, b.check(fmt.Sprintf("D%d+E%d+F%d-C%d", r, r, r, r)), 0))
 		pool += p.Pool[c].Total
 		allocTotal += alloc[c]
 		reservedTotal += reserved[c]
@@ -733,9 +846,16 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	sum := func(col int, style int, v allocation.Fen) excelize.Cell {
 		return fx(style, fmt.Sprintf("SUM(%s:%s)", cell(col, catFirst), cell(col, catLast)), v)
 	}
-	g.add(bold(l.t("row.total")), bold(""), sum(3, st.boldAmount, pool), sum(4, st.boldAmount, allocTotal),
-		sum(5, st.boldAmount, reservedTotal), sum(6, st.boldAmount, unalloc), sum(7, st.check, 0))
+	totalRow := g.add(bold(l.t("row.total")), bold(""), sum(3, st.boldAmount, pool), sum(4, st.boldAmount, allocTotal),
+		sum(5, st.boldAmount, reservedTotal), sum(6, st.boldAmount, unalloc),
+		fx(st.check, b.check(fmt.Sprintf("SUM(%s:%s)", cell(7, catFirst), cell(7, catLast))), 0))
+	g.conditional = append(g.conditional, b.checkRule(fmt.Sprintf("%s:%s", cell(7, catFirst), cell(7, totalRow))))
 	g.add(excelize.Cell{StyleID: st.note, Value: l.t("summary.checknote")})
+	if b.doc.Unit == UnitWan {
+		g.add(excelize.Cell{StyleID: st.note, Value: l.t("unit.rounding")})
+	}
+	g.skip(1)
+	g.add(b.signatures())
 	g.skip(1)
 
 	// Parameters.
@@ -751,35 +871,28 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 		}
 		return strings.Join(names, l.t("sep"))
 	}
-	g.add(head(l.t("col.item")), head(l.t("col.setting")))
-	g.add(txt(l.t("param.hub")+l.t("param.categories", catsOf(pr.HubCats))), amt(pr.HubAmount))
-	g.add(txt(l.t("param.perworker")+l.t("param.categories", catsOf(pr.BaselineCats))), amt(pr.PerWorker))
-	g.add(txt(l.t("param.perstation")), amt(pr.PerStation))
-	g.add(txt(l.t("param.pilot")+l.t("param.categories", catsOf(pr.PilotCats))), amt(pr.PilotAmount))
-	g.add(txt(l.t("param.demandshare")+l.t("param.categories", catsOf(pr.DemandCats))), txt(pr.DemandShare.String()))
-	g.add(txt(l.t("param.roomsshare")), txt(pr.RoomsShare.String()))
+	g.add(head(l.t("col.item")), head(l.t("col.settingunit", b.unitLabel())), head(l.t("col.drawnfrom")))
+	g.add(txt(l.t("param.hub")), amt(pr.HubAmount), txt(catsOf(pr.HubCats)))
+	g.add(txt(l.t("param.perworker")), amt(pr.PerWorker), txt(catsOf(pr.BaselineCats)))
+	g.add(txt(l.t("param.perstation")), amt(pr.PerStation), txt(catsOf(pr.BaselineCats)))
+	g.add(txt(l.t("param.pilot")), amt(pr.PilotAmount), txt(catsOf(pr.PilotCats)))
+	g.add(txt(l.t("param.demandshare")), txt(decimals(pr.DemandShare.String(), 2)), txt(catsOf(pr.DemandCats)))
+	g.add(txt(l.t("param.roomsshare")), txt(decimals(pr.RoomsShare.String(), 2)))
 	for _, gr := range []allocation.Grade{allocation.Excellent, allocation.Good, allocation.Qualified, allocation.New} {
-		g.add(txt(l.t("param.factor", l.t("grade."+gr.String()))), txt(pr.Factors[gr].String()))
+		g.add(txt(l.t("param.factor", l.t("grade."+gr.String()))), txt(decimals(pr.Factors[gr].String(), 2)))
 	}
-	g.add(txt(l.t("param.factor", l.t("grade.unqualified"))), txt("1 ("+l.t("status.reserved")+")"))
-	for c, d := range pr.Drivers {
+	g.add(txt(l.t("param.factor", l.t("grade.unqualified"))), txt(l.t("param.unqualified")))
+	drivers := b.driverNames(pr.Drivers)
+	for c, d := range drivers {
 		if d != "" {
 			g.add(txt(l.t("param.driver", b.catName(bb.Categories, c))), txt(d))
 		}
 	}
 	g.skip(1)
 
-	// Inputs with their hashes.
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.inputs")})
-	g.add(head(l.t("col.path")), head(l.t("col.sha256")))
-	for _, in := range bb.Inputs {
-		g.add(txt(in.Path), txt(in.SHA256))
-	}
-	g.skip(1)
-
 	// Stations: own lines, rooms, total (the chart's data).
 	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.stations")})
-	stHdr := g.add(head(l.t("col.code")), head(l.t("col.name")), head(l.t("col.own")), head(l.t("col.rooms")), head(l.t("col.total")))
+	stHdr := g.add(head(l.t("col.name")), head(l.t("col.code")), head(money(l.t("col.own"))), head(money(l.t("col.rooms"))), head(money(l.t("col.total"))))
 	// SUMIFS per station over millions of lines would stall a spreadsheet:
 	// large plans get values here (the Lines sheet still proves the totals).
 	useFormulas := len(p.Lines) <= 200_000
@@ -793,20 +906,99 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 			ownCell = fx(st.amount, lines.sumIfs(lnAmount, lnUnit, u.Code), own)
 			groupCell = fx(st.amount, lines.sumIfs(lnAmount, lnStation, u.Code), group)
 		}
-		g.add(txt(u.Code), txt(u.Name), ownCell, fx(st.amount, fmt.Sprintf("E%d-C%d", r, r), group-own), groupCell)
+		g.add(txt(u.Name), txt(u.Code), ownCell, fx(st.amount, fmt.Sprintf("E%d-C%d", r, r), group-own), groupCell)
 	}
 	stLast := g.next() - 1
 	g.skip(1)
 
-	// Charts below the tables, so that the printed page keeps its width.
+	// Charts below the tables, as wide as they are, so that the printed
+	// page keeps its width.
+	widths := []float64{34, 22, 16, 16, 16, 16, 12}
+	width, err := b.gridWidths(sh, widths)
+	if err != nil {
+		return err
+	}
 	chartRow := g.next()
-	if err := b.addChart(sh, cell(1, chartRow), excelize.Bar, l.t("chart.pool"), "C", hdr, catFirst, catLast, 300); err != nil {
+	axis := l.t("unit.header", l.t("col.amount"), b.unitLabel())
+	if err := b.addChart(sh, cell(1, chartRow), chart{typ: excelize.Bar, title: l.t("chart.pool"), axis: axis, labels: "A", values: "C",
+		valueFormat: b.moneyAxisFormat(), hdr: hdr, first: catFirst, last: catLast, width: width, height: 300}); err != nil {
 		return err
 	}
 	if len(m.stations) > 0 {
-		if err := b.addChart(sh, cell(1, chartRow+17), excelize.Col, l.t("chart.stations"), "E", stHdr, stFirst, min(stLast, stFirst+99), 360); err != nil {
+		if err := b.addChart(sh, cell(1, chartRow+17), chart{typ: excelize.Col, title: l.t("chart.stations"), axis: axis, labels: "A", values: "E",
+			valueFormat: b.moneyAxisFormat(), hdr: stHdr, first: stFirst, last: min(stLast, stFirst+99), width: width, height: 400}); err != nil {
 			return err
 		}
 	}
-	return b.writeGrid(sh, &g, []float64{36, 22, 16, 16, 16, 16, 12}, true)
+	return b.writeGrid(sh, &g, sheetSetup{widths: widths, page: b.page(false, true), breaks: []int{chartRow}, drawing: true})
+}
+
+// unitNote says what unit the amounts are in: 元, or 万元 with the
+// decimals shown.
+func (b *book) unitNote() string {
+	if b.doc.Unit == UnitWan {
+		return b.l.t("unit.wandecimals", max(b.doc.Decimals, 2))
+	}
+	return b.unitLabel()
+}
+
+// Approval stamp names: the cells of the notes sheet that recording a
+// version of record (DESIGN §10) fills in, as workbook-level defined names.
+const (
+	ApprovalVersion = "approval_version"
+	ApprovalDocNo   = "approval_doc_no"
+	ApprovalDate    = "approval_date"
+)
+
+// writeBudgetNotes writes the notes sheet (说明) at the end: what the
+// document is, who wrote it with what, from which configuration and input
+// files (with their SHA-256), and the empty approval stamp whose value
+// cells carry the names ApprovalVersion, ApprovalDocNo and ApprovalDate.
+func (b *book) writeBudgetNotes(bb *Budget, sheet string) error {
+	l, st := b.l, b.style
+	var g grid
+	b.notesHead(&g, bb.RunDate.Format("2006-01-02"), bb.Program, bb.Config)
+	b.notesInputs(&g, bb.Inputs)
+	g.skip(1)
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("notes.approval")})
+	for _, a := range []struct{ label, name string }{
+		{"notes.approval.version", ApprovalVersion}, {"notes.approval.docno", ApprovalDocNo}, {"notes.approval.date", ApprovalDate},
+	} {
+		r := g.add(excelize.Cell{StyleID: st.bold, Value: l.t(a.label)}, excelize.Cell{StyleID: st.text})
+		b.names = append(b.names, excelize.DefinedName{Name: a.name, RefersTo: fmt.Sprintf("%s!$B$%d", quoteSheet(sheet), r)})
+	}
+	return b.writeGrid(sheet, &g, sheetSetup{widths: []float64{22, 90}, page: b.page(false, false)})
+}
+
+// notesHead starts a notes sheet: the document's title, run date, program,
+// configuration and unit.
+func (b *book) notesHead(g *grid, runDate string, prog Program, config string) {
+	l, st := b.l, b.style
+	row := func(label string, v any) {
+		g.add(excelize.Cell{StyleID: st.bold, Value: l.t(label)}, excelize.Cell{StyleID: st.wrap, Value: v})
+	}
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("sheet.notes")})
+	g.skip(1)
+	row("notes.document", b.title)
+	row("summary.rundate", runDate)
+	row("notes.program", prog.describe(l))
+	if config == "" {
+		config = l.t("notes.config.embedded")
+	}
+	row("summary.config", config)
+	row("summary.unit", b.unitNote())
+	if b.doc.Unit == UnitWan {
+		row("summary.unit", l.t("unit.rounding"))
+	}
+}
+
+// notesInputs lists the input files with their SHA-256.
+func (b *book) notesInputs(g *grid, inputs []Input) {
+	l, st := b.l, b.style
+	g.skip(1)
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.inputs")})
+	g.add(excelize.Cell{StyleID: st.header, Value: l.t("col.path")}, excelize.Cell{StyleID: st.header, Value: l.t("col.sha256")})
+	for _, in := range inputs {
+		g.add(excelize.Cell{StyleID: st.wrap, Value: in.Path}, excelize.Cell{StyleID: st.text, Value: in.SHA256})
+	}
 }

@@ -96,9 +96,13 @@ type Reconciliation struct {
 	MonthNum   int    // 1–12
 	RunDate    string // YYYY-MM-DD
 	Language   string
-	Budget     string // the budget of record: a budget JSON's path, or "recomputed"
-	BudgetNote string // how the budget of record was found, for people
-	Config     string // where the configuration came from
+	Document   Document // the city, the display unit, the signature lines
+	Program    Program  // what wrote the workbook, for the notes sheet
+	Budget     string   // the budget of record: a budget JSON's path, or "recomputed"
+	BudgetNote string   // how the budget of record was found, for the command's summary
+	// Config is the configuration file's path, or "" for the embedded
+	// sample city's configuration.
+	Config     string
 	Categories []sources.Category
 	Units      []allocation.Unit // the units file, for names and the station grouping
 	Rows       []allocation.Row
@@ -108,8 +112,10 @@ type Reconciliation struct {
 	Warnings   []msg.Text // in words, rendered in Language
 	Tolerance  allocation.Ratio
 	Behind     allocation.Ratio
-	Phasing    string
-	TempDir    string // for temporary files: the output folder; "" for the system's
+	// Phasing holds the 12 monthly percentages the budget is phased by, or
+	// nothing when it is phased evenly.
+	Phasing []allocation.Ratio
+	TempDir string // for temporary files: the output folder; "" for the system's
 	// DetailCSV and LedgerCSV, when set, name companion CSV files that hold
 	// the Detail and Ledger tables because they have more rows than a
 	// worksheet; the workbook then points to them.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -21,8 +22,8 @@ const (
 	dtName
 	dtTier
 	dtStation
-	dtCat
 	dtCatName
+	dtCat
 	dtAnnual
 	dtPlan
 	dtActual
@@ -37,8 +38,7 @@ const (
 	exFile
 	exSheet
 	exRow
-	exFlag
-	exLabel
+	exFlag // the exception in words
 	exMessage
 )
 
@@ -126,8 +126,11 @@ func (c *unitCursor) get(code string) unitInfo {
 // WriteReconcileWorkbook writes reconcile-<YYYY-MM>.xlsx: Summary (totals,
 // counts of each flag and exception, vouchers dated after the month, and a
 // chart of the execution rate per station), Detail (unit × category with
-// flagged rows highlighted, rooms grouped under their station), Exceptions
-// and Ledger (every voucher read, with its file and row).
+// flagged rows highlighted, rooms grouped under their station), Exceptions,
+// Ledger (every voucher read, with its file and row) and Notes (the
+// program, the configuration, the input files with their SHA-256). Flags
+// and exceptions are written in words; every sheet prints on A4 with the
+// title in its page header (DESIGN §7.1).
 func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation) error {
 	for _, r := range rc.Rows {
 		for _, v := range []allocation.Fen{r.Annual, r.Actual, r.PlanToDate} {
@@ -136,13 +139,14 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 			}
 		}
 	}
-	b, err := newBook(ctx, rc.Language, rc.TempDir)
+	b, err := newBook(ctx, rc.Language, rc.TempDir, rc.Document)
 	if err != nil {
 		return err
 	}
 	defer b.close()
 	l := b.l
-	summary := l.t("sheet.summary")
+	b.title = l.t("rc.title", b.cityArg(), rc.Year, rc.MonthNum)
+	summary, notes := l.t("sheet.summary"), l.t("sheet.notes")
 	detail := b.sheetsFor(l.t("sheet.detail"), len(rc.Rows))
 	excs := b.sheetsFor(l.t("sheet.exceptions"), len(rc.Ledger.Exceptions))
 	ledger := b.sheetsFor(l.t("sheet.ledger"), len(rc.Ledger.Entries))
@@ -155,7 +159,7 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 	if err := b.f.SetSheetName("Sheet1", summary); err != nil {
 		return err
 	}
-	for _, group := range [][]string{detail, excs, ledger} {
+	for _, group := range [][]string{detail, excs, ledger, {notes}} {
 		for _, name := range group {
 			if _, err := b.f.NewSheet(name); err != nil {
 				return err
@@ -185,6 +189,7 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 			return b.writeLedger(rc, ledger)
 		},
 		func() (err error) { ex, err = b.writeExceptions(rc, excs); return err },
+		func() error { return b.writeReconcileNotes(rc, notes) },
 	)
 	if err != nil {
 		return err
@@ -197,7 +202,7 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 		return fmt.Errorf("reports: run date %q", rc.RunDate)
 	}
 	if err := b.f.SetDocProps(&excelize.DocProperties{
-		Title: l.t("rc.title", rc.Year, rc.MonthNum), Subject: l.t("rc.title", rc.Year, rc.MonthNum),
+		Title: b.title, Subject: b.title,
 		Creator: "fundalloc", LastModifiedBy: "fundalloc", Created: stamp, Modified: stamp,
 		Description: "fundalloc reconcile " + rc.Month + "; budget: " + rc.Budget + "; inputs: " + inputList(rc.Inputs),
 		Keywords:    "fundalloc reconcile " + rc.Month, Category: "reconciliation", Version: "1", Revision: "1",
@@ -225,12 +230,13 @@ func (b *book) unitName(units *unitIndex, code string) string {
 // in its companion CSV.
 func (b *book) detailColumns() []column {
 	l, st := b.l, b.style
+	money := b.amountHeader
 	return []column{
 		{header: l.t("col.unit"), style: st.text}, {header: l.t("col.unitname"), style: st.text},
 		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.station"), style: st.text},
-		{header: l.t("col.category"), style: st.text}, {header: l.t("col.catname"), style: st.text},
-		{header: l.t("col.annual"), style: st.amount, width: 15}, {header: l.t("col.plan"), style: st.amount, width: 15},
-		{header: l.t("col.actual"), style: st.amount, width: 15}, {header: l.t("col.variance"), style: st.amount, width: 15},
+		{header: l.t("col.category"), style: st.text}, {header: l.t("col.catcode"), style: st.text},
+		{header: money(l.t("col.annual")), style: st.amount, width: 15}, {header: money(l.t("col.plan")), style: st.amount, width: 15},
+		{header: money(l.t("col.actual")), style: st.amount, width: 15}, {header: money(l.t("col.variance")), style: st.amount, width: 15},
 		{header: l.t("col.rate"), style: st.pct, width: 10}, {header: l.t("col.flags"), style: st.text, width: 22},
 	}
 }
@@ -242,7 +248,7 @@ func (b *book) ledgerColumns() []column {
 	return []column{
 		{header: l.t("col.voucher"), style: st.text, width: 18}, {header: l.t("col.date"), style: st.text, width: 12},
 		{header: l.t("col.unit"), style: st.text, width: 12}, {header: l.t("col.category"), style: st.text, width: 18},
-		{header: l.t("col.amount"), style: st.amount, width: 14}, {header: l.t("col.description"), style: st.text, width: 30},
+		{header: b.amountHeader(l.t("col.amount")), style: st.amount, width: 14}, {header: l.t("col.description"), style: st.text, width: 30},
 		{header: l.t("col.file"), style: st.text}, {header: l.t("col.sheet"), style: st.text},
 		{header: l.t("col.row"), style: st.int}, {header: l.t("col.counted"), style: st.text},
 	}
@@ -267,8 +273,11 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string,
 		cols[1].fit(b.unitName(units, r.Unit))
 	}
 	for c := range rc.Categories {
-		cols[4].fit(rc.Categories[c].Code)
-		cols[5].fit(b.catName(rc.Categories, c))
+		cols[4].fit(b.catName(rc.Categories, c))
+		cols[5].fit(rc.Categories[c].Code)
+	}
+	for _, f := range []allocation.Flags{allocation.FlagOverspend | allocation.FlagAhead, allocation.FlagMisuse} {
+		cols[11].fit(b.flagWords(f))
 	}
 	highlight := func(last int) []conditional {
 		return []conditional{{sqref: "A2:" + cell(dtFlags, last), formula: fmt.Sprintf("LEN($%s2)>0", ColumnLetters(dtFlags)), dxf: flagged}}
@@ -299,14 +308,14 @@ func (b *book) detailRows(t *table, rc *Reconciliation, units *unitIndex, order 
 		row[1] = excelize.Cell{StyleID: st.text, Value: u.name}
 		row[2] = excelize.Cell{StyleID: st.text, Value: u.tier}
 		row[3] = excelize.Cell{StyleID: st.text, Value: u.station}
-		row[4] = excelize.Cell{StyleID: st.text, Value: rc.Categories[r.Category].Code}
-		row[5] = excelize.Cell{StyleID: st.text, Value: b.catName(rc.Categories, int(r.Category))}
-		row[6] = excelize.Cell{StyleID: st.amount, Value: r.Annual}
-		row[7] = excelize.Cell{StyleID: st.amount, Value: r.PlanToDate}
-		row[8] = excelize.Cell{StyleID: st.amount, Value: r.Actual}
-		row[9] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)), Value: r.Variance}
+		row[4] = excelize.Cell{StyleID: st.text, Value: b.catName(rc.Categories, int(r.Category))}
+		row[5] = excelize.Cell{StyleID: st.text, Value: rc.Categories[r.Category].Code}
+		row[6] = excelize.Cell{StyleID: st.amount, Value: b.money(r.Annual)}
+		row[7] = excelize.Cell{StyleID: st.amount, Value: b.money(r.PlanToDate)}
+		row[8] = excelize.Cell{StyleID: st.amount, Value: b.money(r.Actual)}
+		row[9] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)), Value: b.money(r.Variance)}
 		row[10] = rate
-		row[11] = excelize.Cell{StyleID: st.text, Value: r.Flags.String()}
+		row[11] = excelize.Cell{StyleID: st.text, Value: b.flagWords(r.Flags)}
 		var opts []excelize.RowOpts
 		if u.room {
 			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
@@ -323,8 +332,7 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 	cols := []column{
 		{header: l.t("col.voucher"), style: st.text}, {header: l.t("col.file"), style: st.text},
 		{header: l.t("col.sheet"), style: st.text}, {header: l.t("col.row"), style: st.int},
-		{header: l.t("col.flag"), style: st.text}, {header: l.t("col.description"), style: st.text},
-		{header: l.t("col.message"), style: st.text},
+		{header: l.t("col.flag"), style: st.text}, {header: l.t("col.message"), style: st.text},
 	}
 	for i, e := range rc.Ledger.Exceptions {
 		if i > 5000 {
@@ -333,24 +341,24 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 		cols[0].fit(e.Voucher)
 		cols[1].fit(e.File)
 		cols[2].fit(e.Sheet)
-		cols[4].fit(e.Flag)
-		cols[5].fit(l.t("exc." + e.Flag))
-		cols[6].fit(e.Text.Localize(msg.Lang(l)))
+		cols[4].fit(l.t("exc." + e.Flag))
+		cols[5].fit(b.exceptionText(e))
 	}
-	t, err := b.newTable(names, cols, layout{landscape: true})
+	cols[5].width = min(cols[5].width, 80)
+	t, err := b.newTable(names, cols, layout{landscape: true, noMoney: true})
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range rc.Ledger.Exceptions {
+		text := b.exceptionText(e)
 		if err := t.add([]any{
 			excelize.Cell{StyleID: st.text, Value: e.Voucher},
 			excelize.Cell{StyleID: st.text, Value: e.File},
 			excelize.Cell{StyleID: st.text, Value: e.Sheet},
 			excelize.Cell{StyleID: st.int, Value: e.Row},
-			excelize.Cell{StyleID: st.text, Value: e.Flag},
 			excelize.Cell{StyleID: st.text, Value: l.t("exc." + e.Flag)},
-			excelize.Cell{StyleID: st.text, Value: e.Text.Localize(msg.Lang(l))},
-		}); err != nil {
+			excelize.Cell{StyleID: st.wrap, Value: text},
+		}, wrapped(text, cols[5].width)...); err != nil {
 			return nil, err
 		}
 	}
@@ -373,7 +381,7 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 	}
 	row := make([]any, len(cols))
 	err = lg.List(func(e *sources.Entry, v *sources.Listed) error {
-		amount := excelize.Cell{StyleID: st.amount, Value: e.Amount}
+		amount := excelize.Cell{StyleID: st.amount, Value: b.money(e.Amount)}
 		if v.Amount != "" {
 			amount = excelize.Cell{StyleID: st.text, Value: v.Amount}
 		}
@@ -395,15 +403,47 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 	return t.finish()
 }
 
-// ledgerStatus says whether a voucher was counted, and why not.
+// ledgerStatus says whether a voucher was counted, and why not: its
+// exceptions in words.
 func (b *book) ledgerStatus(rc *Reconciliation, e *sources.Entry) string {
 	switch {
 	case e.Flags != 0:
-		return e.Flags.String()
+		kinds := strings.Fields(e.Flags.String())
+		words := make([]string, len(kinds))
+		for i, k := range kinds {
+			words[i] = b.l.t("exc." + k)
+		}
+		return strings.Join(words, b.l.t("sep"))
 	case int(e.Month) > rc.MonthNum:
 		return b.l.t("status.after")
 	}
 	return b.l.t("status.counted")
+}
+
+// flagWords names a row's flags in words, worst first: 超预算、超进度.
+func (b *book) flagWords(f allocation.Flags) string {
+	names := f.List()
+	words := make([]string, len(names))
+	for i, n := range names {
+		words[i] = b.l.t("flag." + n)
+	}
+	return strings.Join(words, b.l.t("sep"))
+}
+
+// exceptionText is an exception's message as the workbook shows it.
+func (b *book) exceptionText(e sources.Exception) string { return e.Text.Localize(msg.Lang(b.l)) }
+
+// phasing says how the annual budget is phased over the months: 平均分配,
+// or the twelve monthly percentages.
+func (b *book) phasing(profile []allocation.Ratio) string {
+	if len(profile) == 0 {
+		return b.l.t("phasing.even")
+	}
+	parts := make([]string, len(profile))
+	for i, p := range profile {
+		parts[i] = p.String()
+	}
+	return b.l.t("phasing.profile", strings.Join(parts, " / "))
 }
 
 func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh string, dt, ex *table) error {
@@ -413,19 +453,21 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.bold, Value: v} }
 	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
 	title := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.title, Value: v} }
-	g.add(title(l.t("rc.title", rc.Year, rc.MonthNum)))
+	money := b.amountHeader
+	g.add(title(b.title))
 	g.skip(1)
 	g.add(bold(l.t("summary.year")), txt(rc.Year))
 	g.add(bold(l.t("rc.month")), txt(rc.Month))
-	note := rc.BudgetNote
-	if rc.Budget == "recomputed" {
-		note = l.t("rc.recomputed", rc.Config)
+	note := l.t("rc.recomputed")
+	if rc.Budget != "recomputed" {
+		note = l.t("rc.budgetfile", rc.Budget)
 	}
 	g.add(bold(l.t("rc.budget")), txt(note))
 	g.add(bold(l.t("summary.rundate")), txt(rc.RunDate))
-	g.add(bold(l.t("rc.phasing")), txt(rc.Phasing))
-	g.add(bold(l.t("rc.tolerance")), txt(rc.Tolerance.String()))
-	g.add(bold(l.t("rc.behind")), txt(rc.Behind.String()))
+	g.add(bold(l.t("summary.unit")), txt(b.unitNote()))
+	g.add(bold(l.t("rc.phasing")), txt(b.phasing(rc.Phasing)))
+	g.add(bold(l.t("rc.tolerance")), txt(decimals(rc.Tolerance.String(), 2)))
+	g.add(bold(l.t("rc.behind")), txt(decimals(rc.Behind.String(), 2)))
 	g.skip(1)
 
 	// Totals, by formula over Detail.
@@ -438,22 +480,27 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	// With the Detail in a companion CSV, dt has no sheets to sum over:
 	// the totals and counts are values.
 	g.add(title(l.t("rc.totals")))
-	g.add(head(l.t("col.annual")), head(l.t("col.plan")), head(l.t("col.actual")), head(l.t("col.variance")), head(l.t("col.rate")))
+	g.add(head(money(l.t("col.annual"))), head(money(l.t("col.plan"))), head(money(l.t("col.actual"))), head(money(l.t("col.variance"))), head(l.t("col.rate")))
 	tr := g.next()
 	rateCell := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(B%d=0,"",C%d/B%d)`, tr, tr, tr), Value: ""}
 	if plan != 0 {
 		rateCell.Value = ratioFloat(actual, plan)
 	}
-	g.add(excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtAnnual), Value: annual},
-		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtPlan), Value: plan},
-		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtActual), Value: actual},
-		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-B%d", tr, tr), Value: actual - plan},
+	g.add(excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtAnnual), Value: b.money(annual)},
+		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtPlan), Value: b.money(plan)},
+		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtActual), Value: b.money(actual)},
+		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-B%d", tr, tr), Value: b.money(actual - plan)},
 		rateCell)
+	if b.doc.Unit == UnitWan {
+		g.add(excelize.Cell{StyleID: st.note, Value: l.t("unit.rounding")})
+	}
+	g.skip(1)
+	g.add(b.signatures())
 	g.skip(1)
 
-	// Counts of flags and exceptions.
+	// Counts of flags and exceptions, each in words.
 	g.add(title(l.t("rc.flags")))
-	g.add(head(l.t("col.flags")), head(l.t("col.description")), head(l.t("rc.count")))
+	g.add(head(l.t("col.flag1")), head(l.t("rc.count")))
 	for _, flag := range []string{allocation.Overspend, allocation.Ahead, allocation.Behind, allocation.Misuse} {
 		n := 0
 		for _, r := range rc.Rows {
@@ -461,11 +508,12 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 				n++
 			}
 		}
-		g.add(txt(flag), txt(l.t("flag."+flag)), excelize.Cell{StyleID: st.int, Formula: dt.countIf(dtFlags, "*"+flag+"*"), Value: n})
+		word := l.t("flag." + flag)
+		g.add(txt(word), excelize.Cell{StyleID: st.int, Formula: dt.countIf(dtFlags, "*"+word+"*"), Value: n})
 	}
 	g.skip(1)
 	g.add(title(l.t("rc.exceptions")))
-	g.add(head(l.t("col.flag")), head(l.t("col.description")), head(l.t("rc.count")))
+	g.add(head(l.t("col.flag")), head(l.t("rc.count")))
 	for _, kind := range []string{sources.UnknownUnit, sources.UnknownCategory, sources.DuplicateVoucher, sources.OutOfPeriod,
 		sources.BadAmount, sources.BadDate, sources.MissingVoucher} {
 		n := 0
@@ -474,7 +522,8 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 				n++
 			}
 		}
-		g.add(txt(kind), txt(l.t("exc."+kind)), excelize.Cell{StyleID: st.int, Formula: ex.countIf(exFlag, kind), Value: n})
+		word := l.t("exc." + kind)
+		g.add(txt(word), excelize.Cell{StyleID: st.int, Formula: ex.countIf(exFlag, word), Value: n})
 	}
 	g.skip(1)
 	counted, excepted := 0, 0
@@ -503,7 +552,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 
 	// Execution rate per station (its rows and its rooms').
 	g.add(title(l.t("rc.stations")))
-	hdr := g.add(head(l.t("col.code")), head(l.t("col.name")), head(l.t("col.plan")), head(l.t("col.actual")), head(l.t("col.rate")))
+	hdr := g.add(head(l.t("col.name")), head(l.t("col.code")), head(money(l.t("col.plan"))), head(money(l.t("col.actual"))), head(l.t("col.rate")))
 	type sums struct{ plan, actual allocation.Fen }
 	per := map[string]*sums{}
 	var lastUnit string
@@ -538,8 +587,8 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 			s = &sums{}
 		}
 		r := g.next()
-		planCell := excelize.Cell{StyleID: st.amount, Value: s.plan}
-		actualCell := excelize.Cell{StyleID: st.amount, Value: s.actual}
+		planCell := excelize.Cell{StyleID: st.amount, Value: b.money(s.plan)}
+		actualCell := excelize.Cell{StyleID: st.amount, Value: b.money(s.actual)}
 		if useFormulas {
 			planCell.Formula = dt.sumIfs(dtPlan, dtStation, code)
 			actualCell.Formula = dt.sumIfs(dtActual, dtStation, code)
@@ -548,16 +597,38 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		if s.plan != 0 {
 			rate.Value = ratioFloat(s.actual, s.plan)
 		}
-		g.add(txt(code), txt(b.unitName(units, code)), planCell, actualCell, rate)
+		g.add(txt(b.unitName(units, code)), txt(code), planCell, actualCell, rate)
 	}
 	last := g.next() - 1
 	g.skip(1)
+	widths := []float64{30, 24, 17, 17, 17}
+	width, err := b.gridWidths(sh, widths)
+	if err != nil {
+		return err
+	}
+	chartRow := g.next()
 	if len(stations) > 0 {
-		if err := b.addChart(sh, cell(1, g.next()), excelize.Col, l.t("rc.chart"), "E", hdr, first, min(last, first+99), 360); err != nil {
+		if err := b.addChart(sh, cell(1, chartRow), chart{typ: excelize.Col, title: l.t("rc.chart"), axis: l.t("col.rate"), labels: "A", values: "E",
+			valueFormat: "0%", hdr: hdr, first: first, last: min(last, first+99), width: width, height: 400}); err != nil {
 			return err
 		}
 	}
-	return b.writeGrid(sh, &g, []float64{30, 24, 16, 16, 16}, len(stations) > 0)
+	return b.writeGrid(sh, &g, sheetSetup{widths: widths, page: b.page(false, true), breaks: []int{chartRow}, drawing: len(stations) > 0})
+}
+
+// writeReconcileNotes writes the notes sheet (说明) at the end: what the
+// document is, who wrote it with what, from which configuration, budget of
+// record and input files (with their SHA-256).
+func (b *book) writeReconcileNotes(rc *Reconciliation, sheet string) error {
+	var g grid
+	b.notesHead(&g, rc.RunDate, rc.Program, rc.Config)
+	budget := b.l.t("rc.recomputed")
+	if rc.Budget != "recomputed" {
+		budget = rc.Budget
+	}
+	g.add(excelize.Cell{StyleID: b.style.bold, Value: b.l.t("notes.budget")}, excelize.Cell{StyleID: b.style.wrap, Value: budget})
+	b.notesInputs(&g, rc.Inputs)
+	return b.writeGrid(sheet, &g, sheetSetup{widths: []float64{22, 90}, page: b.page(false, false)})
 }
 
 // ratioFloat is a ÷ b for display as a percentage; not money.
@@ -567,7 +638,7 @@ func ratioFloat(a, b allocation.Fen) float64 { return float64(a) / float64(b) }
 func (b *book) writeNote(sheet, note string) error {
 	var g grid
 	g.add(excelize.Cell{StyleID: b.style.title, Value: note})
-	return b.writeGrid(sheet, &g, []float64{120}, false)
+	return b.writeGrid(sheet, &g, sheetSetup{widths: []float64{120}, page: b.page(true, false)})
 }
 
 // SheetRows is how many data rows one sheet holds, below its header.
@@ -586,8 +657,8 @@ func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
 	for _, i := range units.order(rc.Rows) {
 		r := &rc.Rows[i]
 		u := cur.get(r.Unit)
-		cw.row(r.Unit, u.name, u.tier, u.station, rc.Categories[r.Category].Code,
-			b.catName(rc.Categories, int(r.Category)), r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Rate, r.Flags.String())
+		cw.row(r.Unit, u.name, u.tier, u.station, b.catName(rc.Categories, int(r.Category)),
+			rc.Categories[r.Category].Code, r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Rate, b.flagWords(r.Flags))
 		if cw.err != nil {
 			return cw.err // the writer stopped: a full disk, an interruption
 		}

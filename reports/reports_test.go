@@ -234,17 +234,20 @@ func TestWorkbookSheetsAndEnglish(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Sources", "Pool", "Allocation", "Lines", "Contracts", "Warnings"}
+	want := []string{"Summary", "Sources", "Pool", "Allocation", "Lines", "Contracts", "Warnings", "Notes"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets = %v", got)
 	}
-	// Contracts: S1 is in year 3 (re-procure), S2 unqualified (re-procure), the hub renews.
+	// Contracts: S1 is in year 3 (re-procure), S2 unqualified (re-procure),
+	// the hub is new, without a grade or a contract year (a first contract).
 	rows, _ := f.GetRows("Contracts")
 	got := map[string]string{}
 	for _, r := range rows[1:] {
-		got[r[0]] = r[5]
+		if len(r) > 5 {
+			got[r[0]] = r[5]
+		}
 	}
-	if got["H"] != "renew" || got["S1"] != "re-procure" || got["S2"] != "re-procure" {
+	if got["H"] != "first contract" || got["S1"] != "re-procure" || got["S2"] != "re-procure" {
 		t.Errorf("decisions = %v", got)
 	}
 	// Rooms are grouped under their station, whose row carries the button.

@@ -29,7 +29,8 @@ import (
 // Cells are given as excelize.Cell values (StyleID, Formula, Value) so that
 // the sheet code reads the same as with excelize. A Value may be a string
 // (an inline string, never a formula, whatever it starts with), an
-// allocation.Fen or allocation.Ratio (written as exact decimal text), an
+// allocation.Fen, an amount in 万元 (wanValue) or an allocation.Ratio
+// (each written as exact decimal text), an
 // int, int32, int64, a float64 (display-only rates), or nil for a styled
 // blank. Text is made safe here: invalid UTF-8 becomes U+FFFD, control
 // characters XML cannot hold are dropped, and text that looks like an
@@ -86,15 +87,15 @@ func (s *sheetXML) Write(p []byte) (int, error) {
 	return s.zw.Write(p)
 }
 
-// sheetSetup describes a sheet's head: column widths, a frozen header row,
-// outline summary rows above their group, landscape printing.
+// sheetSetup describes a sheet's head and tail: column widths, a frozen
+// header row, outline summary rows above their group, how it prints.
 type sheetSetup struct {
 	widths      []float64
 	freezeRow   bool
 	outline     bool
-	landscape   bool
-	fitToPage   bool
-	drawing     bool // the sheet carries a chart added through excelize
+	page        page
+	breaks      []int // rows a new printed page starts at
+	drawing     bool  // the sheet carries a chart added through excelize
 	autoFilter  string
 	conditional []conditional
 }
@@ -117,16 +118,12 @@ func newSheetXML(ctx context.Context, dir *outdir.Dir, f *os.File, setup sheetSe
 	b := s.buf[:0]
 	b = append(b, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`...)
-	if setup.outline || setup.fitToPage {
-		b = append(b, "<sheetPr>"...)
-		if setup.outline {
-			b = append(b, `<outlinePr summaryBelow="0"/>`...)
-		}
-		if setup.fitToPage {
-			b = append(b, `<pageSetUpPr fitToPage="1"/>`...)
-		}
-		b = append(b, "</sheetPr>"...)
+	// Every sheet prints fitted to the page width (sheetXML.close).
+	b = append(b, "<sheetPr>"...)
+	if setup.outline {
+		b = append(b, `<outlinePr summaryBelow="0"/>`...)
 	}
+	b = append(b, `<pageSetUpPr fitToPage="1"/></sheetPr>`...)
 	b = append(b, `<sheetViews><sheetView workbookViewId="0">`...)
 	if setup.freezeRow {
 		b = append(b, `<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>`...)
@@ -210,6 +207,8 @@ func (s *sheetXML) cell(b []byte, col, row int, c excelize.Cell) []byte {
 		num, _ = v.AppendText(s.scratch())
 	case allocation.Ratio:
 		num, _ = v.AppendText(s.scratch())
+	case wanValue:
+		num = appendWan(s.scratch(), allocation.Fen(v))
 	case int:
 		num = strconv.AppendInt(s.scratch(), int64(v), 10)
 	case int32:
@@ -322,6 +321,36 @@ func isXEscape(s string) bool {
 	return true
 }
 
+// appendPage appends a sheet's print setup (DESIGN §7.1): margins with room
+// for the page header and footer, A4 (paper size 9) set explicitly,
+// portrait or landscape, one page wide and as many pages long as the rows
+// need, and the header and footer.
+func appendPage(b []byte, p page) []byte {
+	b = append(b, `<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>`...)
+	b = append(b, `<pageSetup paperSize="9" orientation="`...)
+	if p.landscape {
+		b = append(b, "landscape"...)
+	} else {
+		b = append(b, "portrait"...)
+	}
+	b = append(b, `" fitToWidth="1" fitToHeight="0"/>`...)
+	if p.header == "" && p.footer == "" {
+		return b
+	}
+	b = append(b, "<headerFooter>"...)
+	if p.header != "" {
+		b = append(b, "<oddHeader>"...)
+		b = appendXMLText(b, p.header)
+		b = append(b, "</oddHeader>"...)
+	}
+	if p.footer != "" {
+		b = append(b, "<oddFooter>"...)
+		b = appendXMLText(b, p.footer)
+		b = append(b, "</oddFooter>"...)
+	}
+	return append(b, "</headerFooter>"...)
+}
+
 // close writes the sheet's tail and returns the written part. A sheet with
 // a drawing leaves the closing </worksheet> to the copy, which inserts the
 // drawing element first.
@@ -339,18 +368,13 @@ func (s *sheetXML) close() (part, error) {
 		b = appendXMLText(b, c.formula)
 		b = append(b, "</formula></cfRule></conditionalFormatting>"...)
 	}
-	b = append(b, `<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>`...)
-	if t.landscape || t.fitToPage {
-		b = append(b, "<pageSetup"...)
-		if t.landscape {
-			b = append(b, ` orientation="landscape"`...)
-		} else {
-			b = append(b, ` orientation="portrait"`...)
+	b = appendPage(b, t.page)
+	if len(t.breaks) > 0 {
+		b = fmt.Appendf(b, `<rowBreaks count="%d" manualBreakCount="%d">`, len(t.breaks), len(t.breaks))
+		for _, r := range t.breaks {
+			b = fmt.Appendf(b, `<brk id="%d" max="16383" man="1"/>`, r-1) // a break below row r-1
 		}
-		if t.fitToPage {
-			b = append(b, ` fitToWidth="1" fitToHeight="0"`...)
-		}
-		b = append(b, "/>"...)
+		b = append(b, "</rowBreaks>"...)
 	}
 	if !t.drawing {
 		b = append(b, "</worksheet>"...)

@@ -286,7 +286,7 @@ func WriteTemplate(w io.Writer, kind TemplateKind, t *Template) error {
 	if len(t.Categories) == 0 {
 		return errors.New("reports: a template needs the category list")
 	}
-	b, err := newBook(context.Background(), t.Language, t.TempDir) // small: done in a moment
+	b, err := newBook(context.Background(), t.Language, t.TempDir, Document{}) // small: done in a moment
 	if err != nil {
 		return err
 	}
@@ -587,10 +587,10 @@ func writeTemplateNotes(f *excelize.File, l lang, sheet, lists string, kind Temp
 	return fitToWidth(f, sheet)
 }
 
-// fitToWidth prints a sheet landscape, one page wide.
+// fitToWidth prints a sheet on A4 landscape, one page wide.
 func fitToWidth(f *excelize.File, sheet string) error {
-	orient, one, zero, fit := "landscape", 1, 0, true
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
+	orient, one, zero, fit, a4 := "landscape", 1, 0, true, 9
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orient, FitToWidth: &one, FitToHeight: &zero}); err != nil {
 		return err
 	}
 	return f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})

@@ -140,7 +140,9 @@ func budgetBook(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate t
 		Year:       cfg.FiscalYear,
 		RunDate:    runDate,
 		Language:   cfg.Language,
-		Config:     cfg.Source,
+		Document:   cfg.Document,
+		Program:    reports.ThisProgram(),
+		Config:     configPath(cfg),
 		Plan:       plan,
 		Categories: cfg.Categories,
 		Funds:      in.funds,
@@ -152,6 +154,15 @@ func budgetBook(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate t
 			DemandShare: s.Demand.Share, RoomsShare: s.Rooms.Share, Factors: cfg.Grades, Drivers: s.Demand.Drivers,
 		},
 	}
+}
+
+// configPath is the configuration's path as the workbooks' notes sheet
+// shows it: "" for the embedded sample city, which the sheet names in words.
+func configPath(cfg *config.Config) string {
+	if cfg.Source == config.SampleSource {
+		return ""
+	}
+	return cfg.Source
 }
 
 // printBudget prints the per-category summary: pool, allocated, reserved,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -97,15 +98,11 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	if m == nil || mon < 1 || mon > 12 {
 		return nil, usageError{msg.CmdRcBadMonth.Err(opts.month)}
 	}
-	rc := &reports.Reconciliation{Month: opts.month, MonthNum: mon, Language: cfg.Language,
+	rc := &reports.Reconciliation{Month: opts.month, MonthNum: mon, Language: cfg.Language, Document: cfg.Document,
+		Program: reports.ThisProgram(), Config: configPath(cfg),
 		RunDate: g.runDate(cfg).Format("2006-01-02"), Tolerance: cfg.Reconcile.Tolerance, Behind: cfg.Reconcile.Behind}
-	rc.Phasing = "even"
 	if !cfg.Reconcile.Even {
-		var parts []string
-		for _, p := range cfg.Reconcile.Profile {
-			parts = append(parts, p.String())
-		}
-		rc.Phasing = strings.Join(parts, " / ") + " %"
+		rc.Phasing = cfg.Reconcile.Profile[:]
 	}
 
 	prog := newProgress(g)
@@ -171,7 +168,6 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		}
 		rc.Categories = cfg.Categories
 		rc.Budget = "recomputed"
-		rc.Config = cfg.Source
 		if w := compareWithWritten(cfg, plan, in.hashes); w.M != nil {
 			rc.Warnings = append(rc.Warnings, w)
 		}
@@ -414,7 +410,7 @@ func (r *reconcileResult) print(w io.Writer, l msg.Lang) {
 	rc := r.rc
 	note := rc.BudgetNote
 	if rc.Budget == "recomputed" {
-		note = msg.CmdRcRecomputed.In(l, config.SourceName(rc.Config, l))
+		note = msg.CmdRcRecomputed.In(l, config.SourceName(cmp.Or(rc.Config, config.SampleSource), l))
 	}
 	fmt.Fprintln(w, msg.CmdRcTitle.In(l, rc.Month, note))
 	var annual, plan, actual allocation.Fen
