@@ -121,13 +121,28 @@ func (c *Categories) Codes() []string {
 	return out
 }
 
-func (c *Categories) hint() string {
-	parts := make([]string, len(c.list))
-	for i, cat := range c.list {
-		parts[i] = cat.Code
-		if cat.Zh != "" {
-			parts[i] += " " + cat.Zh
+// hint lists the categories a value may name, in the language of the
+// message: in Chinese by their Chinese names (社会救助、养老服务), which
+// a Chinese file writes, so that the message stays in one language; in
+// English by code and Chinese name ("social_assistance 社会救助").
+func (c *Categories) hint() msg.Localizer { return categoryHint(c.list) }
+
+type categoryHint []Category
+
+func (h categoryHint) Localize(l msg.Lang) string {
+	parts := make([]string, len(h))
+	for i, cat := range h {
+		switch {
+		case l == msg.ZH && cat.Zh != "":
+			parts[i] = cat.Zh
+		case cat.Zh != "":
+			parts[i] = cat.Code + " " + cat.Zh
+		default:
+			parts[i] = cat.Code
 		}
+	}
+	if l == msg.ZH {
+		return strings.Join(parts, "、")
 	}
 	return strings.Join(parts, ", ")
 }
