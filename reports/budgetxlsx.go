@@ -988,7 +988,7 @@ func (b *book) notesHead(g *grid, runDate string, prog Program, config string) {
 	row("summary.config", config)
 	row("summary.unit", b.unitNote())
 	if b.doc.Unit == UnitWan {
-		row("summary.unit", l.t("unit.rounding"))
+		g.add(nil, excelize.Cell{StyleID: st.wrap, Value: l.t("unit.rounding")})
 	}
 }
 

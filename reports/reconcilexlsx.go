@@ -172,7 +172,7 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 	if err != nil {
 		return err
 	}
-	var dt, ex *table
+	var dt, ex, lt *table
 	err = parallel(
 		func() (err error) {
 			if rc.DetailCSV != "" {
@@ -182,11 +182,12 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 			dt, err = b.writeDetail(rc, units, detail, flagged)
 			return err
 		},
-		func() error {
+		func() (err error) {
 			if rc.LedgerCSV != "" {
 				return b.writeNote(ledger[0], l.t("rc.companion", len(rc.Ledger.Entries), rc.LedgerCSV))
 			}
-			return b.writeLedger(rc, ledger)
+			lt, err = b.writeLedger(rc, ledger)
+			return err
 		},
 		func() (err error) { ex, err = b.writeExceptions(rc, excs); return err },
 		func() error { return b.writeReconcileNotes(rc, notes) },
@@ -194,7 +195,7 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 	if err != nil {
 		return err
 	}
-	if err := b.writeReconcileSummary(rc, units, summary, dt, ex); err != nil {
+	if err := b.writeReconcileSummary(rc, units, summary, dt, ex, lt); err != nil {
 		return err
 	}
 	stamp := rc.RunDate + "T00:00:00Z"
@@ -365,9 +366,15 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 	return t, t.finish()
 }
 
+// Ledger sheet columns: those the Summary's check refers to.
+const (
+	lgAmount = 5
+	lgStatus = 10
+)
+
 // writeLedger lists every voucher read, with its file, row and whether it
 // was counted. The vouchers' texts are read again from the ledgers.
-func (b *book) writeLedger(rc *Reconciliation, names []string) error {
+func (b *book) writeLedger(rc *Reconciliation, names []string) (*table, error) {
 	l, st, lg := b.l, b.style, rc.Ledger
 	cols := b.ledgerColumns()
 	for i, f := range lg.Files {
@@ -377,7 +384,7 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 	cols[9].fit(l.t("status.after"))
 	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	row := make([]any, len(cols))
 	err = lg.List(func(e *sources.Entry, v *sources.Listed) error {
@@ -398,9 +405,9 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) error {
 		return t.add(row)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return t.finish()
+	return t, t.finish()
 }
 
 // ledgerStatus says whether a voucher was counted, and why not: its
@@ -446,7 +453,7 @@ func (b *book) phasing(profile []allocation.Ratio) string {
 	return b.l.t("phasing.profile", strings.Join(parts, " / "))
 }
 
-func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh string, dt, ex *table) error {
+func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh string, dt, ex, lt *table) error {
 	l, st := b.l, b.style
 	var g grid
 	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
@@ -491,6 +498,13 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtActual), Value: b.money(actual)},
 		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-B%d", tr, tr), Value: b.money(actual - plan)},
 		rateCell)
+	// The check: every counted voucher of the Ledger is in the actual to
+	// date, and nothing else is.
+	if lt != nil && len(dt.names) > 0 {
+		r := g.add(excelize.Cell{StyleID: st.bold, Value: l.t("rc.check")}, nil,
+			excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("C%d-(%s)", tr, lt.sumIfs(lgAmount, lgStatus, l.t("status.counted")))), Value: 0})
+		g.conditional = append(g.conditional, b.checkRule(cell(3, r)))
+	}
 	if b.doc.Unit == UnitWan {
 		g.add(excelize.Cell{StyleID: st.note, Value: l.t("unit.rounding")})
 	}

@@ -162,6 +162,7 @@ var _ = table([][3]string{
 	{"rc.tolerance", "超进度容差", "AHEAD tolerance"},
 	{"rc.behind", "滞后阈值", "BEHIND threshold"},
 	{"rc.totals", "执行总览", "Totals"},
+	{"rc.check", "校验：累计支出 − 台账中计入的凭证合计（应为0）", "Check: actual to date − the counted vouchers of the Ledger (must be 0)"},
 	{"rc.flags", "预警统计", "Flags"},
 	{"rc.exceptions", "异常统计", "Exceptions"},
 	{"rc.vouchers", "凭证统计", "Vouchers"},
