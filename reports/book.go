@@ -54,8 +54,8 @@ type book struct {
 	titles []string        // sheets whose first row is printed on every page
 	names  []excelize.DefinedName
 	style  struct {
-		title, header, text, amount, int, decimal, bold, boldAmount, check, note, wrap, pct, sign int
-		bad                                                                                       int // a conditional format: a check that is not 0
+		title, header, text, amount, int, center, decimal, bold, boldAmount, check, note, wrap, pct, sign int
+		bad                                                                                               int // a conditional format: a check that is not 0
 	}
 }
 
@@ -88,16 +88,19 @@ func newBook(ctx context.Context, language, tmpDir string, doc Document) (*book,
 	}
 	b := &book{f: excelize.NewFile(), l: langOf(language), ctx: ctx, doc: doc, parts: map[string]part{}, tmp: tmp}
 	amountFmt := doc.numFormat()
+	top := &excelize.Alignment{Vertical: "top"} // rows whose basis wraps read from the top
 	styles := []struct {
 		id *int
 		s  excelize.Style
 	}{
 		{&b.style.title, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 14}}},
 		{&b.style.header, headerStyle("DDEBF7")},
-		{&b.style.text, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder}},
-		{&b.style.amount, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, CustomNumFmt: &amountFmt}},
-		{&b.style.int, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 1}},
-		{&b.style.decimal, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 0}},
+		{&b.style.text, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, Alignment: top}},
+		{&b.style.amount, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, CustomNumFmt: &amountFmt, Alignment: top}},
+		{&b.style.int, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 1, Alignment: top}},
+		{&b.style.center, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 1,
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}},
+		{&b.style.decimal, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder, NumFmt: 0, Alignment: top}},
 		{&b.style.bold, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 10}, Border: thinBorder}},
 		{&b.style.boldAmount, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 10}, Border: thinBorder, CustomNumFmt: &amountFmt}},
 		{&b.style.check, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 10, Color: "006100"}, Border: thinBorder,
@@ -242,7 +245,18 @@ func headerWidth(h string) float64 {
 // column of the given width: spreadsheets do not all fit a row's height to
 // wrapped text by themselves, and a cut-off sentence cannot be checked.
 func wrapped(text string, width float64) []excelize.RowOpts {
-	lines := math.Ceil(displayWidth(text) / max(width-1, 1))
+	// Printed widths, in widths of a digit: a CJK character takes about
+	// two, a letter or a digit about one (displayWidth overestimates both,
+	// which suits fitting a column but doubles rows of English).
+	w := 0.0
+	for _, r := range text {
+		if r < 0x1100 {
+			w += 0.95
+		} else {
+			w += 1.9
+		}
+	}
+	lines := math.Ceil(w / max(width-2, 1))
 	if lines <= 1 {
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -703,7 +704,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 	cols := []column{
 		{header: l.t("col.code"), style: st.text}, {header: l.t("col.name"), style: st.text},
 		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.grade"), style: st.text},
-		{header: l.t("col.year"), style: st.int}, {header: l.t("col.decision"), style: st.text},
+		{header: l.t("col.year"), style: st.center}, {header: l.t("col.decision"), style: st.text},
 		{header: l.t("col.reason"), style: st.text}, {header: b.amountHeader(l.t("col.funding")), style: st.amount, width: 18},
 	}
 	ops := append([]int{m.order[0]}, m.stations...) // the hub and the stations
@@ -721,7 +722,7 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 	for _, ui := range ops {
 		u := &p.Units[ui]
 		decision, reason := Decision(u)
-		year := excelize.Cell{StyleID: st.int}
+		year := excelize.Cell{StyleID: st.center}
 		if u.ContractYear > 0 {
 			year.Value = u.ContractYear
 		}
@@ -739,7 +740,19 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 			return err
 		}
 	}
+	// The total of the contracts: every line of the budget.
 	t.end = t.row
+	var total allocation.Fen
+	for _, ui := range ops {
+		total += m.group[ui]
+	}
+	totalRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}}
+	for range len(cols) - 3 {
+		totalRow = append(totalRow, excelize.Cell{StyleID: st.bold})
+	}
+	t.row++
+	t.sx.row(t.row, append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(len(cols), 2), cell(len(cols), t.end)),
+		Value: b.money(total)}))
 	t.sign()
 	return t.finish()
 }
@@ -815,7 +828,7 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 
 	g.add(excelize.Cell{StyleID: st.title, Value: b.title})
 	g.skip(1)
-	g.add(bold(l.t("summary.year")), txt(bb.Year))
+	g.add(bold(l.t("summary.year")), txt(strconv.Itoa(bb.Year)))
 	g.add(bold(l.t("summary.rundate")), txt(bb.RunDate.Format("2006-01-02")))
 	g.add(bold(l.t("summary.unit")), txt(b.unitNote()))
 	g.skip(1)
@@ -921,12 +934,12 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	chartRow := g.next()
 	axis := l.t("unit.header", l.t("col.amount"), b.unitLabel())
 	if err := b.addChart(sh, cell(1, chartRow), chart{typ: excelize.Bar, title: l.t("chart.pool"), axis: axis, labels: "A", values: "C",
-		valueFormat: b.moneyAxisFormat(), hdr: hdr, first: catFirst, last: catLast, width: width, height: 300}); err != nil {
+		valueFormat: b.moneyAxisFormat(), hdr: hdr, first: catFirst, last: catLast, width: width, height: 360}); err != nil {
 		return err
 	}
 	if len(m.stations) > 0 {
-		if err := b.addChart(sh, cell(1, chartRow+17), chart{typ: excelize.Col, title: l.t("chart.stations"), axis: axis, labels: "A", values: "E",
-			valueFormat: b.moneyAxisFormat(), hdr: stHdr, first: stFirst, last: min(stLast, stFirst+99), width: width, height: 400}); err != nil {
+		if err := b.addChart(sh, cell(1, chartRow+22), chart{typ: excelize.Col, title: l.t("chart.stations"), axis: axis, labels: "A", values: "E",
+			valueFormat: b.moneyAxisFormat(), hdr: stHdr, first: stFirst, last: min(stLast, stFirst+99), width: width, height: 480}); err != nil {
 			return err
 		}
 	}
