@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,23 +109,18 @@ func TestWorkbooksSpeakOneLanguage(t *testing.T) {
 			if englishWords(sheet, units, cats, false) != nil {
 				t.Errorf("%s: sheet name %q", filepath.Base(path), sheet)
 			}
-			rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			catColumn := map[int]bool{} // columns under a category-code header
-			for r, row := range rows {
-				for c, v := range row {
-					cells++
-					if v == "类别代码" || v == "类别" && strings.HasPrefix(sheet, "支出台账") {
-						catColumn[c] = true
-					}
-					if words := englishWords(v, units, cats, catColumn[c]); len(words) > 0 {
-						t.Errorf("%s %s!%s = %q: English %q", filepath.Base(path), sheet, cell(c+1, r+1), v, words)
-					}
-				}
-			}
 		}
+		catColumn := map[string]bool{} // sheet and column under a category-code header
+		eachCell(t, f, func(sheet string, col, row int, v string) {
+			cells++
+			key := sheet + "!" + strconv.Itoa(col)
+			if v == "类别代码" || v == "类别" && strings.HasPrefix(sheet, "支出台账") {
+				catColumn[key] = true
+			}
+			if words := englishWords(v, units, cats, catColumn[key]); len(words) > 0 {
+				t.Errorf("%s %s!%s = %q: English %q", filepath.Base(path), sheet, cell(col, row), v, words)
+			}
+		})
 		if cells < 1000 {
 			t.Errorf("%s: only %d cells scanned", filepath.Base(path), cells)
 		}

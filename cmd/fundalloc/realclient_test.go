@@ -46,21 +46,32 @@ func recalculate(t *testing.T, path string) string {
 	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+profile, "--headless", "--norestore",
 		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", out, path)
 	cmd.Env = append(os.Environ(), "HOME="+profile)
+	return runConverter(t, cmd, filepath.Join(out, filepath.Base(path)))
+}
+
+// runConverter runs a spreadsheet program that converts a workbook, for
+// at most three minutes, and returns the file it must have written.
+func runConverter(t *testing.T, cmd *exec.Cmd, converted string) string {
+	t.Helper()
+	name := filepath.Base(cmd.Path)
 	done := make(chan error, 1)
 	var output []byte
-	go func() { output, err = cmd.CombinedOutput(); done <- err }()
+	go func() {
+		var err error
+		output, err = cmd.CombinedOutput()
+		done <- err
+	}()
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("soffice: %v\n%s", err, output)
+			t.Fatalf("%s: %v\n%s", name, err, output)
 		}
 	case <-time.After(3 * time.Minute):
 		cmd.Process.Kill()
-		t.Fatal("soffice did not finish in 3 minutes")
+		t.Fatalf("%s did not finish in 3 minutes", name)
 	}
-	converted := filepath.Join(out, filepath.Base(path))
 	if _, err := os.Stat(converted); err != nil {
-		t.Fatalf("soffice wrote nothing: %s", output)
+		t.Fatalf("%s wrote nothing: %s", name, output)
 	}
 	return converted
 }
@@ -77,22 +88,24 @@ func gnumericRecalculate(t *testing.T, path string) string {
 	out := filepath.Join(t.TempDir(), filepath.Base(path))
 	cmd := exec.Command(ssconvert, "--recalc", "--export-type=Gnumeric_Excel:xlsx2", path, out)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-	done := make(chan error, 1)
-	var output []byte
-	go func() { output, err = cmd.CombinedOutput(); done <- err }()
-	select {
-	case err := <-done:
+	return runConverter(t, cmd, out)
+}
+
+// eachCell calls fn with every cell of a workbook that holds something,
+// its value raw (unformatted), sheet by sheet and row by row.
+func eachCell(t *testing.T, f *excelize.File, fn func(sheet string, col, row int, v string)) {
+	t.Helper()
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 		if err != nil {
-			t.Fatalf("ssconvert: %v\n%s", err, output)
+			t.Fatal(err)
 		}
-	case <-time.After(3 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatal("ssconvert did not finish in 3 minutes")
+		for r, row := range rows {
+			for c, v := range row {
+				fn(sheet, c+1, r+1, v)
+			}
+		}
 	}
-	if _, err := os.Stat(out); err != nil {
-		t.Fatalf("ssconvert wrote nothing: %s", output)
-	}
-	return out
 }
 
 // engine is a spreadsheet program that recalculates a workbook and saves
@@ -127,19 +140,11 @@ func checkCells(t *testing.T, path string) map[string][]string {
 	}
 	defer f.Close()
 	out := map[string][]string{}
-	for _, sheet := range f.GetSheetList() {
-		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-		if err != nil {
-			t.Fatal(err)
+	eachCell(t, f, func(sheet string, col, row int, _ string) {
+		if fm, _ := f.GetCellFormula(sheet, cell(col, row)); strings.HasPrefix(fm, "ROUND(") {
+			out[sheet] = append(out[sheet], cell(col, row))
 		}
-		for r, row := range rows {
-			for c := range row {
-				if fm, _ := f.GetCellFormula(sheet, cell(c+1, r+1)); strings.HasPrefix(fm, "ROUND(") {
-					out[sheet] = append(out[sheet], cell(c+1, r+1))
-				}
-			}
-		}
-	}
+	})
 	return out
 }
 
@@ -147,19 +152,11 @@ func checkCells(t *testing.T, path string) map[string][]string {
 // hold an error value, and every check cell must be exactly 0.
 func checkRecalculatedBook(t *testing.T, name string, got *excelize.File, checks map[string][]string) {
 	t.Helper()
-	for _, sheet := range got.GetSheetList() {
-		rows, err := got.GetRows(sheet, excelize.Options{RawCellValue: true})
-		if err != nil {
-			t.Fatal(err)
+	eachCell(t, got, func(sheet string, col, row int, v string) {
+		if strings.HasPrefix(v, "#") || strings.HasPrefix(v, "Err:") {
+			t.Errorf("%s: %s!%s holds the error %s", name, sheet, cell(col, row), v)
 		}
-		for r, row := range rows {
-			for c, v := range row {
-				if strings.HasPrefix(v, "#") || strings.HasPrefix(v, "Err:") {
-					t.Errorf("%s: %s!%s holds the error %s", name, sheet, cell(c+1, r+1), v)
-				}
-			}
-		}
-	}
+	})
 	n := 0
 	for sheet, refs := range checks {
 		for _, ref := range refs {
@@ -452,24 +449,21 @@ func TestWorkbookPrintsOnA4(t *testing.T) {
 	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+profile, "--headless", "--norestore",
 		"--convert-to", "pdf", "--outdir", out, budget)
 	cmd.Env = append(os.Environ(), "HOME="+profile)
-	if output, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, output)
+	data, err := os.ReadFile(runConverter(t, cmd, filepath.Join(out, "budget-2026.pdf")))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, name := range []string{"budget-2026.pdf"} {
-		data, err := os.ReadFile(filepath.Join(out, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pages := pageBox.FindAllSubmatch(data, -1)
-		if n := len(pageObject.FindAll(data, -1)); len(pages) < 5 || len(pages) != n {
-			t.Fatalf("%s: %d page sizes found for %d pages", name, len(pages), n)
-		}
-		for i, m := range pages {
-			w, h := decimal.RequireFromString(string(m[1])).Round(0), decimal.RequireFromString(string(m[2])).Round(0)
-			a4 := w.Equal(decimal.NewFromInt(595)) && h.Equal(decimal.NewFromInt(842)) || w.Equal(decimal.NewFromInt(842)) && h.Equal(decimal.NewFromInt(595))
-			if !a4 {
-				t.Errorf("%s page %d is %s × %s points, not A4", name, i+1, m[1], m[2])
-			}
+	pages := pageBox.FindAllSubmatch(data, -1)
+	if n := len(pageObject.FindAll(data, -1)); len(pages) < 5 || len(pages) != n {
+		t.Fatalf("%d page sizes found for %d pages", len(pages), n)
+	}
+	a4 := func(w, h decimal.Decimal) bool {
+		return w.Equal(decimal.NewFromInt(595)) && h.Equal(decimal.NewFromInt(842))
+	}
+	for i, m := range pages {
+		w, h := decimal.RequireFromString(string(m[1])).Round(0), decimal.RequireFromString(string(m[2])).Round(0)
+		if !a4(w, h) && !a4(h, w) {
+			t.Errorf("page %d is %s × %s points, not A4", i+1, m[1], m[2])
 		}
 	}
 }
