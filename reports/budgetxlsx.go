@@ -414,16 +414,22 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 	})
 }
 
-// driverNames names the driver columns as a person reads them: the
-// built-in drivers in the workbook's language (老年人口), any other as its
-// header.
+// driverName is a demand driver as a person reads it: a built-in driver
+// in words (老年人口, not elderly), any other as its header names it.
+type driverName string
+
+func (d driverName) Localize(l msg.Lang) string {
+	if m, ok := msg.Lookup("driver." + string(d)); ok {
+		return m.In(l)
+	}
+	return string(d)
+}
+
+// driverNames names the driver columns in the workbook's language.
 func (b *book) driverNames(drivers []string) []string {
 	out := make([]string, len(drivers))
 	for i, d := range drivers {
-		out[i] = d
-		if m, ok := msg.Lookup("driver." + d); ok {
-			out[i] = m.In(msg.Lang(b.l))
-		}
+		out[i] = driverName(d).Localize(msg.Lang(b.l))
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -337,5 +338,36 @@ func TestReconcileWorkbookIsADocument(t *testing.T) {
 	defer f2.Close()
 	if s := sheetText(t, f2, "汇总"); !strings.Contains(s, "按月比例（%）：40 / 0 / 0 / 0 / 0 / 0 / 30 / 0 / 0 / 0 / 0 / 30") {
 		t.Errorf("tranche phasing:\n%s", s)
+	}
+}
+
+// A warning names a built-in driver in words, in either language.
+func TestWarningNamesTheDriverInWords(t *testing.T) {
+	in := allocation.Input{
+		Categories: []string{"elderly_care"},
+		Drivers:    []string{"elderly"},
+		Units: []allocation.Unit{
+			{Code: "H", Tier: allocation.Hub, Drivers: []allocation.Ratio{{}}},
+			{Code: "S1", Tier: allocation.Station, Parent: "H", Drivers: []allocation.Ratio{{}}},
+		},
+		Funds: []allocation.Fund{{ID: "F1", Category: 0, Amount: 100_00}},
+	}
+	var r allocation.Rules
+	r.Factors = allocation.DefaultFactors()
+	r.Demand.Share = allocation.One
+	r.Demand.Drivers = []int{0}
+	p, err := allocation.Allocate(in, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Warnings) != 1 {
+		t.Fatalf("warnings: %+v", p.Warnings)
+	}
+	text := WarningText(p, []sources.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}}, p.Warnings[0])
+	if zh := text.Localize(msg.ZH); !strings.Contains(zh, `"老年人口"`) || strings.Contains(zh, "elderly") {
+		t.Errorf("zh: %s", zh)
+	}
+	if en := text.Localize(msg.EN); !strings.Contains(en, `"elderly people"`) {
+		t.Errorf("en: %s", en)
 	}
 }

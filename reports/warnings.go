@@ -17,9 +17,9 @@ func WarningText(p *allocation.Plan, cats []sources.Category, w allocation.Warni
 	case allocation.Shortfall:
 		return msg.WarnShortfall.With(stage, unitText(p, w.Unit), Yuan(w.Need), Yuan(w.Got), Yuan(w.Need-w.Got), Yuan(w.Available), Yuan(w.Total))
 	case allocation.NoWeight:
-		driver := ""
+		driver := driverName("")
 		if w.Driver >= 0 && w.Driver < len(p.Drivers) {
-			driver = p.Drivers[w.Driver]
+			driver = driverName(p.Drivers[w.Driver])
 		}
 		if w.Unit < 0 {
 			return msg.WarnNoWeightPool.With(stage, categoryText(p, cats, w.Category), Yuan(w.Need), driver)
