@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -270,7 +271,7 @@ func testReconciliation(t *testing.T) *Reconciliation {
 func TestReconcileWorkbookIsADocument(t *testing.T) {
 	rc := testReconciliation(t)
 	var buf bytes.Buffer
-	if err := WriteReconcileWorkbook(&buf, rc); err != nil {
+	if err := WriteReconcileWorkbook(context.Background(), &buf, rc); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -331,7 +332,7 @@ func TestReconcileWorkbookIsADocument(t *testing.T) {
 	rc = testReconciliation(t)
 	rc.Phasing = []allocation.Ratio{allocation.Int(40), {}, {}, {}, {}, {}, allocation.Int(30), {}, {}, {}, {}, allocation.Int(30)}
 	buf.Reset()
-	if err := WriteReconcileWorkbook(&buf, rc); err != nil {
+	if err := WriteReconcileWorkbook(context.Background(), &buf, rc); err != nil {
 		t.Fatal(err)
 	}
 	f2, _ := excelize.OpenReader(&buf)
