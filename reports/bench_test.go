@@ -58,7 +58,7 @@ func BenchmarkWriteBudgetJSON(b *testing.B) {
 	bb := benchPlan(b, 1300, 15, 100_000)
 	b.ReportMetric(float64(len(bb.Plan.Lines)), "lines")
 	for b.Loop() {
-		if err := WriteBudgetJSON(io.Discard, 2026, bb.Plan, nil, bb.Language, bb.Categories); err != nil {
+		if err := WriteBudgetJSON(io.Discard, bb); err != nil {
 			b.Fatal(err)
 		}
 	}

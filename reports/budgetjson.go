@@ -11,22 +11,21 @@ import (
 )
 
 // Input is one input file and its SHA-256, as listed in the outputs.
-type Input struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-}
+type Input = sources.Input
 
 // WriteBudgetJSON writes the budget JSON of DESIGN §6.1: fiscal year,
 // categories, pool, lines (in the plan's order: stage, unit code, category),
-// unallocated, warnings and inputs. Amounts are strings with two decimals.
-// The warnings are in words, in language ("zh" or "en"), naming categories
-// by cats (in the plan's order). It streams: one object per line, so a
-// national plan needs no second copy in memory.
-func WriteBudgetJSON(w io.Writer, year int, p *allocation.Plan, inputs []Input, language string, cats []sources.Category) error {
-	l := msg.Of(language)
+// unallocated, warnings and inputs, then what it was computed from, so that
+// a diff needs nothing else: params (values, never paths), units and fund
+// lines. Amounts are strings with two decimals. The warnings are in words,
+// in the budget's language. It streams: one object per line, so a national
+// plan needs no second copy in memory.
+func WriteBudgetJSON(w io.Writer, bb *Budget) error {
+	p := bb.Plan
+	l := msg.Of(bb.Language)
 	j := &jsonWriter{w: w, buf: make([]byte, 0, 64<<10)}
 	j.raw("{\n  \"fiscal_year\": ")
-	j.buf = strconv.AppendInt(j.buf, int64(year), 10)
+	j.buf = strconv.AppendInt(j.buf, int64(bb.Year), 10)
 	j.raw(",\n  \"categories\": [")
 	for i, c := range p.Categories {
 		if i > 0 {
@@ -79,11 +78,11 @@ func WriteBudgetJSON(w io.Writer, year int, p *allocation.Plan, inputs []Input, 
 	j.raw(",\n  \"warnings\": [")
 	for i, wn := range p.Warnings {
 		j.sep(i)
-		j.str(WarningText(p, cats, wn).Localize(l))
+		j.str(WarningText(p, bb.Categories, wn).Localize(l))
 	}
 	j.end()
 	j.raw(",\n  \"inputs\": [")
-	for i, in := range inputs {
+	for i, in := range bb.Inputs {
 		j.sep(i)
 		j.raw(`{"path": `)
 		j.str(in.Path)
@@ -92,8 +91,168 @@ func WriteBudgetJSON(w io.Writer, year int, p *allocation.Plan, inputs []Input, 
 		j.raw("}")
 	}
 	j.end()
+	j.raw(",\n  \"params\": ")
+	j.params(bb)
+	j.raw(",\n  \"units\": [")
+	for i := range p.Units {
+		j.unit(p, i)
+		if err := j.flushIfFull(); err != nil {
+			return err
+		}
+	}
+	j.end()
+	j.raw(",\n  \"fund_lines\": [")
+	if bb.Funds != nil {
+		for i := range bb.Funds.Lines {
+			j.fund(bb, i)
+			if err := j.flushIfFull(); err != nil {
+				return err
+			}
+		}
+	}
+	j.end()
 	j.raw("\n}\n")
 	return j.flush()
+}
+
+// params writes the parameters the plan was computed with, nested as in
+// the configuration (DESIGN §6.1); an empty category list means all.
+func (j *jsonWriter) params(bb *Budget) {
+	pr := &bb.Params
+	cats := func(list []int) {
+		j.raw("[")
+		for i, c := range list {
+			if i > 0 {
+				j.raw(", ")
+			}
+			j.str(bb.Categories[c].Code)
+		}
+		j.raw("]")
+	}
+	ratio := func(r allocation.Ratio) {
+		j.buf = append(j.buf, '"')
+		j.buf, _ = r.AppendText(j.buf)
+		j.buf = append(j.buf, '"')
+	}
+	j.raw("{\"fiscal_year\": ")
+	j.buf = strconv.AppendInt(j.buf, int64(bb.Year), 10)
+	j.raw(",\n    \"categories\": [")
+	for i, c := range bb.Categories {
+		if i > 0 {
+			j.raw(", ")
+		}
+		j.raw(`{"code": `)
+		j.str(c.Code)
+		j.raw(`, "zh": `)
+		j.str(c.Zh)
+		j.raw(`, "en": `)
+		j.str(c.En)
+		j.raw("}")
+	}
+	j.raw("],\n    \"grades\": {")
+	for i, g := range []allocation.Grade{allocation.Excellent, allocation.Good, allocation.Qualified, allocation.New} {
+		if i > 0 {
+			j.raw(", ")
+		}
+		j.str(g.String())
+		j.raw(": ")
+		ratio(pr.Factors[g])
+	}
+	j.raw("},\n    \"stages\": {\"hub\": {")
+	j.fieldFirst("amount", pr.HubAmount)
+	j.raw(`, "categories": `)
+	cats(pr.HubCats)
+	j.raw("},\n      \"baseline\": {")
+	j.fieldFirst("per_worker", pr.PerWorker)
+	j.field("per_station", pr.PerStation)
+	j.raw(`, "categories": `)
+	cats(pr.BaselineCats)
+	j.raw("},\n      \"pilot\": {")
+	j.fieldFirst("amount", pr.PilotAmount)
+	j.raw(`, "categories": `)
+	cats(pr.PilotCats)
+	j.raw("},\n      \"demand\": {\"share\": ")
+	ratio(pr.DemandShare)
+	j.raw(`, "categories": `)
+	cats(pr.DemandCats)
+	j.raw(`, "drivers": {`)
+	n := 0
+	for c, d := range pr.Drivers {
+		if d == "" {
+			continue
+		}
+		if n > 0 {
+			j.raw(", ")
+		}
+		n++
+		j.str(bb.Categories[c].Code)
+		j.raw(": ")
+		j.str(d)
+	}
+	j.raw("}},\n      \"rooms\": {\"share\": ")
+	ratio(pr.RoomsShare)
+	j.raw("}}}")
+}
+
+// unit writes units[i]: its own fields and its drivers by name (the
+// social_workers driver is its own field).
+func (j *jsonWriter) unit(p *allocation.Plan, i int) {
+	u := &p.Units[i]
+	j.sep(i)
+	j.raw(`{"code": `)
+	j.str(u.Code)
+	j.raw(`, "name": `)
+	j.str(u.Name)
+	j.raw(`, "tier": `)
+	j.str(u.Tier.String())
+	j.raw(`, "parent": `)
+	j.str(u.Parent)
+	j.raw(`, "grade": `)
+	j.str(u.Grade.String())
+	j.raw(`, "social_workers": `)
+	j.buf = strconv.AppendInt(j.buf, u.SocialWorkers, 10)
+	j.raw(`, "pilot": `)
+	j.buf = strconv.AppendBool(j.buf, u.Pilot)
+	j.raw(`, "contract_year": `)
+	j.buf = strconv.AppendInt(j.buf, int64(u.ContractYear), 10)
+	j.raw(`, "drivers": {`)
+	n := 0
+	for d, name := range p.Drivers {
+		if name == sources.SocialWorkers || d >= len(u.Drivers) {
+			continue
+		}
+		if n > 0 {
+			j.raw(", ")
+		}
+		n++
+		j.str(name)
+		j.raw(`: "`)
+		j.buf, _ = u.Drivers[d].AppendText(j.buf)
+		j.raw(`"`)
+	}
+	j.raw("}}")
+}
+
+// fund writes fund_lines[i] with the file and row it was read from.
+func (j *jsonWriter) fund(bb *Budget, i int) {
+	f := &bb.Funds.Lines[i]
+	j.sep(i)
+	j.raw(`{"id": `)
+	j.str(f.ID)
+	j.raw(`, "category": `)
+	j.str(bb.Categories[f.Category].Code)
+	j.raw(`, "provider": `)
+	j.str(f.Provider)
+	j.raw(`, "description": `)
+	j.str(f.Description)
+	j.field("amount", f.Amount)
+	j.raw(`, "designated_unit": `)
+	j.str(f.Unit)
+	j.raw(`, "file": `)
+	j.str(bb.Funds.Files[f.File])
+	j.raw(`, "row": `)
+	j.buf = strconv.AppendInt(j.buf, int64(f.Row), 10)
+	j.raw("}")
 }
 
 // jsonWriter appends JSON text to a buffer and flushes it in large chunks.
@@ -125,7 +284,13 @@ func (j *jsonWriter) end() {
 }
 
 func (j *jsonWriter) field(name string, v allocation.Fen) {
-	j.buf = append(j.buf, ", \""...)
+	j.buf = append(j.buf, ", "...)
+	j.fieldFirst(name, v)
+}
+
+// fieldFirst writes "name": "amount" with no comma before it.
+func (j *jsonWriter) fieldFirst(name string, v allocation.Fen) {
+	j.buf = append(j.buf, '"')
 	j.buf = append(j.buf, name...)
 	j.buf = append(j.buf, "\": \""...)
 	j.buf, _ = v.AppendText(j.buf)

@@ -102,10 +102,11 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	if _, err := reports.CleanTempIn(out); err != nil {
 		return nil, err
 	}
+	book := budgetBook(cfg, in, plan, runDate)
 	b := reports.NewBatch(ctx)
 	jsonName := fmt.Sprintf("budget-%d.json", cfg.FiscalYear)
 	err = b.WriteIn(out, jsonName, func(w io.Writer) error {
-		return reports.WriteBudgetJSON(prog.writer(w), cfg.FiscalYear, plan, in.hashes, cfg.Language, cfg.Categories)
+		return reports.WriteBudgetJSON(prog.writer(w), book)
 	})
 	if err != nil {
 		b.Abort()
@@ -115,7 +116,7 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	if workbook {
 		xlsxName := fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear)
 		err := b.WriteIn(out, xlsxName, func(w io.Writer) error {
-			return reports.WriteBudgetWorkbook(ctx, prog.writer(w), budgetBook(cfg, in, plan, runDate))
+			return reports.WriteBudgetWorkbook(ctx, prog.writer(w), book)
 		})
 		if err != nil {
 			b.Abort()

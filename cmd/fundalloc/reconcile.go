@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -120,13 +121,13 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		if err != nil {
 			return nil, &sources.Error{File: opts.budget, Err: msg.CmdRcBudgetFile.Wrap(err, msg.OSReason(err))}
 		}
-		bf, err := sources.ReadBudgetFile(opts.budget, f)
+		bf, err := sources.ReadBudgetFile(opts.budget, f, cfg.Limits.UnzipSize)
 		f.Close()
 		if err != nil {
 			return nil, err
 		}
-		rc.Year, budget, codes = bf.FiscalYear, bf.Annual(), bf.Units
-		rc.Categories = categoriesFor(cfg, bf.Categories)
+		rc.Year, budget, codes = bf.Year, bf.Annual(), bf.Codes()
+		rc.Categories = categoriesFor(cfg, bf.Plan.Categories)
 		rc.Budget = opts.budget
 		src := sources.Source{Name: opts.budget, Open: func() (sources.File, error) { return os.Open(path) }}
 		sum, err := src.SHA256()
@@ -168,7 +169,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		}
 		rc.Categories = cfg.Categories
 		rc.Budget = "recomputed"
-		if w := compareWithWritten(cfg, plan, in.hashes); w.M != nil {
+		if w := compareWithWritten(cfg, in, plan); w.M != nil {
 			rc.Warnings = append(rc.Warnings, w)
 		}
 	}
@@ -325,7 +326,7 @@ func categoriesFor(cfg *config.Config, codes []string) []sources.Category {
 // agree exactly when their bytes do: the recomputed one is rendered into a
 // hash, never to disk. Only when they differ, and the file is small enough
 // to read quickly, are the amounts compared to say how many differ.
-func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []reports.Input) msg.Text {
+func compareWithWritten(cfg *config.Config, in *inputs, plan *allocation.Plan) msg.Text {
 	path := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
 	// Read back from the output folder like anything fundalloc wrote: a
 	// link or a FIFO put in its place is not followed (it is not the budget).
@@ -346,7 +347,7 @@ func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []repo
 		written <- []byte(sum)
 	}()
 	h := sha256.New()
-	if err := reports.WriteBudgetJSON(h, cfg.FiscalYear, plan, hashes, cfg.Language, cfg.Categories); err != nil {
+	if err := reports.WriteBudgetJSON(h, budgetBook(cfg, in, plan, time.Time{})); err != nil {
 		return msg.Text{}
 	}
 	if hex.EncodeToString(h.Sum(nil)) == string(<-written) {
@@ -360,14 +361,14 @@ func compareWithWritten(cfg *config.Config, plan *allocation.Plan, hashes []repo
 		return msg.Text{}
 	}
 	defer f.Close()
-	bf, err := sources.ReadBudgetFile(path, f)
+	bf, err := sources.ReadBudgetFile(path, f, cfg.Limits.UnzipSize)
 	if err != nil {
 		return msg.CmdRcUnreadable.With(path, firstProblem(err))
 	}
 	type key struct{ unit, cat string }
 	want := map[key]allocation.Fen{}
 	for _, b := range bf.Annual() {
-		want[key{bf.Units[b.Unit], bf.Categories[b.Category]}] = b.Annual
+		want[key{bf.Plan.Units[b.Unit].Code, bf.Plan.Categories[b.Category]}] = b.Annual
 	}
 	differ := 0
 	for _, b := range allocation.Annual(plan) {

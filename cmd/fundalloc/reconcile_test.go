@@ -2,12 +2,15 @@ package main
 
 import (
 	"encoding/json"
-
-	"github.com/xuri/excelize/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"fundalloc/allocation"
 )
 
 func TestReconcileSampleCity(t *testing.T) {
@@ -131,10 +134,27 @@ func TestReconcileAgainstAnApprovedBudget(t *testing.T) {
 	if !jsonEqualAny(a, b) {
 		t.Error("reconciling against the written budget gives different rows from the recomputed one")
 	}
-	// A different approved budget: the recomputed run warns.
+	// A different approved budget: the recomputed run warns. The edit keeps
+	// the budget whole (10,000.00 moves from a line to the unallocated
+	// money), or the reader would refuse it.
 	path := filepath.Join(dir, "out", "budget-2026.json")
-	data, _ := os.ReadFile(path)
-	os.WriteFile(path, []byte(strings.Replace(string(data), `"amount": "180000.00"`, `"amount": "170000.00"`, 1)), 0o644)
+	var doc map[string]any
+	readJSON(t, path, &doc)
+	var cat string
+	for _, l := range doc["lines"].([]any) {
+		if l := l.(map[string]any); l["stage"] == "demand" && l["status"] == "allocated" {
+			fen, _ := strconv.ParseInt(strings.Replace(l["amount"].(string), ".", "", 1), 10, 64)
+			l["amount"], cat = allocation.Fen(fen-10000_00).String(), l["category"].(string)
+			break
+		}
+	}
+	for _, u := range doc["unallocated"].([]any) {
+		if u := u.(map[string]any); u["category"] == cat {
+			u["amount"] = "10000.00"
+		}
+	}
+	data, _ := json.Marshal(doc)
+	os.WriteFile(path, data, 0o644)
 	r = fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--no-workbook", "--lang", "en")
 	if r.code != 0 || !strings.Contains(r.stderr, "warning: the recomputed budget differs from") || !strings.Contains(r.stderr, "in 1 unit × category amounts") {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
