@@ -1,5 +1,7 @@
 package allocation
 
+import "slices"
+
 // Budget is a budget as its JSON records it (DESIGN §6.1) and as a diff,
 // a revision or a reconciliation reads it back: the plan, and what it was
 // computed from. Its lines carry no Basis and its plan no Directed: the JSON
@@ -28,4 +30,26 @@ type Budget struct {
 // text.
 type Param struct {
 	Key, Value string
+}
+
+// SameMoney reports whether two budgets give the same money: the same
+// categories, the same lines (stage, unit, category, status and amount),
+// pool and unallocated money (DESIGN §10: approving such a draft again is
+// refused). Units, fund lines and params may differ: what they changed
+// did not move a fen. (Indicators join the comparison when budgets carry
+// them.)
+func (b *Budget) SameMoney(o *Budget) bool {
+	p, q := b.Plan, o.Plan
+	if !slices.Equal(p.Categories, q.Categories) || !slices.Equal(p.Pool, q.Pool) ||
+		!slices.Equal(p.Unallocated, q.Unallocated) || len(p.Lines) != len(q.Lines) {
+		return false
+	}
+	for i, l := range p.Lines {
+		m := q.Lines[i]
+		if l.Stage != m.Stage || l.Status != m.Status || l.Category != m.Category || l.Amount != m.Amount ||
+			p.Units[l.Unit].Code != q.Units[m.Unit].Code {
+			return false
+		}
+	}
+	return true
 }

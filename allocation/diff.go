@@ -23,6 +23,9 @@ type Diff struct {
 	PoolReasons []Reason
 	// Rows are sorted by unit code, then category.
 	Rows []DiffRow
+	// Totals are each budget's lines summed per category (A's, then B's),
+	// by Categories.
+	Totals [2][]Fen
 	// Unrecorded says, for A and B, that the budget does not record its
 	// inputs (units, fund lines, params): the diff then gives no reasons
 	// beyond the pool's totals.
@@ -133,6 +136,12 @@ func DiffBudgets(a, b *Budget) *Diff {
 		catIndex[c] = i
 	}
 	sa, sb := newStageSums(a.Plan, catIndex), newStageSums(b.Plan, catIndex)
+	for k, s := range []*stageSums{sa, sb} {
+		d.Totals[k] = make([]Fen, len(d.Categories))
+		for _, c := range s.cells {
+			d.Totals[k][c.cat] += c.total()
+		}
+	}
 	recorded := a.Recorded && b.Recorded
 
 	// Pool-wide reasons first: they do not depend on rows.
@@ -220,9 +229,7 @@ func DiffBudgets(a, b *Budget) *Diff {
 					changed |= 1 << s
 				}
 			}
-			if row.Before > 0 {
-				row.Rate = rate(row.Change(), row.Before)
-			}
+			row.Rate = ChangeRate(row.Change(), row.Before)
 			if recorded {
 				row.Reasons = ctx.reasons(&row, x, y, changed)
 				row.Main = mainReason(&row)
@@ -232,6 +239,10 @@ func DiffBudgets(a, b *Budget) *Diff {
 	}
 	return d
 }
+
+// ChangeRate is change ÷ before (before ≥ 0) to 4 decimals, half away from
+// zero; not valid when before is zero.
+func ChangeRate(change, before Fen) Rate { return rate(change, before) }
 
 func code(u *Unit) string {
 	if u == nil {
@@ -245,6 +256,7 @@ func code(u *Unit) string {
 type cellSums struct {
 	stage    [NumStages]Fen
 	reserved Fen
+	cat      int
 }
 
 func (c cellSums) total() Fen {
@@ -277,7 +289,7 @@ func newStageSums(p *Plan, catIndex map[string]int) *stageSums {
 		k := int(l.Unit)*nc + cat[l.Category]
 		if s.index[k] < 0 {
 			s.index[k] = int32(len(s.cells))
-			s.cells = append(s.cells, cellSums{})
+			s.cells = append(s.cells, cellSums{cat: cat[l.Category]})
 		}
 		c := &s.cells[s.index[k]]
 		c.stage[l.Stage] += l.Amount // a category's lines sum to its pool: no overflow

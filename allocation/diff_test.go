@@ -236,6 +236,17 @@ func TestDiffProperties(t *testing.T) {
 				want[key{x.p.Units[l.Unit].Code, x.p.Categories[l.Category]}] += x.sign * l.Amount
 			}
 		}
+		var change Fen
+		for c := range d.Categories {
+			change += d.Totals[1][c] - d.Totals[0][c]
+		}
+		var rowsChange Fen
+		for _, row := range d.Rows {
+			rowsChange += row.Change()
+		}
+		if change != rowsChange {
+			t.Fatalf("pair %d: the totals change by %s, the rows by %s", i, change, rowsChange)
+		}
 		seen := map[key]bool{}
 		for _, row := range d.Rows {
 			var sum Fen
@@ -289,4 +300,24 @@ func mutate(rng *rand.Rand, in Input, r Rules) (Input, Rules) {
 		r.Rooms.Share = Ratio{Num: uint64(rng.IntN(101)), Scale: 2}
 	}
 	return in, r
+}
+
+func TestChangeRatePercent(t *testing.T) {
+	for _, c := range []struct {
+		change, before Fen
+		rate, pct      string
+	}{
+		{-1234, 10000, "-0.1234", "-12.34%"},
+		{5, 10000, "0.0005", "0.05%"},
+		{1, 30000, "0.0000", "0.00%"},
+		{-1, 30000, "0.0000", "0.00%"}, // rounds to zero: no minus sign
+		{30000, 10000, "3.0000", "300.00%"},
+		{-10000, 10000, "-1.0000", "-100.00%"},
+		{100, 0, "", ""},
+	} {
+		r := ChangeRate(c.change, c.before)
+		if r.String() != c.rate || r.Percent() != c.pct {
+			t.Errorf("%s ÷ %s = %q (%q), want %q (%q)", c.change, c.before, r.String(), r.Percent(), c.rate, c.pct)
+		}
+	}
 }

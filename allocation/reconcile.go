@@ -161,6 +161,27 @@ func (r Rate) AppendText(b []byte) ([]byte, error) {
 	return append(b, '.', byte('0'+f/1000), byte('0'+f/100%10), byte('0'+f/10%10), byte('0'+f%10)), nil
 }
 
+// Percent formats the rate as a percentage with 2 decimals ("-12.34%"),
+// or "" without one.
+func (r Rate) Percent() string {
+	if !r.valid {
+		return ""
+	}
+	s := r.String() // [-]d+.dddd
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	digits := strings.TrimLeft(whole+frac[:2], "0")
+	if digits == "" {
+		digits = "0"
+	}
+	out := digits + "." + frac[2:] + "%"
+	if neg && strings.Trim(whole+frac, "0") != "" {
+		out = "-" + out
+	}
+	return out
+}
+
 // Row is one unit × category of a reconciliation.
 type Row struct {
 	Unit       string

@@ -32,6 +32,10 @@ const TempPrefix = ".fundalloc-tmp-"
 // link or special file standing at a final name is refused, not replaced or
 // followed. A full disk or an interruption removes every temporary file.
 type Batch struct {
+	// Mode is the files' permissions; zero means 0644. The budget of
+	// record's versions are 0444.
+	Mode fs.FileMode
+
 	ctx     context.Context
 	mu      sync.Mutex
 	dirs    map[string]*outdir.Dir // folders opened by Write, by path
@@ -102,7 +106,11 @@ func (b *Batch) WriteIn(d *outdir.Dir, name string, write func(w io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err = tmp.Chmod(0o644); err != nil {
+	mode := b.Mode
+	if mode == 0 {
+		mode = 0o644
+	}
+	if err = tmp.Chmod(mode); err != nil {
 		return err
 	}
 	if b.ctx != nil {

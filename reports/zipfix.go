@@ -134,21 +134,30 @@ func copySheet(zw *zip.Writer, old *zip.File, dir *outdir.Dir, src part) error {
 	return err
 }
 
-// sheetParts maps the zip part of each sheet in parts to its replacement,
-// reading the sheet names and targets from the workbook and its relations.
+// sheetParts maps the zip part of each sheet in parts to its replacement.
 func sheetParts(zr *zip.Reader, parts map[string]part) (map[string]part, error) {
 	out := map[string]part{}
 	if len(parts) == 0 {
 		return out, nil
 	}
-	find := func(name string) *zip.File {
-		for _, f := range zr.File {
-			if f.Name == name {
-				return f
-			}
-		}
-		return nil
+	targets, err := sheetTargets(zr)
+	if err != nil {
+		return nil, err
 	}
+	for name, src := range parts {
+		if t, ok := targets[name]; ok {
+			out[t] = src
+		}
+	}
+	if len(out) != len(parts) {
+		return nil, fmt.Errorf("reports: %d of %d written sheets found in the workbook", len(out), len(parts))
+	}
+	return out, nil
+}
+
+// sheetTargets maps each sheet's name to its zip part, reading the sheet
+// names and targets from the workbook and its relations.
+func sheetTargets(zr *zip.Reader) (map[string]string, error) {
 	var wb struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -162,7 +171,7 @@ func sheetParts(zr *zip.Reader, parts map[string]part) (map[string]part, error) 
 		} `xml:"Relationship"`
 	}
 	for name, v := range map[string]any{"xl/workbook.xml": &wb, "xl/_rels/workbook.xml.rels": &rels} {
-		zf := find(name)
+		zf := findZipFile(zr, name)
 		if zf == nil {
 			return nil, fmt.Errorf("reports: the workbook has no %s", name)
 		}
@@ -182,15 +191,20 @@ func sheetParts(zr *zip.Reader, parts map[string]part) (map[string]part, error) 
 		}
 		target[r.ID] = strings.TrimPrefix(t, "/")
 	}
+	out := map[string]string{}
 	for _, s := range wb.Sheets {
-		if src, ok := parts[s.Name]; ok {
-			out[target[s.ID]] = src
-		}
-	}
-	if len(out) != len(parts) {
-		return nil, fmt.Errorf("reports: %d of %d written sheets found in the workbook", len(out), len(parts))
+		out[s.Name] = target[s.ID]
 	}
 	return out, nil
+}
+
+func findZipFile(zr *zip.Reader, name string) *zip.File {
+	for _, f := range zr.File {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
 }
 
 func rank(name string) int {

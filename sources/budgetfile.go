@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -429,7 +430,13 @@ func intern(list *[]string, index map[string]int32, s string) int32 {
 	return k
 }
 
+// enum reports a value that is not one of the allowed names; an empty
+// one is missing.
 func (r *budgetReader) enum(path, value, allowed string) {
+	if value == "" {
+		r.add(msg.BudgetMissing, ErrRequired, path)
+		return
+	}
 	r.add(msg.BudgetOneOf, ErrBadEnum, path, value, allowed)
 }
 
@@ -572,7 +579,7 @@ func (r *budgetReader) unit(i int) error {
 		}
 		ru.ContractYear = int(n)
 	}
-	for _, d := range slices.Sorted(mapKeys(u.Drivers)) {
+	for _, d := range slices.Sorted(maps.Keys(u.Drivers)) {
 		v, err := allocation.ParseRatio(u.Drivers[d])
 		if err != nil || significant(v) > maxDigits {
 			r.add(msg.BudgetDriver, ErrBadNumber, at("drivers."+d), u.Drivers[d])
@@ -582,18 +589,6 @@ func (r *budgetReader) unit(i int) error {
 	}
 	r.units = append(r.units, ru)
 	return nil
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) { return mapKeysOf(m) }
-
-func mapKeysOf[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // wholeNumber reads a JSON integer (not a string, not a fraction).
@@ -1013,7 +1008,7 @@ func (r *budgetReader) checkFunds(bf *BudgetFile, catIndex map[string]int, unitO
 		}
 		delete(toUnit, k)
 	}
-	left := slices.SortedFunc(mapKeysOf(toUnit), func(a, b key) int { return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.cat, b.cat)) })
+	left := slices.SortedFunc(maps.Keys(toUnit), func(a, b key) int { return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.cat, b.cat)) })
 	for _, k := range left {
 		r.add(msg.BudgetFundsUnit, ErrBadAmount, "fund_lines", p.Units[k.unit].Code, p.Categories[k.cat], toUnit[k], allocation.Fen(0))
 	}

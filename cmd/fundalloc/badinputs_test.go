@@ -86,6 +86,11 @@ func unitsWith(n int, row string) string {
 	return strings.Join(lines, "")
 }
 
+// demandLine is a line of a budget JSON: a station's demand line.
+func demandLine(unit, category, amount string) string {
+	return fmt.Sprintf(`{"unit": %q, "tier": "station", "category": %q, "stage": "demand", "status": "allocated", "amount": %q}`, unit, category, amount)
+}
+
 // fundsWith returns a fund file with the given rows.
 func fundsWith(rows ...string) string {
 	return "id,category,provider,description,amount,designated_unit\n" + strings.Join(rows, "\n") + "\n"
@@ -467,7 +472,24 @@ func badInputs() []badCase {
 		// ——— Configuration (DESIGN §5) ———
 		{name: "budget file too large", kind: "reconcile --budget: a budget JSON whose lines add up beyond what a spreadsheet shows",
 			want:  `old.json: lines[1]: with it the lines add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)`,
-			files: map[string]any{"old.json": `{"fiscal_year": 2026, "categories": ["charity"], "lines": [{"unit": "S1", "category": "charity", "amount": "9999999999999.99"}, {"unit": "S2", "category": "charity", "amount": "0.01"}]}`},
+			files: map[string]any{"old.json": `{"fiscal_year": 2026, "categories": ["charity"], "lines": [` + demandLine("S1", "charity", "9999999999999.99") + `, ` + demandLine("S2", "charity", "0.01") + `]}`},
+			args:  append(slices.Clone(reconcileOct), "--budget", "old.json"), file: "old.json"},
+		{name: "budget file category twice", kind: "a budget JSON read back that lists a category twice (it would be counted twice)",
+			want:  `old.json: categories[1]: "charity" appears twice (first at categories[0])`,
+			files: map[string]any{"old.json": `{"fiscal_year": 2026, "categories": ["charity", "charity"], "lines": [` + demandLine("S1", "charity", "10.00") + `]}`},
+			args:  append(slices.Clone(reconcileOct), "--budget", "old.json"), file: "old.json"},
+		{name: "budget file unknown category", kind: "a budget JSON read back with a line in a category it does not list",
+			want:  `old.json: lines[0].category: category "救灾" is not in its categories`,
+			files: map[string]any{"old.json": `{"fiscal_year": 2026, "categories": ["charity"], "lines": [` + demandLine("S1", "救灾", "10.00") + `]}`},
+			args:  append(slices.Clone(reconcileOct), "--budget", "old.json"), file: "old.json"},
+		{name: "budget file edited", kind: "a budget JSON read back whose lines no longer add up to its pool (an edited amount)",
+			want: `old.json: pool[0]: the lines (11.00) and the unallocated money (0.00) add up to 11.00, not the pool's 10.00`,
+			files: map[string]any{"old.json": `{"fiscal_year": 2026, "categories": ["charity"], "pool": [{"category": "charity", "total": "10.00", "designated": "0.00", "pooled": "10.00"}], ` +
+				`"unallocated": [{"category": "charity", "amount": "0.00"}], "lines": [` + demandLine("S1", "charity", "11.00") + `]}`},
+			args: append(slices.Clone(reconcileOct), "--budget", "old.json"), file: "old.json"},
+		{name: "budget file line without stage", kind: "a budget JSON read back with a line that names no stage",
+			want:  `old.json: lines[0].stage: missing`,
+			files: map[string]any{"old.json": `{"fiscal_year": 2026, "categories": ["charity"], "lines": [{"unit": "S1", "category": "charity", "status": "allocated", "amount": "10.00"}]}`},
 			args:  append(slices.Clone(reconcileOct), "--budget", "old.json"), file: "old.json"},
 		{name: "config missing", kind: "--config names a file that does not exist",
 			want: `nope.yaml: cannot read the configuration: no such file`,

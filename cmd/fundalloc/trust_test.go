@@ -122,6 +122,13 @@ func trustCases() []trustCase {
 	}
 	const link = " is a symbolic link: fundalloc never follows a link where it writes (remove the link, or point out at the real folder)"
 	budget := []string{"budget"}
+	approve := []string{"approve", "--doc-no", "D1"}
+	// draft writes the budget an approve would record.
+	draft := func(h *hostile, dir string) {
+		if r := fundalloc(h.t, dir, nil, "budget", "-q"); r.code != 0 {
+			h.t.Fatal(r.stderr)
+		}
+	}
 	return []trustCase{
 		{"lock link", "a link at out/.fundalloc.lock to a file outside", linkTo("out/.fundalloc.lock", false), budget, 1,
 			"fundalloc: out/.fundalloc.lock" + link},
@@ -149,6 +156,17 @@ func trustCases() []trustCase {
 			[]string{"init", "city"}, 1, "fundalloc: init: city/data/funds/charity.csv: city/data" + link},
 		{"generate folder link", "generate --out DIR where DIR/data/funds is a link to a folder outside", folderLink("set/data/funds"),
 			[]string{"generate", "--out", "set", "--stations", "2", "--vouchers", "10"}, 1, "fundalloc: data/funds/funds-01.csv: set/data/funds" + link},
+
+		{"record folder link", "out/record is a link to a folder outside (approve)", func(h *hostile, dir string) []string {
+			draft(h, dir)
+			return folderLink("out/record")(h, dir)
+		}, approve, 1, "fundalloc: out/record" + link},
+		{"version link", "a link at out/record/budget-2026-v1.json to a file outside (approve)", func(h *hostile, dir string) []string {
+			draft(h, dir)
+			return linkTo("out/record/budget-2026-v1.json", false)(h, dir)
+		}, approve, 1, "fundalloc: out/record/budget-2026-v1.json" + link},
+		{"record link", "a link at out/record/record.jsonl to a file outside (versions)", linkTo("out/record/record.jsonl", false),
+			[]string{"versions"}, 1, "fundalloc: out/record/record.jsonl" + link},
 
 		{"config FIFO", "--config names a FIFO (nothing ever writes to it)", func(h *hostile, dir string) []string {
 			mkfifo(h.t, filepath.Join(dir, "pipe.yaml"))

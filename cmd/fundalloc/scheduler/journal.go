@@ -144,18 +144,14 @@ type Journal struct {
 	mu sync.Mutex
 }
 
-// Append writes one entry as a single write followed by fsync, making the
-// output folder when it does not exist (a run that failed before it wrote
-// anything is journaled too). When the file does not end in a newline (a
-// crash tore the last line), the entry starts on a new line, so the torn
-// line stays a separate, reportable line and the new entry is not lost
-// with it.
+// Append writes one entry as a single write followed by fsync (AppendLine),
+// making the output folder when it does not exist (a run that failed before
+// it wrote anything is journaled too).
 func (j *Journal) Append(e Entry) error {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	data = append(data, '\n')
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	d, _, err := outdir.Make(filepath.Dir(j.Path))
@@ -163,15 +159,30 @@ func (j *Journal) Append(e Entry) error {
 		return j.fail(err)
 	}
 	defer d.Close()
-	// O_RDWR rather than O_WRONLY: the last byte is read to check for a torn line.
-	f, err := d.OpenFile(filepath.Base(j.Path), os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
+	if err := AppendLine(d, filepath.Base(j.Path), data); err != nil {
 		return j.fail(err)
+	}
+	return nil
+}
+
+// AppendLine appends data and a newline to the file name in the folder d,
+// creating it, as a single write followed by fsync; a link or a special
+// file in its place is refused. When the file does not end in a newline (a
+// crash tore the last line), the line starts on a new line, so the torn
+// line stays a separate, reportable line and the new one is not lost with
+// it. Across processes every append is a single write to a file opened
+// O_APPEND.
+func AppendLine(d *outdir.Dir, name string, data []byte) error {
+	data = append(data[:len(data):len(data)], '\n')
+	// O_RDWR rather than O_WRONLY: the last byte is read to check for a torn line.
+	f, err := d.OpenFile(name, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return j.fail(err)
+		return err
 	}
 	if size := st.Size(); size > 0 {
 		var last [1]byte
@@ -181,14 +192,14 @@ func (j *Journal) Append(e Entry) error {
 	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return j.fail(err)
+		return err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return j.fail(err)
+		return err
 	}
 	if err := f.Close(); err != nil {
-		return j.fail(err)
+		return err
 	}
 	if st.Size() == 0 {
 		d.Sync() // the file may be new: make its directory entry durable too
