@@ -27,7 +27,10 @@ type Config struct {
 	Units      string
 	FundLines  []string
 	Ledgers    []string
-	Sheets     Sheets
+	// PriorBudget is last year's approved budget JSON (prior_budget), for
+	// the budget workbook's 上年预算 columns; "" for none.
+	PriorBudget string
+	Sheets      Sheets
 	// Out is the output directory, resolved: relative to the config file's
 	// directory when set in the file, to the working directory for the
 	// embedded sample or a flag.

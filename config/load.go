@@ -60,6 +60,7 @@ type raw struct {
 	Units      string   `mapstructure:"units"`
 	FundLines  []string `mapstructure:"fund_lines"`
 	Ledgers    []string `mapstructure:"ledgers"`
+	Prior      string   `mapstructure:"prior_budget"`
 	Sheets     struct {
 		Units     string `mapstructure:"units"`
 		FundLines string `mapstructure:"fund_lines"`
@@ -140,6 +141,7 @@ func defaults(v *viper.Viper) {
 		"units":                       "",
 		"fund_lines":                  []string{},
 		"ledgers":                     []string{},
+		"prior_budget":                "",
 		"sheets.units":                "",
 		"sheets.fund_lines":           "",
 		"sheets.ledgers":              "",
@@ -577,6 +579,7 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 		errs.add("fund_lines", msg.ConfigMissingFunds)
 	}
 	cfg.Ledgers = nonEmpty(r.Ledgers)
+	cfg.PriorBudget = strings.TrimSpace(r.Prior)
 	cfg.Sheets = Sheets{Units: r.Sheets.Units, FundLines: r.Sheets.FundLines, Ledgers: r.Sheets.Ledgers}
 	cfg.Language = strings.ToLower(r.Language)
 	if cfg.Language != "zh" && cfg.Language != "en" {

@@ -601,7 +601,6 @@ func wholeNumber(raw json.RawMessage) (int64, bool) {
 	return n, err == nil
 }
 
-
 // fund reads fund_lines[i].
 func (r *budgetReader) fund(i int) error {
 	var f struct {

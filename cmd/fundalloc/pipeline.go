@@ -20,8 +20,9 @@ type inputs struct {
 	units  *sources.UnitTable
 	funds  *sources.FundTable
 	rules  allocation.Rules
-	hashes []reports.Input  // every input file read, with its SHA-256
-	notes  []*sources.Error // information about the inputs: columns ignored
+	hashes []reports.Input     // every input file read, with its SHA-256
+	notes  []*sources.Error    // information about the inputs: columns ignored
+	prior  *sources.BudgetFile // last year's budget (prior_budget), or nil
 }
 
 // readInputs reads and validates the units and fund lines the config names.
@@ -72,16 +73,58 @@ func readInputs(ctx context.Context, cfg *config.Config, prog *progress) (*input
 	all.Append(&p)
 	all.Append(&fundProblems)
 	in.notes = all.Notes()
+	var priorSrc []sources.Source
+	if cfg.PriorBudget != "" {
+		in.prior, priorSrc = readPrior(cfg, &all)
+	}
 	if err := all.Err(); err != nil {
 		return nil, err
 	}
 	if in.rules, err = cfg.Rules(in.units.Drivers); err != nil {
 		return nil, err
 	}
-	if in.hashes, err = hashSources(append([]sources.Source{unitSrc}, fundSrcs...)); err != nil {
+	if in.hashes, err = hashSources(append(append([]sources.Source{unitSrc}, fundSrcs...), priorSrc...)); err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// readPrior reads last year's budget (prior_budget) through the checked
+// reader; it must be for the year before the configured one. Its problems
+// join p.
+func readPrior(cfg *config.Config, p *sources.Problems) (*sources.BudgetFile, []sources.Source) {
+	srcs, err := cfg.Base.Resolve([]string{cfg.PriorBudget})
+	switch {
+	case err != nil:
+		p.Add(&sources.Error{File: "prior_budget", Err: describe(err)})
+		return nil, nil
+	case len(srcs) != 1:
+		p.Add(&sources.Error{File: "prior_budget", Err: msg.CmdMatchNone.Err([]string{cfg.PriorBudget})})
+		return nil, nil
+	}
+	src := srcs[0]
+	f, err := src.Open()
+	if err != nil {
+		p.Add(&sources.Error{File: src.Name, Err: describe(err)})
+		return nil, nil
+	}
+	defer f.Close()
+	bf, err := sources.ReadBudgetFile(src.Name, f, cfg.Limits.UnzipSize)
+	var pe *sources.ProblemsError
+	switch {
+	case errors.As(err, &pe):
+		for _, e := range pe.Problems {
+			p.Add(e)
+		}
+		return nil, nil
+	case err != nil:
+		p.Add(&sources.Error{File: src.Name, Err: describe(err)})
+		return nil, nil
+	case bf.Year != cfg.FiscalYear-1:
+		p.Add(&sources.Error{File: src.Name, Err: msg.PriorYear.Wrap(sources.ErrBadNumber, bf.Year, cfg.FiscalYear-1)})
+		return nil, nil
+	}
+	return bf, srcs
 }
 
 // hashSources computes the SHA-256 of every source, in parallel.

@@ -158,4 +158,7 @@ var (
 	DiffMore      = Def("record.diff_more", "…… 另有 %d 项", "… and %d more")
 	DiffTop       = Def("record.diff_top", "变化最大的 %d 项：", "the %d largest changes:")
 	DiffTableHead = Def("record.diff_table_head", "单位|类别|调整前|调整后|增减额|增减率|主要原因", "unit|category|before|after|change|rate|main reason")
+
+	// prior_budget: last year's budget in the budget workbook.
+	PriorYear = Def("record.prior_year", "这是 %d 年度的预算，不是上一年度（%d）的；请检查 prior_budget", "this is the budget for %d, not for the year before (%d); check prior_budget")
 )
