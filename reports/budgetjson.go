@@ -215,6 +215,10 @@ func (j *jsonWriter) unit(p *allocation.Plan, i int) {
 	j.buf = strconv.AppendBool(j.buf, u.Pilot)
 	j.raw(`, "contract_year": `)
 	j.buf = strconv.AppendInt(j.buf, int64(u.ContractYear), 10)
+	j.raw(`, "operator": `)
+	j.str(u.Operator)
+	j.raw(`, "town": `)
+	j.str(u.Town)
 	j.raw(`, "drivers": {`)
 	n := 0
 	for d, name := range p.Drivers {
@@ -248,6 +252,12 @@ func (j *jsonWriter) fund(bb *Budget, i int) {
 	j.field("amount", f.Amount)
 	j.raw(`, "designated_unit": `)
 	j.str(f.Unit)
+	j.raw(`, "fund_type": `)
+	j.str(f.FundType.String())
+	j.raw(`, "fund_source": `)
+	j.str(f.FundSource.String())
+	j.raw(`, "document_no": `)
+	j.str(f.DocumentNo)
 	j.raw(`, "file": `)
 	j.str(bb.Funds.Files[f.File])
 	j.raw(`, "row": `)

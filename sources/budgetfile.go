@@ -350,10 +350,12 @@ func (r *budgetReader) skipRest(depth int) error {
 
 // The names a budget JSON uses, with their values.
 var (
-	stageOf  = names(allocation.NumStages)
-	tierOf   = names(allocation.Room + 1)
-	statusOf = names(allocation.Reserved + 1)
-	gradeOf  = names(allocation.Unqualified + 1)
+	stageOf      = names(allocation.NumStages)
+	tierOf       = names(allocation.Room + 1)
+	statusOf     = names(allocation.Reserved + 1)
+	gradeOf      = names(allocation.Unqualified + 1)
+	fundTypeOf   = names(Donation + 1)
+	fundSourceOf = names(Transfer + 1)
 )
 
 // names maps the names of the values 0 … n−1 of an enumeration to them.
@@ -541,6 +543,8 @@ func (r *budgetReader) unit(i int) error {
 		SocialWorkers json.RawMessage   `json:"social_workers"`
 		Pilot         bool              `json:"pilot"`
 		ContractYear  json.RawMessage   `json:"contract_year"`
+		Operator      string            `json:"operator"`
+		Town          string            `json:"town"`
 		Drivers       map[string]string `json:"drivers"`
 	}
 	bad, err := r.element("units", i, &u)
@@ -548,7 +552,7 @@ func (r *budgetReader) unit(i int) error {
 		return err
 	}
 	ru := rawUnit{index: i, bad: bad, drivers: map[string]allocation.Ratio{}}
-	ru.Code, ru.Name, ru.Parent, ru.Pilot = u.Code, u.Name, u.Parent, u.Pilot
+	ru.Code, ru.Name, ru.Parent, ru.Pilot, ru.Operator, ru.Town = u.Code, u.Name, u.Parent, u.Pilot, u.Operator, u.Town
 	at := func(field string) string { return fmt.Sprintf("units[%d].%s", i, field) }
 	if u.Code == "" {
 		r.add(msg.BudgetMissing, ErrRequired, at("code"))
@@ -608,6 +612,8 @@ func (r *budgetReader) fund(i int) error {
 		Category       string `json:"category"`
 		Amount         string `json:"amount"`
 		DesignatedUnit string `json:"designated_unit"`
+		FundType       string `json:"fund_type"`
+		FundSource     string `json:"fund_source"`
 	}
 	bad, err := r.element("fund_lines", i, &f)
 	if err != nil {
@@ -622,6 +628,15 @@ func (r *budgetReader) fund(i int) error {
 	}
 	var ok bool
 	if rf.Amount, ok = r.positive(at("amount"), f.Amount); !ok {
+		rf.bad = true
+	}
+	// Written since fund types were read; a budget from before has none.
+	if _, ok := fundTypeOf[f.FundType]; !ok && f.FundType != "" {
+		r.enum(at("fund_type"), f.FundType, nameList(fundTypeOf))
+		rf.bad = true
+	}
+	if _, ok := fundSourceOf[f.FundSource]; !ok && f.FundSource != "" {
+		r.enum(at("fund_source"), f.FundSource, nameList(fundSourceOf))
 		rf.bad = true
 	}
 	r.funds = append(r.funds, rf)

@@ -47,7 +47,7 @@ const goodBudget = `{
   ],
   "fund_lines": [
     {"id": "F1", "category": "elderly_care", "provider": "民政局", "description": "", "amount": "1000.00", "designated_unit": "", "file": "funds.csv", "row": 2},
-    {"id": "F2", "category": "charity", "provider": "慈善总会", "description": "", "amount": "500.00", "designated_unit": "R1", "file": "funds.csv", "row": 3}
+    {"id": "F2", "category": "charity", "provider": "慈善总会", "description": "", "amount": "500.00", "designated_unit": "R1", "fund_type": "donation", "fund_source": "local", "document_no": "", "file": "funds.csv", "row": 3}
   ],
   "indicators": [{"unit": "S1", "amount": "1.00"}]
 }`
@@ -189,6 +189,8 @@ func TestReadBudgetFileProblems(t *testing.T) {
 		{"driver", replace(`"drivers": {"elderly": "500"}`, `"drivers": {"elderly": "-5"}`), `budget-2026.json: units[1].drivers.elderly: "-5" is not a number ≥ 0`},
 		{"sha", replace(`"sha256": "0000`, `"sha256": "x000`), `budget-2026.json: inputs[0].sha256: "x000`},
 		{"partial", replace(`"units": [`, `"units_": [`), "budget-2026.json: units: missing; params, units and fund_lines come together"},
+		{"fund type", replace(`"fund_type": "donation"`, `"fund_type": "gift"`),
+			`budget-2026.json: fund_lines[1].fund_type: "gift" is not one of general_budget, gov_fund, state_capital, special_account, unit_funds, donation`},
 		{"param year", replace(`"params": {"fiscal_year": 2026`, `"params": {"fiscal_year": 2025`), `budget-2026.json: params.fiscal_year: "2025" does not match fiscal_year "2026"`},
 		{"param amount", replace(`"hub": {"amount": "100.00"`, `"hub": {"amount": "1e2"`), `budget-2026.json: params.stages.hub.amount: "1e2" is not an amount`},
 		{"param share", replace(`"share": "0.95"`, `"share": "1.5"`), `budget-2026.json: params.stages.demand.share: "1.5" is not a decimal from 0 to 1`},
