@@ -41,6 +41,11 @@ type Budget struct {
 	Inputs     []Input
 	Params     Params
 	TempDir    string // for temporary files: the output folder; "" for the system's
+	// Prior sets the plan against last year's budget (prior_budget), named
+	// PriorName: the Summary and Allocation sheets then show 上年预算,
+	// 增减额 and 增减率. nil without one.
+	Prior     *allocation.Prior
+	PriorName string
 }
 
 // Contract decisions (DESIGN §8).
@@ -118,7 +123,11 @@ func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 	s := budgetSheets{summary: l.t("sheet.summary"), notes: l.t("sheet.notes")}
 	s.sources = b.sheetsFor(l.t("sheet.sources"), len(bb.Funds.Lines))
 	s.pool = []string{l.t("sheet.pool")}
-	s.alloc = b.sheetsFor(l.t("sheet.allocation"), len(p.Units)+4)
+	closed := 0
+	if bb.Prior != nil {
+		closed = len(bb.Prior.Closed)
+	}
+	s.alloc = b.sheetsFor(l.t("sheet.allocation"), len(p.Units)+closed+4)
 	s.lines = b.sheetsFor(l.t("sheet.lines"), len(p.Lines))
 	s.contr = b.sheetsFor(l.t("sheet.contracts"), 1+len(matrix.stations))
 	s.warnings = b.sheetsFor(l.t("sheet.warnings"), len(p.Warnings))
@@ -625,6 +634,7 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		cols = append(cols, column{header: b.amountHeader(b.catName(bb.Categories, c)), style: st.amount, width: 14})
 	}
 	cols = append(cols, column{header: b.amountHeader(l.t("col.total")), style: st.amount, width: 16})
+	cols = append(cols, b.priorColumns(bb.Prior)...)
 	for i := range p.Units {
 		cols[0].fit(p.Units[i].Code)
 		cols[1].fit(p.Units[i].Name)
@@ -664,6 +674,9 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 			r = 2
 		}
 		row = append(row, excelize.Cell{StyleID: amt, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r)), Value: b.money(m.unitTotal(ui))})
+		if bb.Prior != nil {
+			row = append(row, b.priorCells(r, last+1, m.unitTotal(ui), bb.Prior.Unit[ui], bb.Prior.New[ui], false, amt, txt)...)
+		}
 		var opts []excelize.RowOpts
 		if u.Tier == allocation.Room {
 			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
@@ -671,6 +684,9 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		if err := t.add(row, opts...); err != nil {
 			return err
 		}
+	}
+	if err := b.closedUnits(t, bb.Prior, nc, last+1); err != nil {
+		return err
 	}
 	// Footer rows on the last sheet: totals over every sheet, unallocated,
 	// the pool from the Pool sheet and the check.
@@ -693,6 +709,16 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s+%s-%s", cell(col, tr), cell(col, tr+1), cell(col, tr+2))), Value: 0})
 	}
 	totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr), cell(last, tr)), Value: b.money(grand)})
+	if bb.Prior != nil {
+		var lastYear allocation.Fen
+		for _, v := range bb.Prior.Unit {
+			lastYear += v
+		}
+		for _, c := range bb.Prior.Closed {
+			lastYear += c.Total
+		}
+		totalRow = append(totalRow, b.priorTotal(written.sum(last+2), tr, last+1, grand, lastYear)...)
+	}
 	unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+1), cell(last, tr+1)), Value: b.money(unalloc)})
 	poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+2), cell(last, tr+2)), Value: b.money(pool)})
 	checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s+%s-%s", cell(last+1, tr), cell(last+1, tr+1), cell(last+1, tr+2))), Value: 0})
@@ -870,6 +896,10 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 		fx(st.check, b.check(fmt.Sprintf("SUM(%s:%s)", cell(7, catFirst), cell(7, catLast))), 0))
 	g.conditional = append(g.conditional, b.checkRule(fmt.Sprintf("%s:%s", cell(7, catFirst), cell(7, totalRow))))
 	g.add(excelize.Cell{StyleID: st.note, Value: l.t("summary.checknote")})
+	if bb.Prior != nil {
+		g.skip(1)
+		b.priorSummary(&g, bb, catFirst, alloc, reserved)
+	}
 	if b.doc.Unit == UnitWan {
 		g.add(excelize.Cell{StyleID: st.note, Value: l.t("unit.rounding")})
 	}

@@ -137,7 +137,15 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 // budgetBook gathers what the budget workbook shows.
 func budgetBook(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time) *reports.Budget {
 	s := cfg.Stages
+	var prior *allocation.Prior
+	priorName := ""
+	if in.prior != nil {
+		prior = allocation.ComparePrior(plan, &in.prior.Budget)
+		priorName = in.hashes[len(in.hashes)-1].Path // read last (readInputs)
+	}
 	return &reports.Budget{
+		Prior:      prior,
+		PriorName:  priorName,
 		Year:       cfg.FiscalYear,
 		RunDate:    runDate,
 		Language:   cfg.Language,

@@ -23,6 +23,8 @@ type inputs struct {
 	hashes []reports.Input     // every input file read, with its SHA-256
 	notes  []*sources.Error    // information about the inputs: columns ignored
 	prior  *sources.BudgetFile // last year's budget (prior_budget), or nil
+	// priorName is prior_budget's file as the inputs name it.
+	priorName string
 }
 
 // readInputs reads and validates the units and fund lines the config names.
@@ -75,7 +77,9 @@ func readInputs(ctx context.Context, cfg *config.Config, prog *progress) (*input
 	in.notes = all.Notes()
 	var priorSrc []sources.Source
 	if cfg.PriorBudget != "" {
-		in.prior, priorSrc = readPrior(cfg, &all)
+		if in.prior, priorSrc = readPrior(cfg, &all); in.prior != nil {
+			in.priorName = priorSrc[0].Name
+		}
 	}
 	if err := all.Err(); err != nil {
 		return nil, err

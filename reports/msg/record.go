@@ -160,5 +160,14 @@ var (
 	DiffTableHead = Def("record.diff_table_head", "单位|类别|调整前|调整后|增减额|增减率|主要原因", "unit|category|before|after|change|rate|main reason")
 
 	// prior_budget: last year's budget in the budget workbook.
-	PriorYear = Def("record.prior_year", "这是 %d 年度的预算，不是上一年度（%d）的；请检查 prior_budget", "this is the budget for %d, not for the year before (%d); check prior_budget")
+	PriorYear   = Def("record.prior_year", "这是 %d 年度的预算，不是上一年度（%d）的；请检查 prior_budget", "this is the budget for %d, not for the year before (%d); check prior_budget")
+	PriorTitle  = Def("record.prior_title", "与上年预算对比（上年预算：%s）", "Against last year's budget (%s)")
+	PriorThis   = Def("record.prior_this", "本年预算", "This year")
+	PriorLast   = Def("record.prior_last", "上年预算", "Last year")
+	PriorChange = Def("record.prior_change", "增减额", "Change")
+	PriorRate   = Def("record.prior_rate", "增减率", "Change rate")
+	PriorNote   = Def("record.prior_note", "与上年比", "Against last year")
+	PriorNew    = Def("record.prior_new", "新增", "new")
+	PriorClosed = Def("record.prior_closed", "撤销", "closed")
+	PriorGone   = Def("record.prior_gone", "（本年已无此类别）", " (no longer a category)")
 )
