@@ -166,7 +166,11 @@ func approve(ctx context.Context, g *globals, cfg *config.Config, opts approveOp
 		return nil, err
 	}
 	for _, o := range rec.orphans() {
-		res.warnings = append(res.warnings, msg.RecordOrphan.With(o))
+		m := msg.RecordOrphan
+		if base := filepath.Base(o); base == line.File(".json") || base == line.File(".xlsx") {
+			m = msg.ApproveOrphan // written over below
+		}
+		res.warnings = append(res.warnings, m.With(o))
 	}
 	b := reports.NewBatch(ctx)
 	b.Mode = 0o444

@@ -438,3 +438,29 @@ func TestApproveRefusesALink(t *testing.T) {
 		t.Error("a record line was written")
 	}
 }
+
+// TestApproveAfterAnInterruptedApprove: version files without a record
+// line (an approve that stopped between its files and its line) are not
+// versions; the next approve says so and writes over them.
+func TestApproveAfterAnInterruptedApprove(t *testing.T) {
+	dir := t.TempDir()
+	cfg := recordCity(t, dir)
+	run := func(args ...string) result {
+		return fundalloc(t, dir, nil, append(append([]string{}, args...), "--config", cfg, "--lang", "en")...)
+	}
+	run("budget", "-q")
+	rec := filepath.Join(dir, "out", "record")
+	os.MkdirAll(rec, 0o755)
+	stale := filepath.Join(rec, "budget-2026-v1.json")
+	os.WriteFile(stale, []byte("left by a crash"), 0o444)
+	if r := run("versions"); r.code != 0 || !strings.Contains(r.stderr, "budget-2026-v1.json has no record line (an interrupted approve?); it is not a version of record") {
+		t.Errorf("versions: exit %d: %s", r.code, r.stderr)
+	}
+	r := run("approve", "--doc-no", "D1")
+	if r.code != 0 || !strings.Contains(r.stderr, "budget-2026-v1.json has no record line (an interrupted approve?); it is replaced") {
+		t.Errorf("approve: exit %d: %s", r.code, r.stderr)
+	}
+	if r := run("versions"); r.code != 0 || strings.Contains(r.stderr, "no record line") {
+		t.Errorf("versions after: exit %d: %s", r.code, r.stderr)
+	}
+}
