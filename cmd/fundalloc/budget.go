@@ -99,9 +99,6 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 		return nil, err
 	}
 	defer out.Close()
-	if _, err := reports.CleanTempIn(out); err != nil {
-		return nil, err
-	}
 	book := budgetBook(cfg, in, plan, runDate)
 	b := reports.NewBatch(ctx)
 	jsonName := fmt.Sprintf("budget-%d.json", cfg.FiscalYear)

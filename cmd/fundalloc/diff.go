@@ -83,9 +83,6 @@ func diffBudgets(ctx context.Context, g *globals, cfg *config.Config, argA, argB
 		return nil, err
 	}
 	defer out.Close()
-	if _, err := reports.CleanTempIn(out); err != nil {
-		return nil, err
-	}
 	base := "diff-" + safeName(labels[0]) + "-" + safeName(labels[1])
 	type output struct {
 		name  string

@@ -11,6 +11,7 @@ import (
 
 	"fundalloc/cmd/fundalloc/scheduler"
 	"fundalloc/config"
+	"fundalloc/reports"
 	"fundalloc/reports/msg"
 	"fundalloc/reports/outdir"
 )
@@ -36,15 +37,23 @@ func (g *globals) lockFolder(ctx context.Context, dir, command string) (*schedul
 }
 
 // openOut opens the output folder dir through outdir, making it when it
-// does not exist: a folder that cannot be made is named as such; a link in
-// its place is refused in outdir's words.
+// does not exist, and removes the temporary files a crashed run left there
+// (the caller holds the output lock): a folder that cannot be made is named
+// as such; a link in its place is refused in outdir's words.
 func openOut(dir string) (*outdir.Dir, error) {
 	d, _, err := outdir.Make(dir)
 	var m *msg.Error
 	if err != nil && !errors.As(err, &m) {
 		return nil, msg.CmdOutputDir.Wrap(err, dir, msg.OSReason(err))
 	}
-	return d, err
+	if err != nil {
+		return nil, err
+	}
+	if _, err := reports.CleanTempIn(d); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
 }
 
 // holder is this process, running command, as a lock names its holder.

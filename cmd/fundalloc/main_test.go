@@ -148,14 +148,21 @@ func writeCity(t *testing.T, dir, funds, extraConfig string) string {
 			"stages:\n  demand:\n    drivers: {social_assistance: population, elderly_care: population, child_welfare: population,\n" +
 			"      community_governance: population, social_affairs: population, partner_org: population, charity: population}\n" + extraConfig,
 	}
+	writeFiles(t, dir, files)
+	return filepath.Join(dir, "fundalloc.yaml")
+}
+
+// writeFiles writes each file (a path below dir, slash-separated) with its
+// body, making the folders.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
 	for name, body := range files {
-		p := filepath.Join(dir, name)
+		p := filepath.Join(dir, filepath.FromSlash(name))
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return filepath.Join(dir, "fundalloc.yaml")
 }
 
 func TestBadInputListsEveryProblemAndWritesNothing(t *testing.T) {

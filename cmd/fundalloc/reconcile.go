@@ -239,9 +239,6 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		return nil, err
 	}
 	defer out.Close()
-	if _, err := reports.CleanTempIn(out); err != nil {
-		return nil, err
-	}
 	res := &reconcileResult{rc: rc, inputs: hashes}
 	type output struct {
 		name  string

@@ -36,13 +36,7 @@ func recordCity(t *testing.T, dir string) string {
 			"  rooms: {share: \"0.30\"}\n" +
 			"schedule:\n  jobs:\n    - {name: annual, spec: \"0 2 1 11 *\", run: budget}\n",
 	}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	return filepath.Join(dir, "fundalloc.yaml")
 }
 
