@@ -22,6 +22,16 @@ var ErrOverflow = errors.New("amount out of range")
 // MaxFen is the largest amount the core handles: about 92 quadrillion yuan.
 const MaxFen = Fen(math.MaxInt64)
 
+// ExactDigits is how many significant digits a spreadsheet cell, a binary
+// double, holds exactly. MaxExactFen is the largest amount it holds exactly,
+// 9,999,999,999,999.99 yuan: the most an input table may hold, and the most
+// a workbook shows. It is far beyond what any city or province spends in a
+// year, so an amount beyond it is a typing or export error.
+const (
+	ExactDigits     = 15
+	MaxExactFen Fen = 999_999_999_999_999
+)
+
 // String formats f in yuan with exactly two decimals ("1234.50", "-0.05").
 func (f Fen) String() string {
 	var buf [24]byte

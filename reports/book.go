@@ -23,14 +23,10 @@ import (
 // a numbered next sheet. A variable so tests can make continuation cheap.
 var maxSheetRows = excelize.TotalRows
 
-// maxExactFen is the largest amount a spreadsheet shows exactly: 15
-// significant digits (10 trillion yuan).
-const maxExactFen = 999_999_999_999_999
-
 // checkMoney refuses amounts a spreadsheet cannot show exactly: a cell is
 // a binary double, exact to 15 significant digits.
 func checkMoney(f allocation.Fen) error {
-	if f > maxExactFen || f < -maxExactFen {
+	if f > allocation.MaxExactFen || f < -allocation.MaxExactFen {
 		return fmt.Errorf("amount %s has more than 15 significant digits: a spreadsheet cannot show it exactly", f)
 	}
 	return nil

@@ -129,7 +129,7 @@ func TestSheetCellsAreExact(t *testing.T) {
 	sx.row(2, []any{
 		excelize.Cell{StyleID: 3, Value: allocation.Fen(123456)},
 		excelize.Cell{Value: allocation.Fen(-5)},
-		excelize.Cell{Value: allocation.Fen(maxExactFen)},
+		excelize.Cell{Value: allocation.MaxExactFen},
 		excelize.Cell{Value: "=SUM(A1) & <b>"},
 		excelize.Cell{Formula: `SUMIFS(A:A,B:B,"<>")`, Value: allocation.Fen(10)},
 		excelize.Cell{Formula: "IF(A1=0,\"\",1)", Value: ""},
@@ -159,7 +159,7 @@ func TestSheetCellsAreExact(t *testing.T) {
 			t.Errorf("sheet lacks %s:\n%s", want, data)
 		}
 	}
-	if checkMoney(maxExactFen+1) == nil {
+	if checkMoney(allocation.MaxExactFen+1) == nil {
 		t.Error("an amount past 15 digits was accepted for a spreadsheet")
 	}
 }

@@ -31,12 +31,9 @@ var (
 )
 
 // maxAmount is the largest amount a table may hold, and the largest total
-// of the fund lines (or of the vouchers, counted either way): 15 significant
-// digits, 9,999,999,999,999.99 yuan. That is what a spreadsheet cell shows
-// exactly (a workbook refuses more), and far beyond what any city or
-// province spends in a year: an amount beyond it is a typing or export
-// error.
-const maxAmount allocation.Fen = 999_999_999_999_999
+// of the fund lines (or of the vouchers, counted either way): what a
+// spreadsheet cell holds exactly.
+const maxAmount = allocation.MaxExactFen
 
 // errAmountTooLarge is how a table's amount beyond maxAmount, or beyond
 // the money type, is refused.
@@ -193,9 +190,9 @@ func storedNumber(s string) (decimal.Decimal, error) {
 	}
 	coef := new(big.Int).Abs(d.Coefficient())
 	nd := int32(len(coef.String()))
-	if nd > 15 {
+	if nd > allocation.ExactDigits {
 		// The leading digit sits at 10^(nd−1+exp); keep 15 digits from it.
-		d = d.Round(15 - (nd + d.Exponent()))
+		d = d.Round(allocation.ExactDigits - (nd + d.Exponent()))
 	}
 	return d, nil
 }
@@ -287,7 +284,7 @@ func cellRatio(c Cell) (allocation.Ratio, error) {
 // §3.1): what a spreadsheet shows exactly, and small enough that a weight
 // (driver × grade factor) and the sum of the weights stay within the
 // allocation's arithmetic.
-const maxDigits = 15
+const maxDigits = allocation.ExactDigits
 
 // significant counts the digits of r's mantissa.
 func significant(r allocation.Ratio) int {

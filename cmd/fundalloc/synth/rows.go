@@ -99,10 +99,6 @@ func appendDate(b []byte, month, day int) []byte {
 	return appendPadded(b, int64(day), 2)
 }
 
-// maxCellFen is the largest amount an xlsx numeric cell holds exactly: 15
-// significant digits.
-const maxCellFen = 999_999_999_999_999
-
 // cellMoney converts fen to the float64 an xlsx numeric cell needs. This is
 // the one place the generator lets money meet float64: the double nearest
 // to fen/100 is written by excelize with the shortest round-trip
@@ -110,7 +106,7 @@ const maxCellFen = 999_999_999_999_999
 // text ("1234.56") that the readers parse back to the same fen. Larger
 // amounts are refused.
 func cellMoney(fen int64) (float64, error) {
-	if fen > maxCellFen || fen < -maxCellFen {
+	if f := allocation.Fen(fen); f > allocation.MaxExactFen || f < -allocation.MaxExactFen {
 		return 0, fmt.Errorf("amount %s has more than 15 significant digits: a workbook cannot hold it exactly", allocation.Fen(fen))
 	}
 	return float64(fen) / 100, nil
