@@ -97,9 +97,9 @@ func TestBasisExplainsEveryLine(t *testing.T) {
 			var want []Ratio
 			for _, u := range p.Units {
 				if u.Tier == Station {
-					w, _ := u.Drivers[rules.Demand.Drivers[0]].Mul(rules.Factors[u.Grade])
+					w, _ := u.Drivers[rules.DriverIndex(0, p.Drivers)].Mul(rules.Factors[u.Grade])
 					if u.Grade == Unqualified {
-						w = u.Drivers[rules.Demand.Drivers[0]]
+						w = u.Drivers[rules.DriverIndex(0, p.Drivers)]
 					}
 					want = append(want, w)
 				}

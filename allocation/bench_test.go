@@ -40,7 +40,7 @@ func benchCity(stations, rooms, funds int) (Input, Rules) {
 	r.Baseline.PerStation = 3_000_000
 	r.Pilot.Amount = 10_000_000
 	r.Demand.Share = One
-	r.Demand.Drivers = []int{4, 2, 3, 1, 1, 1, 1}
+	r.Demand.Drivers = []string{"assistance", "elderly", "children", "population", "population", "population", "population"}
 	r.Rooms.Share = Ratio{Num: 3, Scale: 1}
 	return in, r
 }

@@ -340,10 +340,10 @@ func demandWeights(b *Budget) map[string]string {
 		}
 	}
 	for _, c := range cats {
-		if c >= len(r.Demand.Drivers) || r.Demand.Drivers[c] < 0 {
+		drv := r.DriverIndex(c, p.Drivers)
+		if drv < 0 {
 			continue
 		}
-		drv := r.Demand.Drivers[c]
 		sum := new(big.Rat)
 		for i := range p.Units {
 			u := &p.Units[i]

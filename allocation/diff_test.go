@@ -42,8 +42,8 @@ func testParams(in Input, r Rules) []Param {
 		{"stages.rooms.share", r.Rooms.Share.String()},
 	}
 	for c, d := range r.Demand.Drivers {
-		if d >= 0 {
-			ps = append(ps, Param{"stages.demand.drivers." + in.Categories[c], in.Drivers[d]})
+		if d != "" {
+			ps = append(ps, Param{"stages.demand.drivers." + in.Categories[c], d})
 		}
 	}
 	return ps

@@ -49,7 +49,7 @@ func ExampleAllocate() {
 	r.Hub.Amount = 10_000_000
 	r.Baseline.PerWorker = 8_000_000
 	r.Demand.Share = allocation.One
-	r.Demand.Drivers = []int{0}
+	r.Demand.Drivers = []string{"population"}
 	r.Rooms.Share = allocation.Ratio{Num: 2, Scale: 1}
 
 	plan, err := allocation.Allocate(in, r)

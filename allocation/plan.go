@@ -1,6 +1,9 @@
 package allocation
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // Tier is a unit's level in the three-tier network.
 type Tier uint8
@@ -105,8 +108,10 @@ type Input struct {
 	Funds      []Fund
 }
 
-// Rules are the stage parameters of DESIGN §4.5. An empty category list means
-// every category.
+// Rules are the stage parameters of DESIGN §4.5, declared once: the
+// configuration fills them, the budget JSON records them and reads them
+// back, and the workbooks show them. A category list holds indexes into the
+// categories; an empty one means every category.
 type Rules struct {
 	Factors  [numGrades]Ratio // by Grade; the Unqualified entry is ignored (always 1)
 	Hub      Draw
@@ -116,13 +121,25 @@ type Rules struct {
 	}
 	Pilot  Draw
 	Demand struct {
-		Share      Ratio
-		Drivers    []int // per category index: the driver column index, -1 for none
+		Share Ratio
+		// Drivers names, by category index, the driver column the
+		// category's demand share follows, as Input.Drivers names it; ""
+		// for none. Allocate resolves the names (DriverIndex).
+		Drivers    []string
 		Categories []int
 	}
 	Rooms struct {
 		Share Ratio
 	}
+}
+
+// DriverIndex resolves category c's demand driver: its index in drivers,
+// or -1 when the category names none or one drivers does not have.
+func (r *Rules) DriverIndex(c int, drivers []string) int {
+	if c >= len(r.Demand.Drivers) || r.Demand.Drivers[c] == "" {
+		return -1
+	}
+	return slices.Index(drivers, r.Demand.Drivers[c])
 }
 
 // Draw is a stage that gives units a fixed amount drawn from the pool.

@@ -125,7 +125,7 @@ func refAllocate(in Input, r Rules) (lines []string, unallocated []Fen) {
 			}
 			// driver × factor as a plain decimal: the random cities keep
 			// both short, so the product cannot overflow.
-			d := u.Drivers[r.Demand.Drivers[c]]
+			d := u.Drivers[r.DriverIndex(c, in.Drivers)]
 			ws[i] = Ratio{Num: d.Num * f.Num, Scale: d.Scale + f.Scale}
 			nonzero = nonzero || ws[i].Num != 0
 		}
@@ -158,7 +158,7 @@ func refAllocate(in Input, r Rules) (lines []string, unallocated []Fen) {
 			ws := make([]Ratio, len(rooms))
 			nonzero := false
 			for i, rm := range rooms {
-				ws[i] = units[rm].Drivers[r.Demand.Drivers[c]]
+				ws[i] = units[rm].Drivers[r.DriverIndex(c, in.Drivers)]
 				nonzero = nonzero || ws[i].Num != 0
 			}
 			if !nonzero {

@@ -360,9 +360,9 @@ func (a *allocator) demand() error {
 		if amount == 0 {
 			continue
 		}
-		drv := d.Drivers[c]
-		if drv < 0 || drv >= len(a.plan.Drivers) {
-			return fmt.Errorf("allocation: category %s has no demand driver", a.plan.Categories[c])
+		drv := a.rules.DriverIndex(c, a.plan.Drivers)
+		if drv < 0 {
+			return fmt.Errorf("allocation: category %s has no demand driver among %q", a.plan.Categories[c], a.plan.Drivers)
 		}
 		pt := &pot{amount: amount, driver: drv, values: make([]Ratio, ns), weights: make([]Ratio, ns)}
 		for i, s := range a.stations {

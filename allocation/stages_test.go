@@ -39,7 +39,7 @@ func smallCity() (Input, Rules) {
 	rules.Baseline.PerStation = 50_000
 	rules.Pilot.Amount = 30_000
 	rules.Demand.Share = One
-	rules.Demand.Drivers = []int{0, 0}
+	rules.Demand.Drivers = []string{"pop", "pop"}
 	rules.Rooms.Share = r("0.30")
 	return in, rules
 }
@@ -292,7 +292,7 @@ func randomCity(rng *rand.Rand) (Input, Rules) {
 	rules.Demand.Share = Ratio{Num: uint64(rng.IntN(101)), Scale: 2}
 	rules.Demand.Categories = subset()
 	for range nc {
-		rules.Demand.Drivers = append(rules.Demand.Drivers, rng.IntN(2))
+		rules.Demand.Drivers = append(rules.Demand.Drivers, in.Drivers[rng.IntN(2)])
 	}
 	rules.Rooms.Share = Ratio{Num: uint64(rng.IntN(101)), Scale: 2}
 	return in, rules

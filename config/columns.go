@@ -109,9 +109,9 @@ func (cfg *Config) columns(raw map[string]any, errs *Errors) {
 			names = append(names, c.Name)
 		}
 		if table == "units" {
-			for _, d := range cfg.Stages.Demand.Drivers {
+			for _, d := range cfg.Rules.Demand.Drivers {
 				if d != "" {
-					known[sources.DriverName(d)] = true
+					known[d] = true
 				}
 			}
 		}
@@ -158,7 +158,7 @@ func (cfg *Config) columns(raw map[string]any, errs *Errors) {
 // stages.demand.drivers names.
 func (c *Config) driverColumns() []string {
 	var out []string
-	for _, d := range c.Stages.Demand.Drivers {
+	for _, d := range c.driverHeaders {
 		if d != "" && !slices.Contains(out, d) {
 			out = append(out, d)
 		}

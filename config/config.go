@@ -40,8 +40,13 @@ type Config struct {
 	// display_unit, display_decimals and signatures (DESIGN §5, §7.1).
 	Document   reports.Document
 	Categories []sources.Category
-	Grades     [5]allocation.Ratio // by allocation.Grade
-	Stages     Stages
+	// Rules are the stage parameters (grades and stages, DESIGN §4.3,
+	// §4.5). Their demand drivers are the units file's driver columns as
+	// the reader names them (sources.DriverName).
+	Rules allocation.Rules
+	// driverHeaders are, by category, the driver headers as
+	// stages.demand.drivers gives them: what the reader looks for.
+	driverHeaders []string
 	Reconcile  Reconcile
 	Schedule   Schedule
 	Limits     sources.Limits
@@ -57,27 +62,6 @@ const SampleSource = "embedded sample city"
 // Sheets names the sheet to read from .xlsx inputs; "" means the first sheet.
 type Sheets struct {
 	Units, FundLines, Ledgers string
-}
-
-// Stages holds the stage parameters of DESIGN §4.5: allocation.Rules but
-// for the demand drivers, which name columns of the units file (Rules
-// resolves them). Category lists hold indexes into Config.Categories; empty
-// means all.
-type Stages struct {
-	Hub      allocation.Draw
-	Baseline struct {
-		PerWorker, PerStation allocation.Fen
-		Categories            []int
-	}
-	Pilot  allocation.Draw
-	Demand struct {
-		Share      allocation.Ratio
-		Categories []int
-		Drivers    []string // by category: the driver column, "" when not named
-	}
-	Rooms struct {
-		Share allocation.Ratio
-	}
 }
 
 // Reconcile holds the reconciliation parameters of DESIGN §8.
@@ -118,47 +102,27 @@ func DefaultCategories() []sources.Category {
 	}
 }
 
-// Rules returns the allocation rules for a units file with the given driver
-// columns. A demand category whose driver the units file lacks is an error
-// naming the key.
-func (c *Config) Rules(drivers []string) (allocation.Rules, error) {
-	var r allocation.Rules
-	r.Factors = c.Grades
-	r.Hub = c.Stages.Hub
-	r.Baseline = c.Stages.Baseline
-	r.Pilot = c.Stages.Pilot
-	r.Demand.Share = c.Stages.Demand.Share
-	r.Demand.Categories = c.Stages.Demand.Categories
-	r.Rooms = c.Stages.Rooms
-	index := map[string]int{}
-	for i, d := range drivers {
-		index[d] = i
-	}
+// CheckDrivers checks the rules' demand drivers against the driver columns
+// a units file has. A demand category whose driver the units file lacks is
+// an error naming the key.
+func (c *Config) CheckDrivers(drivers []string) error {
 	var errs Errors
-	r.Demand.Drivers = make([]int, len(c.Categories))
-	for i := range r.Demand.Drivers {
-		r.Demand.Drivers[i] = -1
-	}
 	for _, ci := range c.demandCategories() {
-		name := c.Stages.Demand.Drivers[ci]
 		key := "stages.demand.drivers." + c.Categories[ci].Code
-		if name == "" {
+		if c.Rules.Demand.Drivers[ci] == "" {
 			continue // reported by validate
 		}
-		d, ok := index[sources.DriverName(name)]
-		if !ok {
-			errs.add(key, msg.ConfigDriverColumn, name, c.Units, joinQuoted(drivers))
-			continue
+		if c.Rules.DriverIndex(ci, drivers) < 0 {
+			errs.add(key, msg.ConfigDriverColumn, c.driverHeaders[ci], c.Units, joinQuoted(drivers))
 		}
-		r.Demand.Drivers[ci] = d
 	}
 	errs.Source, errs.Language = c.Source, c.Language
-	return r, errs.err()
+	return errs.err()
 }
 
 func (c *Config) demandCategories() []int {
-	if len(c.Stages.Demand.Categories) > 0 {
-		return c.Stages.Demand.Categories
+	if len(c.Rules.Demand.Categories) > 0 {
+		return c.Rules.Demand.Categories
 	}
 	all := make([]int, len(c.Categories))
 	for i := range all {

@@ -87,8 +87,8 @@ func TestDefaultsAndOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Stages.Hub.Amount != 150_000_000 || c.Grades[allocation.Excellent] != (allocation.Ratio{Num: 12, Scale: 1}) {
-		t.Errorf("hub %s, excellent %s", c.Stages.Hub.Amount, c.Grades[allocation.Excellent])
+	if c.Rules.Hub.Amount != 150_000_000 || c.Rules.Factors[allocation.Excellent] != (allocation.Ratio{Num: 12, Scale: 1}) {
+		t.Errorf("hub %s, excellent %s", c.Rules.Hub.Amount, c.Rules.Factors[allocation.Excellent])
 	}
 	if strings.Join(c.FundLines, " ") != "a.csv b.xlsx" || c.Language != "en" || c.Limits.MaxRows != 1000 {
 		t.Errorf("fund lines %v, language %s, max rows %d", c.FundLines, c.Language, c.Limits.MaxRows)
@@ -96,13 +96,13 @@ func TestDefaultsAndOverrides(t *testing.T) {
 	if c.Reconcile.Even || c.Reconcile.Profile[0] != allocation.Int(40) || c.Reconcile.Profile[6] != allocation.Int(30) {
 		t.Errorf("phasing %+v", c.Reconcile)
 	}
-	if c.Schedule.Location.String() != "Asia/Urumqi" || c.Stages.Rooms.Share != (allocation.Ratio{Num: 25, Scale: 2}) {
-		t.Errorf("zone %v, rooms share %v", c.Schedule.Location, c.Stages.Rooms.Share)
+	if c.Schedule.Location.String() != "Asia/Urumqi" || c.Rules.Rooms.Share != (allocation.Ratio{Num: 25, Scale: 2}) {
+		t.Errorf("zone %v, rooms share %v", c.Schedule.Location, c.Rules.Rooms.Share)
 	}
 	// Defaults of keys the file leaves out.
-	if c.Stages.Demand.Share != allocation.One || c.Stages.Pilot.Amount != 0 || c.Grades[allocation.Qualified] != (allocation.Ratio{Num: 9, Scale: 1}) ||
+	if c.Rules.Demand.Share != allocation.One || c.Rules.Pilot.Amount != 0 || c.Rules.Factors[allocation.Qualified] != (allocation.Ratio{Num: 9, Scale: 1}) ||
 		c.Reconcile.Tolerance != (allocation.Ratio{Num: 1, Scale: 1}) || len(c.Categories) != 7 {
-		t.Errorf("defaults: %+v", c.Stages)
+		t.Errorf("defaults: %+v", c.Rules)
 	}
 }
 
@@ -173,14 +173,14 @@ func TestRulesChecksDriverColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := c.Rules([]string{"social_workers", "population"})
-	if err != nil {
+	drivers := []string{"social_workers", "population"}
+	if err := c.CheckDrivers(drivers); err != nil {
 		t.Fatal(err)
 	}
-	if r.Demand.Drivers[6] != 1 {
-		t.Errorf("charity's driver 人口 should map to column population, got %d", r.Demand.Drivers[6])
+	if d := c.Rules.DriverIndex(6, drivers); d != 1 {
+		t.Errorf("charity's driver 人口 should map to column population, got %d", d)
 	}
-	_, err = c.Rules([]string{"social_workers", "elderly"})
+	err = c.CheckDrivers([]string{"social_workers", "elderly"})
 	if err == nil || !strings.Contains(err.Error(), `stages.demand.drivers.social_assistance: column "population" is not in the units file data/units.csv`) {
 		t.Errorf("err = %v", err)
 	}

@@ -615,13 +615,13 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 	}
 	cats := sources.NewCategories(cfg.Categories)
 
-	cfg.Grades = allocation.DefaultFactors()
-	cfg.Grades[allocation.Excellent] = decimal(errs, "grades.excellent", r.Grades.Excellent, 0, 10)
-	cfg.Grades[allocation.Good] = decimal(errs, "grades.good", r.Grades.Good, 0, 10)
-	cfg.Grades[allocation.Qualified] = decimal(errs, "grades.qualified", r.Grades.Qualified, 0, 10)
-	cfg.Grades[allocation.New] = decimal(errs, "grades.new", r.Grades.New, 0, 10)
+	s := &cfg.Rules
+	s.Factors = allocation.DefaultFactors()
+	s.Factors[allocation.Excellent] = decimal(errs, "grades.excellent", r.Grades.Excellent, 0, 10)
+	s.Factors[allocation.Good] = decimal(errs, "grades.good", r.Grades.Good, 0, 10)
+	s.Factors[allocation.Qualified] = decimal(errs, "grades.qualified", r.Grades.Qualified, 0, 10)
+	s.Factors[allocation.New] = decimal(errs, "grades.new", r.Grades.New, 0, 10)
 
-	s := &cfg.Stages
 	s.Hub.Amount = amount(errs, "stages.hub.amount", r.Stages.Hub.Amount)
 	s.Hub.Categories = categoryList(errs, cats, "stages.hub.categories", r.Stages.Hub.Categories)
 	s.Baseline.PerWorker = amount(errs, "stages.baseline.per_worker", r.Stages.Baseline.PerWorker)
@@ -632,6 +632,7 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 	s.Demand.Share = decimal(errs, "stages.demand.share", r.Stages.Demand.Share, 0, 1)
 	s.Demand.Categories = categoryList(errs, cats, "stages.demand.categories", r.Stages.Demand.Categories)
 	s.Demand.Drivers = make([]string, len(cfg.Categories))
+	cfg.driverHeaders = make([]string, len(cfg.Categories))
 	driverKeys := make([]string, 0, len(r.Stages.Demand.Drivers))
 	for k := range r.Stages.Demand.Drivers {
 		driverKeys = append(driverKeys, k)
@@ -647,7 +648,8 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 			errs.add("stages.demand.drivers."+k, msg.ConfigNotCategory, k)
 			continue
 		}
-		s.Demand.Drivers[ci] = col
+		cfg.driverHeaders[ci] = col
+		s.Demand.Drivers[ci] = sources.DriverName(col)
 	}
 	reported := map[string]bool{}
 	for _, ci := range cfg.demandCategories() {

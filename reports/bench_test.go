@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func benchPlan(b *testing.B, stations, rooms, funds int) *Budget {
 	var r allocation.Rules
 	r.Factors = allocation.DefaultFactors()
 	r.Demand.Share = allocation.One
-	r.Demand.Drivers = []int{1, 1, 1, 1, 1, 1, 1}
+	r.Demand.Drivers = slices.Repeat([]string{"population"}, 7)
 	r.Rooms.Share = allocation.Ratio{Num: 3, Scale: 1}
 	p, err := allocation.Allocate(in, r)
 	if err != nil {
@@ -51,7 +52,7 @@ func benchPlan(b *testing.B, stations, rooms, funds int) *Budget {
 		cats[i] = sources.Category{Code: c, Zh: c, En: c}
 	}
 	return &Budget{Year: 2026, RunDate: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Language: "zh", Plan: p, Categories: cats, Funds: ft,
-		Params: Params{Factors: r.Factors, Drivers: []string{"population", "population", "population", "population", "population", "population", "population"}}}
+		Rules: r}
 }
 
 func BenchmarkWriteBudgetJSON(b *testing.B) {

@@ -118,7 +118,7 @@ func WriteBudgetJSON(w io.Writer, bb *Budget) error {
 // params writes the parameters the plan was computed with, nested as in
 // the configuration (DESIGN §6.1); an empty category list means all.
 func (j *jsonWriter) params(bb *Budget) {
-	pr := &bb.Params
+	pr := &bb.Rules
 	cats := func(list []int) {
 		j.raw("[")
 		for i, c := range list {
@@ -159,25 +159,25 @@ func (j *jsonWriter) params(bb *Budget) {
 		ratio(pr.Factors[g])
 	}
 	j.raw("},\n    \"stages\": {\"hub\": {")
-	j.fieldFirst("amount", pr.HubAmount)
+	j.fieldFirst("amount", pr.Hub.Amount)
 	j.raw(`, "categories": `)
-	cats(pr.HubCats)
+	cats(pr.Hub.Categories)
 	j.raw("},\n      \"baseline\": {")
-	j.fieldFirst("per_worker", pr.PerWorker)
-	j.field("per_station", pr.PerStation)
+	j.fieldFirst("per_worker", pr.Baseline.PerWorker)
+	j.field("per_station", pr.Baseline.PerStation)
 	j.raw(`, "categories": `)
-	cats(pr.BaselineCats)
+	cats(pr.Baseline.Categories)
 	j.raw("},\n      \"pilot\": {")
-	j.fieldFirst("amount", pr.PilotAmount)
+	j.fieldFirst("amount", pr.Pilot.Amount)
 	j.raw(`, "categories": `)
-	cats(pr.PilotCats)
+	cats(pr.Pilot.Categories)
 	j.raw("},\n      \"demand\": {\"share\": ")
-	ratio(pr.DemandShare)
+	ratio(pr.Demand.Share)
 	j.raw(`, "categories": `)
-	cats(pr.DemandCats)
+	cats(pr.Demand.Categories)
 	j.raw(`, "drivers": {`)
 	n := 0
-	for c, d := range pr.Drivers {
+	for c, d := range pr.Demand.Drivers {
 		if d == "" {
 			continue
 		}
@@ -190,7 +190,7 @@ func (j *jsonWriter) params(bb *Budget) {
 		j.str(d)
 	}
 	j.raw("}},\n      \"rooms\": {\"share\": ")
-	ratio(pr.RoomsShare)
+	ratio(pr.Rooms.Share)
 	j.raw("}}}")
 }
 

@@ -16,15 +16,6 @@ import (
 	"fundalloc/sources"
 )
 
-// Params are the allocation parameters shown on the Summary sheet.
-type Params struct {
-	HubAmount, PerWorker, PerStation, PilotAmount allocation.Fen
-	HubCats, BaselineCats, PilotCats, DemandCats  []int // empty: all
-	DemandShare, RoomsShare                       allocation.Ratio
-	Factors                                       [5]allocation.Ratio // by allocation.Grade
-	Drivers                                       []string            // by category
-}
-
 // Budget is everything the budget workbook shows.
 type Budget struct {
 	Year     int
@@ -39,8 +30,8 @@ type Budget struct {
 	Categories []sources.Category
 	Funds      *sources.FundTable
 	Inputs     []Input
-	Params     Params
-	TempDir    string // for temporary files: the output folder; "" for the system's
+	Rules      allocation.Rules // the stage parameters the plan was computed with
+	TempDir    string           // for temporary files: the output folder; "" for the system's
 	// Prior sets the plan against last year's budget (prior_budget), named
 	// PriorName: the Summary and Allocation sheets then show 上年预算,
 	// 增减额 and 增减率. nil without one.
@@ -471,8 +462,8 @@ func (b *book) basis(bb *Budget, drivers []string, ln *allocation.Line) string {
 		case allocation.HubProject:
 			need = l.t("basis.hub", Yuan(bs.Need))
 		case allocation.Baseline:
-			pr := bb.Params
-			need = l.t("basis.baseline", Yuan(bs.Need), p.Units[ln.Unit].SocialWorkers, Yuan(pr.PerWorker), Yuan(pr.PerStation))
+			pr := &bb.Rules
+			need = l.t("basis.baseline", Yuan(bs.Need), p.Units[ln.Unit].SocialWorkers, Yuan(pr.Baseline.PerWorker), Yuan(pr.Baseline.PerStation))
 		default:
 			need = l.t("basis.pilot", Yuan(bs.Need))
 		}
@@ -485,7 +476,7 @@ func (b *book) basis(bb *Budget, drivers []string, ln *allocation.Line) string {
 		s := l.t("basis.demand", Yuan(bs.Pot), group(bs.Weight.String()), drivers[bs.Driver], group(bs.Value.String()),
 			decimals(bs.Factor.String(), 2), group(p.Totals[bs.Ref].String()))
 		if bs.Granted != ln.Amount { // part of it went down to the station's rooms
-			s = l.t("basis.keep", s, decimals(bb.Params.RoomsShare.String(), 2))
+			s = l.t("basis.keep", s, decimals(bb.Rules.Rooms.Share.String(), 2))
 		}
 		return s
 	case allocation.Rooms:
@@ -909,7 +900,7 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 
 	// Parameters.
 	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.params")})
-	pr := bb.Params
+	pr := &bb.Rules
 	catsOf := func(list []int) string {
 		if len(list) == 0 {
 			return l.t("param.all")
@@ -921,17 +912,17 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 		return strings.Join(names, l.t("sep"))
 	}
 	g.add(head(l.t("col.item")), head(l.t("col.settingunit", b.unitLabel())), head(l.t("col.drawnfrom")))
-	g.add(txt(l.t("param.hub")), amt(pr.HubAmount), txt(catsOf(pr.HubCats)))
-	g.add(txt(l.t("param.perworker")), amt(pr.PerWorker), txt(catsOf(pr.BaselineCats)))
-	g.add(txt(l.t("param.perstation")), amt(pr.PerStation), txt(catsOf(pr.BaselineCats)))
-	g.add(txt(l.t("param.pilot")), amt(pr.PilotAmount), txt(catsOf(pr.PilotCats)))
-	g.add(txt(l.t("param.demandshare")), txt(decimals(pr.DemandShare.String(), 2)), txt(catsOf(pr.DemandCats)))
-	g.add(txt(l.t("param.roomsshare")), txt(decimals(pr.RoomsShare.String(), 2)))
+	g.add(txt(l.t("param.hub")), amt(pr.Hub.Amount), txt(catsOf(pr.Hub.Categories)))
+	g.add(txt(l.t("param.perworker")), amt(pr.Baseline.PerWorker), txt(catsOf(pr.Baseline.Categories)))
+	g.add(txt(l.t("param.perstation")), amt(pr.Baseline.PerStation), txt(catsOf(pr.Baseline.Categories)))
+	g.add(txt(l.t("param.pilot")), amt(pr.Pilot.Amount), txt(catsOf(pr.Pilot.Categories)))
+	g.add(txt(l.t("param.demandshare")), txt(decimals(pr.Demand.Share.String(), 2)), txt(catsOf(pr.Demand.Categories)))
+	g.add(txt(l.t("param.roomsshare")), txt(decimals(pr.Rooms.Share.String(), 2)))
 	for _, gr := range []allocation.Grade{allocation.Excellent, allocation.Good, allocation.Qualified, allocation.New} {
 		g.add(txt(l.t("param.factor", l.t("grade."+gr.String()))), txt(decimals(pr.Factors[gr].String(), 2)))
 	}
 	g.add(txt(l.t("param.factor", l.t("grade.unqualified"))), txt(l.t("param.unqualified")))
-	drivers := b.driverNames(pr.Drivers)
+	drivers := b.driverNames(pr.Demand.Drivers)
 	for c, d := range drivers {
 		if d != "" {
 			g.add(txt(l.t("param.driver", b.catName(bb.Categories, c))), txt(d))

@@ -356,7 +356,7 @@ func TestWarningNamesTheDriverInWords(t *testing.T) {
 	var r allocation.Rules
 	r.Factors = allocation.DefaultFactors()
 	r.Demand.Share = allocation.One
-	r.Demand.Drivers = []int{0}
+	r.Demand.Drivers = []string{"elderly"}
 	p, err := allocation.Allocate(in, r)
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,7 @@ func testBudget(t *testing.T) *Budget {
 	r.Hub.Amount = 10_000
 	r.Baseline.PerWorker = 20_000
 	r.Demand.Share = one
-	r.Demand.Drivers = []int{1, 1}
+	r.Demand.Drivers = []string{"population", "population"}
 	r.Rooms.Share = allocation.Ratio{Num: 3, Scale: 1}
 	p, err := allocation.Allocate(in, r)
 	if err != nil {
@@ -58,8 +58,7 @@ func testBudget(t *testing.T) *Budget {
 	}
 	return &Budget{Year: 2026, RunDate: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), Language: "zh", Config: "c.yaml",
 		Plan: p, Categories: cats, Funds: ft, Inputs: []Input{{Path: "u.csv", SHA256: "ab"}},
-		Params: Params{HubAmount: r.Hub.Amount, PerWorker: r.Baseline.PerWorker, DemandShare: one, RoomsShare: r.Rooms.Share,
-			Factors: r.Factors, Drivers: []string{"population", "population"}}}
+		Rules: r}
 }
 
 func TestBudgetJSONShape(t *testing.T) {
@@ -372,7 +371,7 @@ func TestWorkbooksHaveNoFormatMistakes(t *testing.T) {
 func TestBudgetJSONReadsBack(t *testing.T) {
 	bb := testBudget(t)
 	bb.Inputs = []Input{{Path: "u.csv", SHA256: strings.Repeat("ab", 32)}}
-	bb.Params.HubCats = []int{1}
+	bb.Rules.Hub.Categories = []int{1}
 	var buf bytes.Buffer
 	if err := WriteBudgetJSON(&buf, bb); err != nil {
 		t.Fatal(err)
@@ -402,8 +401,8 @@ func TestBudgetJSONReadsBack(t *testing.T) {
 		}
 	}
 	r := bf.Rules
-	if !bf.Recorded || r.Hub.Amount != bb.Params.HubAmount || !slices.Equal(r.Hub.Categories, []int{1}) || r.Factors != bb.Params.Factors ||
-		r.Rooms.Share != bb.Params.RoomsShare || !slices.Equal(r.Demand.Drivers, []int{1, 1}) || q.Drivers[1] != "population" {
+	if !bf.Recorded || r.Hub.Amount != bb.Rules.Hub.Amount || !slices.Equal(r.Hub.Categories, []int{1}) || r.Factors != bb.Rules.Factors ||
+		r.Rooms.Share != bb.Rules.Rooms.Share || !slices.Equal(r.Demand.Drivers, []string{"population", "population"}) || q.Drivers[1] != "population" {
 		t.Errorf("rules %+v", r)
 	}
 	if bf.Year != 2026 || !slices.Equal(bf.Inputs, bb.Inputs) {

@@ -299,7 +299,7 @@ func bigBudget(t *testing.T, n int) *Budget {
 	var r allocation.Rules
 	r.Factors = allocation.DefaultFactors()
 	r.Demand.Share = one
-	r.Demand.Drivers = []int{0, 0}
+	r.Demand.Drivers = []string{"population", "population"}
 	r.Rooms.Share = allocation.Ratio{Num: 5, Scale: 1}
 	p, err := allocation.Allocate(in, r)
 	if err != nil {

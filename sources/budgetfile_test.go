@@ -80,7 +80,7 @@ func TestReadBudgetFileWhole(t *testing.T) {
 	}
 	r := bf.Rules
 	if r.Hub.Amount != 100_00 || fmt.Sprint(r.Hub.Categories) != "[0]" || r.Factors[allocation.Excellent].String() != "1.1" ||
-		r.Demand.Share.String() != "0.95" || fmt.Sprint(r.Demand.Drivers) != "[1 1]" || r.Demand.Categories != nil {
+		r.Demand.Share.String() != "0.95" || fmt.Sprint(r.Demand.Drivers) != "[elderly elderly]" || r.Demand.Categories != nil {
 		t.Errorf("rules %+v", r)
 	}
 	params := map[string]string{}

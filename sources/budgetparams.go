@@ -220,19 +220,17 @@ func (r *budgetReader) checkParams(bf *BudgetFile, catIndex map[string]int) {
 	rules.Demand.Categories = cats("stages.demand.categories")
 	rules.Rooms.Share = ratio("stages.rooms.share", 1)
 	drivers := bf.Plan.Drivers
-	rules.Demand.Drivers = make([]int, len(r.cats))
+	rules.Demand.Drivers = make([]string, len(r.cats))
 	for c, code := range r.cats {
-		rules.Demand.Drivers[c] = -1
 		key := "stages.demand.drivers." + code
 		name, ok := val[key]
 		if !ok {
 			continue // a category the demand stage does not use
 		}
-		d := slices.Index(drivers, name)
-		if d < 0 {
+		if !slices.Contains(drivers, name) {
 			r.add(msg.BudgetParamDriver, ErrBadEnum, "params."+key, name, strings.Join(drivers, ", "))
 		}
-		rules.Demand.Drivers[c] = d
+		rules.Demand.Drivers[c] = name
 	}
 	for _, p := range params {
 		if code, ok := strings.CutPrefix(p.Key, "stages.demand.drivers."); ok {

@@ -133,7 +133,6 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 
 // budgetBook gathers what the budget workbook shows.
 func budgetBook(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time) *reports.Budget {
-	s := cfg.Stages
 	var prior *allocation.Prior
 	priorName := ""
 	if in.prior != nil {
@@ -154,11 +153,7 @@ func budgetBook(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate t
 		Funds:      in.funds,
 		Inputs:     in.hashes,
 		TempDir:    cfg.Out,
-		Params: reports.Params{
-			HubAmount: s.Hub.Amount, PerWorker: s.Baseline.PerWorker, PerStation: s.Baseline.PerStation, PilotAmount: s.Pilot.Amount,
-			HubCats: s.Hub.Categories, BaselineCats: s.Baseline.Categories, PilotCats: s.Pilot.Categories, DemandCats: s.Demand.Categories,
-			DemandShare: s.Demand.Share, RoomsShare: s.Rooms.Share, Factors: cfg.Grades, Drivers: s.Demand.Drivers,
-		},
+		Rules:      cfg.Rules,
 	}
 }
 

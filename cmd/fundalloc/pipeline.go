@@ -19,7 +19,6 @@ type inputs struct {
 	cats   *sources.Categories
 	units  *sources.UnitTable
 	funds  *sources.FundTable
-	rules  allocation.Rules
 	hashes []reports.Input     // every input file read, with its SHA-256
 	notes  []*sources.Error    // information about the inputs: columns ignored
 	prior  *sources.BudgetFile // last year's budget (prior_budget), or nil
@@ -84,7 +83,7 @@ func readInputs(ctx context.Context, cfg *config.Config, prog *progress) (*input
 	if err := all.Err(); err != nil {
 		return nil, err
 	}
-	if in.rules, err = cfg.Rules(in.units.Drivers); err != nil {
+	if err := cfg.CheckDrivers(in.units.Drivers); err != nil {
 		return nil, err
 	}
 	if in.hashes, err = hashSources(append(append([]sources.Source{unitSrc}, fundSrcs...), priorSrc...)); err != nil {
@@ -166,6 +165,6 @@ func (in *inputs) allocate(ctx context.Context) (*allocation.Plan, error) {
 		Drivers:    in.units.Drivers,
 		Units:      in.units.Units,
 		Funds:      in.funds.Funds(),
-	}, in.rules)
+	}, in.cfg.Rules)
 	return plan, stopped(ctx, err)
 }

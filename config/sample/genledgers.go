@@ -62,9 +62,8 @@ func main() {
 	funds := sources.ReadFunds(fundSrcs, cfg.FundOptions(context.Background()), cats, &p)
 	funds.CheckUnits(units, &p)
 	check(p.Err())
-	rules, err := cfg.Rules(units.Drivers)
-	check(err)
-	plan, err := allocation.Allocate(allocation.Input{Categories: cats.Codes(), Drivers: units.Drivers, Units: units.Units, Funds: funds.Funds()}, rules)
+	check(cfg.CheckDrivers(units.Drivers))
+	plan, err := allocation.Allocate(allocation.Input{Categories: cats.Codes(), Drivers: units.Drivers, Units: units.Units, Funds: funds.Funds()}, cfg.Rules)
 	check(err)
 
 	rng := rand.New(rand.NewPCG(2026, 1031))
