@@ -47,10 +47,10 @@ type Config struct {
 	// driverHeaders are, by category, the driver headers as
 	// stages.demand.drivers gives them: what the reader looks for.
 	driverHeaders []string
-	Reconcile  Reconcile
-	Schedule   Schedule
-	Limits     sources.Limits
-	Columns    Columns // columns: the headers files use, per table (DESIGN §3.0)
+	Reconcile     Reconcile
+	Schedule      Schedule
+	Limits        sources.Limits
+	Columns       Columns // columns: the headers files use, per table (DESIGN §3.0)
 	// Warnings are what loading found odd but not wrong: environment
 	// variables that name no setting. The command shows them.
 	Warnings []msg.Text
