@@ -14,7 +14,7 @@ type Budget struct {
 	// their code and tier.
 	Plan *Plan
 	// Rules are the stage parameters, nil when the budget does not record
-	// them. Category and driver indexes refer to Plan.
+	// them. Category indexes refer to Plan.
 	Rules *Rules
 	// Params are the recorded parameters flattened to keys and values in the
 	// file's order ("stages.hub.amount" → "1200000.00"), for listing what
@@ -24,6 +24,14 @@ type Budget struct {
 	// and params); without them a diff can split changes by stage but not
 	// give their reasons.
 	Recorded bool
+}
+
+// FileHash is a file a run read or wrote, with its SHA-256 in hex: the
+// inputs a budget JSON and the record of versions list, and the files a
+// journal line names.
+type FileHash struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
 }
 
 // Param is one recorded parameter: its configuration key and its value as

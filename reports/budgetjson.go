@@ -10,9 +10,6 @@ import (
 	"fundalloc/sources"
 )
 
-// Input is one input file and its SHA-256, as listed in the outputs.
-type Input = sources.Input
-
 // WriteBudgetJSON writes the budget JSON of DESIGN §6.1: fiscal year,
 // categories, pool, lines (in the plan's order: stage, unit code, category),
 // unallocated, warnings and inputs, then what it was computed from, so that

@@ -29,7 +29,7 @@ type Budget struct {
 	Plan       *allocation.Plan
 	Categories []sources.Category
 	Funds      *sources.FundTable
-	Inputs     []Input
+	Inputs     []allocation.FileHash
 	Rules      allocation.Rules // the stage parameters the plan was computed with
 	TempDir    string           // for temporary files: the output folder; "" for the system's
 	// Prior sets the plan against last year's budget (prior_budget), named
@@ -172,7 +172,7 @@ func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 	return b.save(w)
 }
 
-func inputList(in []Input) string {
+func inputList(in []allocation.FileHash) string {
 	var parts []string
 	for _, i := range in {
 		parts = append(parts, i.Path+" "+i.SHA256)
@@ -1033,7 +1033,7 @@ func (b *book) notesHead(g *grid, runDate string, prog Program, config string) {
 }
 
 // notesInputs lists the input files with their SHA-256.
-func (b *book) notesInputs(g *grid, inputs []Input) {
+func (b *book) notesInputs(g *grid, inputs []allocation.FileHash) {
 	l, st := b.l, b.style
 	g.skip(1)
 	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.inputs")})

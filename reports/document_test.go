@@ -256,7 +256,7 @@ func testReconciliation(t *testing.T) *Reconciliation {
 		t.Fatal(err)
 	}
 	return &Reconciliation{Year: 2026, Month: "2026-10", MonthNum: 10, RunDate: "2026-11-01", Language: "zh", Budget: "recomputed",
-		Document: Document{City: "神木市"}, Categories: cats, Ledger: lg, Inputs: []Input{{Path: "ledgers/oct.csv", SHA256: "cd"}},
+		Document: Document{City: "神木市"}, Categories: cats, Ledger: lg, Inputs: []allocation.FileHash{{Path: "ledgers/oct.csv", SHA256: "cd"}},
 		Units: []allocation.Unit{
 			{Code: "H", Name: "总站", Tier: allocation.Hub},
 			{Code: "S1", Name: "一站", Tier: allocation.Station, Parent: "H"},

@@ -108,7 +108,7 @@ type Reconciliation struct {
 	Rows       []allocation.Row
 	Ledger     *sources.Ledger
 	After      int // counted-looking vouchers dated after the month
-	Inputs     []Input
+	Inputs     []allocation.FileHash
 	Warnings   []msg.Text // in words, rendered in Language
 	Tolerance  allocation.Ratio
 	Behind     allocation.Ratio

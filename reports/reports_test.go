@@ -57,7 +57,7 @@ func testBudget(t *testing.T) *Budget {
 		ft.Lines = append(ft.Lines, sources.FundLine{Fund: f, Provider: "=cmd|' /C calc'!A0", Description: "-@x", File: 0, Row: int32(i + 2)})
 	}
 	return &Budget{Year: 2026, RunDate: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), Language: "zh", Config: "c.yaml",
-		Plan: p, Categories: cats, Funds: ft, Inputs: []Input{{Path: "u.csv", SHA256: "ab"}},
+		Plan: p, Categories: cats, Funds: ft, Inputs: []allocation.FileHash{{Path: "u.csv", SHA256: "ab"}},
 		Rules: r}
 }
 
@@ -370,7 +370,7 @@ func TestWorkbooksHaveNoFormatMistakes(t *testing.T) {
 // fund lines and rules, so that a diff needs nothing but the file.
 func TestBudgetJSONReadsBack(t *testing.T) {
 	bb := testBudget(t)
-	bb.Inputs = []Input{{Path: "u.csv", SHA256: strings.Repeat("ab", 32)}}
+	bb.Inputs = []allocation.FileHash{{Path: "u.csv", SHA256: strings.Repeat("ab", 32)}}
 	bb.Rules.Hub.Categories = []int{1}
 	var buf bytes.Buffer
 	if err := WriteBudgetJSON(&buf, bb); err != nil {

@@ -16,19 +16,12 @@ import (
 	"fundalloc/reports/msg"
 )
 
-// Input is one input file and its SHA-256, as a budget JSON and the record
-// of versions list them.
-type Input struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-}
-
 // BudgetFile is a budget JSON written earlier (DESIGN §6.1) and read back:
 // as the budget of record of a reconciliation, a version, last year's
 // budget or one side of a diff. Everything in it was checked (§13).
 type BudgetFile struct {
 	allocation.Budget
-	Inputs []Input
+	Inputs []allocation.FileHash
 	// Warnings are the budget's warnings, in the words it was written in;
 	// its plan has none.
 	Warnings []string
@@ -113,7 +106,7 @@ type budgetReader struct {
 	pool   []rawAmounts
 	unal   []rawAmounts
 	warns  []string
-	inputs []Input
+	inputs []allocation.FileHash
 	params json.RawMessage
 	units  []rawUnit
 	funds  []rawFund

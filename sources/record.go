@@ -21,16 +21,16 @@ import (
 // (DESIGN §10): one approval of a budget, with the hashes that make the
 // record tamper-evident. Fields are only ever added.
 type Record struct {
-	Version  string  `json:"version"`  // v1, v2 …, counted per year
-	Year     int     `json:"year"`     // the fiscal year
-	Approved string  `json:"approved"` // the approval date, YYYY-MM-DD
-	Recorded string  `json:"recorded"` // when fundalloc recorded it, RFC 3339
-	DocNo    string  `json:"doc_no"`   // the approving document's number
-	Note     string  `json:"note"`
-	SHA256   string  `json:"sha256"`      // of budget-<year>-vN.json
-	XLSX     string  `json:"xlsx_sha256"` // of budget-<year>-vN.xlsx, as stamped
-	Inputs   []Input `json:"inputs"`      // the budget's inputs and their hashes
-	Parent   string  `json:"parent"`      // the previous version of the year; "" for v1
+	Version  string                `json:"version"`  // v1, v2 …, counted per year
+	Year     int                   `json:"year"`     // the fiscal year
+	Approved string                `json:"approved"` // the approval date, YYYY-MM-DD
+	Recorded string                `json:"recorded"` // when fundalloc recorded it, RFC 3339
+	DocNo    string                `json:"doc_no"`   // the approving document's number
+	Note     string                `json:"note"`
+	SHA256   string                `json:"sha256"`      // of budget-<year>-vN.json
+	XLSX     string                `json:"xlsx_sha256"` // of budget-<year>-vN.xlsx, as stamped
+	Inputs   []allocation.FileHash `json:"inputs"`      // the budget's inputs and their hashes
+	Parent   string                `json:"parent"`      // the previous version of the year; "" for v1
 	// ParentSHA256 is the parent's SHA256; PrevRecordSHA256 the SHA-256
 	// of the record's previous line (any year), without its newline, so
 	// that no line can be changed or removed unnoticed but the newest.

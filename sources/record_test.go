@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"fundalloc/allocation"
 	"fundalloc/reports/msg"
 )
 
@@ -19,7 +20,7 @@ func chain(t *testing.T, days ...string) []byte {
 	prevLine, parentSHA := "", ""
 	for i, d := range days {
 		r := Record{Version: "v" + string(rune('1'+i)), Year: 2026, Approved: d, DocNo: "D", SHA256: strings.Repeat(string(rune('a'+i)), 64),
-			XLSX: strings.Repeat("f", 64), Inputs: []Input{}, PrevRecordSHA256: prevLine, ParentSHA256: parentSHA}
+			XLSX: strings.Repeat("f", 64), Inputs: []allocation.FileHash{}, PrevRecordSHA256: prevLine, ParentSHA256: parentSHA}
 		if i > 0 {
 			r.Parent = "v" + string(rune('0'+i))
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"fundalloc/allocation"
 	"fundalloc/cmd/fundalloc/scheduler"
 	"fundalloc/config"
 	"fundalloc/reports"
@@ -145,7 +146,7 @@ func approve(ctx context.Context, g *globals, cfg *config.Config, opts approveOp
 		Recorded: g.clock()().In(cfg.Schedule.Location).Format(time.RFC3339), DocNo: opts.docNo, Note: opts.note,
 		SHA256: draftSHA, Inputs: draft.Inputs, Parent: parent, ParentSHA256: parentSHA, PrevRecordSHA256: rec.newest()}
 	if line.Inputs == nil {
-		line.Inputs = []sources.Input{}
+		line.Inputs = []allocation.FileHash{}
 	}
 	if err := interrupted(ctx); err != nil {
 		return nil, err
@@ -273,7 +274,7 @@ func stamp(l msg.Lang, r *sources.Record) reports.Stamp {
 
 // inputUnchanged reports whether an input the draft lists still has the
 // hash the draft gives it.
-func inputUnchanged(cfg *config.Config, in sources.Input) bool {
+func inputUnchanged(cfg *config.Config, in allocation.FileHash) bool {
 	srcs, err := cfg.Base.Resolve([]string{filepath.FromSlash(in.Path)})
 	if err != nil || len(srcs) != 1 {
 		return false

@@ -8,7 +8,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/config"
-	"fundalloc/reports"
 	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
@@ -19,9 +18,9 @@ type inputs struct {
 	cats   *sources.Categories
 	units  *sources.UnitTable
 	funds  *sources.FundTable
-	hashes []reports.Input     // every input file read, with its SHA-256
-	notes  []*sources.Error    // information about the inputs: columns ignored
-	prior  *sources.BudgetFile // last year's budget (prior_budget), or nil
+	hashes []allocation.FileHash // every input file read, with its SHA-256
+	notes  []*sources.Error      // information about the inputs: columns ignored
+	prior  *sources.BudgetFile   // last year's budget (prior_budget), or nil
 	// priorName is prior_budget's file as the inputs name it.
 	priorName string
 }
@@ -131,8 +130,8 @@ func readPrior(cfg *config.Config, p *sources.Problems) (*sources.BudgetFile, []
 }
 
 // hashSources computes the SHA-256 of every source, in parallel.
-func hashSources(srcs []sources.Source) ([]reports.Input, error) {
-	out := make([]reports.Input, len(srcs))
+func hashSources(srcs []sources.Source) ([]allocation.FileHash, error) {
+	out := make([]allocation.FileHash, len(srcs))
 	errs := make([]error, len(srcs))
 	var wg sync.WaitGroup
 	for i, s := range srcs {
@@ -140,7 +139,7 @@ func hashSources(srcs []sources.Source) ([]reports.Input, error) {
 		go func() {
 			defer wg.Done()
 			sum, err := s.SHA256()
-			out[i], errs[i] = reports.Input{Path: s.Name, SHA256: sum}, err
+			out[i], errs[i] = allocation.FileHash{Path: s.Name, SHA256: sum}, err
 		}()
 	}
 	wg.Wait()

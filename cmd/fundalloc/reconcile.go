@@ -84,7 +84,7 @@ type reconcileOptions struct {
 type reconcileResult struct {
 	rc      *reports.Reconciliation
 	outputs []string
-	inputs  []reports.Input
+	inputs  []allocation.FileHash
 }
 
 var monthPattern = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
@@ -114,7 +114,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	var budget []allocation.Budgeted
 	var codes []string
 	var units *sources.UnitTable
-	var hashes []reports.Input
+	var hashes []allocation.FileHash
 	if opts.budget != "" {
 		path := g.path(opts.budget)
 		f, err := os.Open(path)
@@ -135,7 +135,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 			return nil, err
 		}
 		rc.BudgetNote = fmt.Sprintf("%s (sha256 %s)", opts.budget, sum[:16])
-		hashes = append(hashes, reports.Input{Path: opts.budget, SHA256: sum})
+		hashes = append(hashes, allocation.FileHash{Path: opts.budget, SHA256: sum})
 		var p sources.Problems
 		unitSrc, err := cfg.UnitsSource()
 		if err != nil {
@@ -152,7 +152,7 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		if err != nil {
 			return nil, err
 		}
-		hashes = append(hashes, reports.Input{Path: unitSrc.Name, SHA256: sum})
+		hashes = append(hashes, allocation.FileHash{Path: unitSrc.Name, SHA256: sum})
 	} else {
 		in, err := readInputs(ctx, cfg, prog)
 		if err != nil {

@@ -16,9 +16,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/net/netutil"
 
+	"fundalloc/allocation"
 	"fundalloc/cmd/fundalloc/scheduler"
 	"fundalloc/config"
-	"fundalloc/reports"
 	"fundalloc/reports/msg"
 )
 
@@ -149,7 +149,7 @@ func (g *globals) scheduledJob(cmd *cobra.Command, start *config.Config, job con
 	}
 	// run takes the output lock for the whole run and hashes what it wrote
 	// before letting go, so the journal holds what this run wrote.
-	run := func(ctx context.Context, do func(*config.Config) ([]reports.Input, []string, error)) (in, out []scheduler.Hash, err error) {
+	run := func(ctx context.Context, do func(*config.Config) ([]allocation.FileHash, []string, error)) (in, out []allocation.FileHash, err error) {
 		cfg, err := reload()
 		if err != nil {
 			return nil, nil, err
@@ -161,10 +161,7 @@ func (g *globals) scheduledJob(cmd *cobra.Command, start *config.Config, job con
 			return nil, nil, err
 		}
 		defer lock.Release()
-		inputs, outputs, err := do(cfg)
-		for _, i := range inputs {
-			in = append(in, scheduler.Hash{Path: i.Path, SHA256: i.SHA256})
-		}
+		in, outputs, err := do(cfg)
 		for _, p := range outputs {
 			h, herr := scheduler.HashFile(p, g.outputName(cfg, p))
 			if herr != nil {
@@ -184,8 +181,8 @@ func (g *globals) scheduledJob(cmd *cobra.Command, start *config.Config, job con
 			}
 			return strconv.Itoa(start.FiscalYear)
 		}
-		j.Func = func(ctx context.Context, _ string) ([]scheduler.Hash, []scheduler.Hash, error) {
-			return run(ctx, func(cfg *config.Config) ([]reports.Input, []string, error) {
+		j.Func = func(ctx context.Context, _ string) ([]allocation.FileHash, []allocation.FileHash, error) {
+			return run(ctx, func(cfg *config.Config) ([]allocation.FileHash, []string, error) {
 				res, err := budget(ctx, g, cfg, true)
 				if err != nil {
 					return nil, nil, err
@@ -196,8 +193,8 @@ func (g *globals) scheduledJob(cmd *cobra.Command, start *config.Config, job con
 	case "reconcile":
 		loc := start.Schedule.Location
 		j.Period = func(t time.Time) string { return scheduler.MonthBefore(t, loc) }
-		j.Func = func(ctx context.Context, period string) ([]scheduler.Hash, []scheduler.Hash, error) {
-			return run(ctx, func(cfg *config.Config) ([]reports.Input, []string, error) {
+		j.Func = func(ctx context.Context, period string) ([]allocation.FileHash, []allocation.FileHash, error) {
+			return run(ctx, func(cfg *config.Config) ([]allocation.FileHash, []string, error) {
 				res, err := reconcile(ctx, g, cfg, reconcileOptions{month: period, workbook: true})
 				if err != nil {
 					return nil, nil, err

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"fundalloc/allocation"
 )
 
 func TestHealthEndpoints(t *testing.T) {
@@ -69,7 +71,9 @@ func TestHealthEndpoints(t *testing.T) {
 	}
 	// /healthz follows Run: 200 while it schedules, 503 once its context is done.
 	spec, _ := Parse("@yearly")
-	s3, _ := newTestScheduler(t, nil, Job{Name: "y", Schedule: spec, Func: func(context.Context, string) ([]Hash, []Hash, error) { return nil, nil, nil }})
+	s3, _ := newTestScheduler(t, nil, Job{Name: "y", Schedule: spec, Func: func(context.Context, string) ([]allocation.FileHash, []allocation.FileHash, error) {
+		return nil, nil, nil
+	}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- s3.Run(ctx) }()

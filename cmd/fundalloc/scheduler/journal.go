@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"fundalloc/allocation"
 	"fundalloc/reports/msg"
 	"fundalloc/reports/outdir"
 )
@@ -34,26 +35,20 @@ const (
 	Skipped Status = "skipped" // the job was still running when this tick came
 )
 
-// Hash is a file a run read or wrote, with its SHA-256 in hex.
-type Hash struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-}
-
 // HashFile returns the SHA-256 of the file at path, recorded under name.
 // The file is one fundalloc wrote: it is read back through outdir, so that
 // a link or a FIFO put in its place meanwhile is refused, not read.
-func HashFile(path, name string) (Hash, error) {
+func HashFile(path, name string) (allocation.FileHash, error) {
 	f, err := outdir.OpenRegular(path)
 	if err != nil {
-		return Hash{}, err
+		return allocation.FileHash{}, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return Hash{}, msg.PathError.Err(name, err)
+		return allocation.FileHash{}, msg.PathError.Err(name, err)
 	}
-	return Hash{Path: name, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	return allocation.FileHash{Path: name, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // Entry is one run: one line of the journal, in the shape of DESIGN §9.
@@ -67,23 +62,23 @@ type Entry struct {
 	Start     time.Time
 	End       time.Time
 	Status    Status
-	Inputs    []Hash
-	Outputs   []Hash
+	Inputs    []allocation.FileHash
+	Outputs   []allocation.FileHash
 	Error     string
 }
 
 // line is an Entry as written; the field order is the journal's.
 type line struct {
-	Job       string `json:"job"`
-	Run       string `json:"run"`
-	Period    string `json:"period"`
-	Scheduled string `json:"scheduled"`
-	Start     string `json:"start"`
-	End       string `json:"end"`
-	Status    Status `json:"status"`
-	Inputs    []Hash `json:"inputs"`
-	Outputs   []Hash `json:"outputs"`
-	Error     string `json:"error"`
+	Job       string                `json:"job"`
+	Run       string                `json:"run"`
+	Period    string                `json:"period"`
+	Scheduled string                `json:"scheduled"`
+	Start     string                `json:"start"`
+	End       string                `json:"end"`
+	Status    Status                `json:"status"`
+	Inputs    []allocation.FileHash `json:"inputs"`
+	Outputs   []allocation.FileHash `json:"outputs"`
+	Error     string                `json:"error"`
 }
 
 func formatTime(t time.Time) string {
@@ -95,10 +90,10 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 	l := line{Job: e.Job, Run: e.Run, Period: e.Period, Scheduled: formatTime(e.Scheduled), Start: formatTime(e.Start),
 		End: formatTime(e.End), Status: e.Status, Inputs: e.Inputs, Outputs: e.Outputs, Error: e.Error}
 	if l.Inputs == nil {
-		l.Inputs = []Hash{}
+		l.Inputs = []allocation.FileHash{}
 	}
 	if l.Outputs == nil {
-		l.Outputs = []Hash{}
+		l.Outputs = []allocation.FileHash{}
 	}
 	return json.Marshal(l)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"fundalloc/allocation"
 	"fundalloc/reports/msg"
 )
 
@@ -15,8 +16,8 @@ func sampleEntry() Entry {
 	return Entry{Job: "monthly-reconciliation", Run: "reconcile", Period: "2026-10",
 		Scheduled: at("2026-11-01T06:00:00+08:00"), Start: at("2026-11-01T06:00:00+08:00").Add(3 * time.Millisecond),
 		End: at("2026-11-01T06:00:02+08:00").Add(250 * time.Millisecond), Status: OK,
-		Inputs:  []Hash{{Path: "data/units.csv", SHA256: strings.Repeat("a", 64)}},
-		Outputs: []Hash{{Path: "out/reconcile-2026-10.json", SHA256: strings.Repeat("b", 64)}}}
+		Inputs:  []allocation.FileHash{{Path: "data/units.csv", SHA256: strings.Repeat("a", 64)}},
+		Outputs: []allocation.FileHash{{Path: "out/reconcile-2026-10.json", SHA256: strings.Repeat("b", 64)}}}
 }
 
 func TestJournalLineIsTheDesignShape(t *testing.T) {

@@ -24,13 +24,14 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"fundalloc/allocation"
 	"fundalloc/reports/msg"
 )
 
 // JobFunc does one run of a job for a period and returns the files it read
 // and wrote with their SHA-256. It must stop soon after ctx is cancelled
 // and, when it does, write nothing.
-type JobFunc func(ctx context.Context, period string) (inputs, outputs []Hash, err error)
+type JobFunc func(ctx context.Context, period string) (inputs, outputs []allocation.FileHash, err error)
 
 // Job is a scheduled job.
 type Job struct {

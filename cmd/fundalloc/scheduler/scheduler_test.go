@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"fundalloc/allocation"
 	"fundalloc/reports/msg"
 )
 
@@ -81,10 +82,10 @@ func TestOverlappingTickIsSkippedAndJournaled(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	spec, _ := Parse("@every 1m")
 	job := Job{Name: "slow", Run: "reconcile", Schedule: spec, Period: monthlyPeriod,
-		Func: func(ctx context.Context, period string) ([]Hash, []Hash, error) {
+		Func: func(ctx context.Context, period string) ([]allocation.FileHash, []allocation.FileHash, error) {
 			close(started)
 			<-release
-			return []Hash{{Path: "in.csv", SHA256: "x"}}, []Hash{{Path: "out.json", SHA256: "y"}}, nil
+			return []allocation.FileHash{{Path: "in.csv", SHA256: "x"}}, []allocation.FileHash{{Path: "out.json", SHA256: "y"}}, nil
 		}}
 	s, logs := newTestScheduler(t, clk.Now, job)
 	s.init()
@@ -128,7 +129,7 @@ func TestPanicIsRecoveredJournaledAndLogged(t *testing.T) {
 	spec, _ := Parse("0 6 1 * *")
 	calls := 0
 	job := Job{Name: "monthly", Run: "reconcile", Schedule: spec, Period: monthlyPeriod,
-		Func: func(ctx context.Context, period string) ([]Hash, []Hash, error) {
+		Func: func(ctx context.Context, period string) ([]allocation.FileHash, []allocation.FileHash, error) {
 			calls++
 			if calls == 1 {
 				var m map[string]int
@@ -166,7 +167,9 @@ func TestRunOnceJournalsWithItsStartAsScheduled(t *testing.T) {
 	bad := errors.New("2 problems in the inputs")
 	s, _ := newTestScheduler(t, clk.Now,
 		Job{Name: "monthly", Run: "reconcile", Schedule: spec, Period: monthlyPeriod,
-			Func: func(ctx context.Context, period string) ([]Hash, []Hash, error) { return nil, nil, bad }})
+			Func: func(ctx context.Context, period string) ([]allocation.FileHash, []allocation.FileHash, error) {
+				return nil, nil, bad
+			}})
 	e, err := s.RunOnce(context.Background(), "monthly")
 	if !errors.Is(err, bad) || e.Status != Failed || !e.Scheduled.Equal(e.Start) || e.Period != "2026-10" || e.Error != bad.Error() {
 		t.Fatalf("once: %+v, %v", e, err)
@@ -186,7 +189,7 @@ func TestRunStopsCleanly(t *testing.T) {
 	var mu sync.Mutex
 	runs := 0
 	job := Job{Name: "quick", Run: "budget", Schedule: spec, Period: func(time.Time) string { return "2026" },
-		Func: func(ctx context.Context, period string) ([]Hash, []Hash, error) {
+		Func: func(ctx context.Context, period string) ([]allocation.FileHash, []allocation.FileHash, error) {
 			mu.Lock()
 			runs++
 			n := runs
@@ -264,7 +267,7 @@ func TestShutdownTimesOutOnAJobThatIgnoresItsContext(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	job := Job{Name: "stubborn", Run: "budget", Schedule: spec,
-		Func: func(ctx context.Context, period string) ([]Hash, []Hash, error) {
+		Func: func(ctx context.Context, period string) ([]allocation.FileHash, []allocation.FileHash, error) {
 			once.Do(func() { close(started) })
 			<-release
 			return nil, nil, nil
@@ -294,7 +297,10 @@ func TestRunCatchesUpAMissedRunAtStart(t *testing.T) {
 	monthly, _ := Parse("0 6 1 * *")
 	annual, _ := Parse("0 2 1 11 *")
 	ran := make(chan string, 4)
-	fn := func(ctx context.Context, period string) ([]Hash, []Hash, error) { ran <- period; return nil, nil, nil }
+	fn := func(ctx context.Context, period string) ([]allocation.FileHash, []allocation.FileHash, error) {
+		ran <- period
+		return nil, nil, nil
+	}
 	s, logs := newTestScheduler(t, clk.Now,
 		Job{Name: "monthly", Run: "reconcile", Schedule: monthly, Period: monthlyPeriod, Func: fn},
 		Job{Name: "annual", Run: "budget", Schedule: annual, Period: func(time.Time) string { return "2026" }, Func: fn})
@@ -334,7 +340,9 @@ func TestALongErrorIsCutBetweenCharacters(t *testing.T) {
 	spec, _ := Parse("@daily")
 	long := "x" + strings.Repeat("金额", maxError) // 3-byte characters, misaligned by the x
 	s, _ := newTestScheduler(t, nil, Job{Name: "j", Schedule: spec,
-		Func: func(context.Context, string) ([]Hash, []Hash, error) { return nil, nil, errors.New(long) }})
+		Func: func(context.Context, string) ([]allocation.FileHash, []allocation.FileHash, error) {
+			return nil, nil, errors.New(long)
+		}})
 	e, _ := s.RunOnce(context.Background(), "j")
 	if len(e.Error) > maxError+40 || !utf8.ValidString(e.Error) || !strings.HasSuffix(e.Error, " more bytes)") {
 		t.Errorf("error of %d bytes, valid UTF-8 %v, ends %q", len(e.Error), utf8.ValidString(e.Error), e.Error[len(e.Error)-30:])
@@ -351,7 +359,7 @@ func TestJournalAndLogFollowLanguage(t *testing.T) {
 	spec, _ := Parse("0 6 1 * *")
 	s, logs := newTestScheduler(t, clk.Now,
 		Job{Name: "monthly", Run: "reconcile", Schedule: spec, Period: monthlyPeriod,
-			Func: func(ctx context.Context, period string) ([]Hash, []Hash, error) {
+			Func: func(ctx context.Context, period string) ([]allocation.FileHash, []allocation.FileHash, error) {
 				return nil, nil, msg.SchedNoSuchJob.Err("x")
 			}})
 	s.Language = msg.ZH
