@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"fundalloc/allocation"
 )
 
@@ -120,33 +122,23 @@ func Generate(ctx context.Context, p Params, sink Sink) (*Summary, error) {
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(order)) {
-		wg.Go(func() {
-			for i := range jobs {
-				if ctx.Err() != nil {
-					continue
-				}
-				if err := run(i); err != nil {
-					cancel(fmt.Errorf("%s: %w", names[i], err))
-				}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for _, i := range order {
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil // stopped, or another file failed: the error is that
 			}
+			if err := run(i); err != nil {
+				return fmt.Errorf("%s: %w", names[i], err)
+			}
+			return nil
 		})
 	}
-feed:
-	for _, i := range order {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
-		}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
-	close(jobs)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 
