@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 	"fundalloc/reports/outdir"
 )
 
@@ -196,14 +197,8 @@ func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'",
 
 // colRange returns e.g. 'Lines'!$M$2:$M$40.
 func colRange(sheet string, col, first, last int) string {
-	c := ColumnLetters(col)
+	c := msg.ColumnName(col)
 	return fmt.Sprintf("%s!$%s$%d:$%s$%d", quoteSheet(sheet), c, first, c, last)
-}
-
-// ColumnLetters returns the letters of 1-based column n.
-func ColumnLetters(n int) string {
-	s, _ := excelize.ColumnNumberToName(n)
-	return s
 }
 
 func cell(col, row int) string {
@@ -553,7 +548,7 @@ type chart struct {
 func (b *book) gridWidths(sheet string, widths []float64) (uint, error) {
 	px := 0.0
 	for i, w := range widths {
-		col := ColumnLetters(i + 1)
+		col := msg.ColumnName(i + 1)
 		if err := b.f.SetColWidth(sheet, col, col, w); err != nil {
 			return 0, err
 		}

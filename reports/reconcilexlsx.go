@@ -281,7 +281,7 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string,
 		cols[11].fit(b.flagWords(f))
 	}
 	highlight := func(last int) []conditional {
-		return []conditional{{sqref: "A2:" + cell(dtFlags, last), formula: fmt.Sprintf("LEN($%s2)>0", ColumnLetters(dtFlags)), dxf: flagged}}
+		return []conditional{{sqref: "A2:" + cell(dtFlags, last), formula: fmt.Sprintf("LEN($%s2)>0", msg.ColumnName(dtFlags)), dxf: flagged}}
 	}
 	order := units.order(rc.Rows)
 	return b.writeTable(names, cols, layout{landscape: true, outline: true, conditional: highlight}, len(order), func(t *table, from, to int) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports/msg"
 	"fundalloc/reports/outdir"
 )
 
@@ -182,7 +183,7 @@ func (s *sheetXML) row(r int, cells []any, opts ...excelize.RowOpts) {
 
 func (s *sheetXML) colName(i int) string {
 	for len(s.cols) <= i {
-		s.cols = append(s.cols, ColumnLetters(len(s.cols)+1))
+		s.cols = append(s.cols, msg.ColumnName(len(s.cols)+1))
 	}
 	return s.cols[i]
 }

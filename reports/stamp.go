@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"fundalloc/reports/msg"
 )
 
 // Stamp is what StampNotes writes on a workbook's notes sheet.
@@ -228,7 +230,7 @@ func rowsXML(b []byte, first int, rows [][]string) []byte {
 			if v == "" {
 				continue
 			}
-			b = append(b, `<c r="`+ColumnLetters(j+1)+n+`" t="inlineStr"><is><t xml:space="preserve">`...)
+			b = append(b, `<c r="`+msg.ColumnName(j+1)+n+`" t="inlineStr"><is><t xml:space="preserve">`...)
 			b = appendXMLText(b, v)
 			b = append(b, `</t></is></c>`...)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
 
@@ -366,7 +367,7 @@ func writeTemplateLists(f *excelize.File, sheet string, cols []tplColumn) error 
 			}
 			width = max(width, min(displayWidth(v)+2, 40))
 		}
-		if err := f.SetColWidth(sheet, ColumnLetters(n), ColumnLetters(n), width); err != nil {
+		if err := f.SetColWidth(sheet, msg.ColumnName(n), msg.ColumnName(n), width); err != nil {
 			return err
 		}
 	}
@@ -381,7 +382,7 @@ func writeTemplateData(f *excelize.File, l lang, sheet, lists string, cols []tpl
 	last := TemplateRows + 1
 	for i := range cols {
 		c := &cols[i]
-		col := ColumnLetters(i + 1)
+		col := msg.ColumnName(i + 1)
 		style := st.text
 		switch c.field {
 		case fCode, fCodes:
@@ -454,7 +455,7 @@ func writeTemplateData(f *excelize.File, l lang, sheet, lists string, cols []tpl
 			return err
 		}
 	}
-	end := ColumnLetters(len(cols))
+	end := msg.ColumnName(len(cols))
 	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", end, last), nil); err != nil {
 		return err
 	}
@@ -579,7 +580,7 @@ func writeTemplateNotes(f *excelize.File, l lang, sheet, lists string, kind Temp
 		}
 	}
 	for i, w := range notesWidths {
-		col := ColumnLetters(i + 1)
+		col := msg.ColumnName(i + 1)
 		if err := f.SetColWidth(sheet, col, col, w); err != nil {
 			return err
 		}

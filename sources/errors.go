@@ -76,7 +76,7 @@ func (e *Error) Where() string {
 		b.WriteString(strconv.Itoa(e.Row))
 		if e.Column > 0 {
 			b.WriteString(":")
-			b.WriteString(ColumnName(e.Column))
+			b.WriteString(msg.ColumnName(e.Column))
 		}
 	}
 	return b.String()
@@ -110,19 +110,6 @@ func Escape(s string) string {
 func unsafeRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
 func (e *Error) Unwrap() error { return e.Err }
-
-// ColumnName returns the spreadsheet letters of column n (1 → A, 27 → AA).
-func ColumnName(n int) string {
-	var buf [8]byte
-	i := len(buf)
-	for n > 0 {
-		n--
-		i--
-		buf[i] = byte('A' + n%26)
-		n /= 26
-	}
-	return string(buf[i:])
-}
 
 // MaxProblems caps how many problems are kept; the rest are only counted.
 const MaxProblems = 1000

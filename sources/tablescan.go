@@ -145,7 +145,7 @@ func scanTable(src Source, opt *Options, m *matcher, p *Problems, each func(t *t
 		return t, false
 	}
 	for _, d := range t.h.dups {
-		t.add(t.headerRow, d.col+1, msg.SrcDupColumn.Wrap(ErrDuplicateCol, d.label, ColumnName(d.first+1)))
+		t.add(t.headerRow, d.col+1, msg.SrcDupColumn.Wrap(ErrDuplicateCol, d.label, msg.ColumnName(d.first+1)))
 	}
 	for _, b := range t.h.bad {
 		t.add(t.headerRow, b.col+1, msg.SrcMoneyUnit.Wrap(ErrBadAmount, b.text, b.unit))

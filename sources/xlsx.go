@@ -787,7 +787,7 @@ func (x *xlsxRows) readCell() error {
 		col = c
 	}
 	if col > maxColumns {
-		return x.at(0, s.damaged(msg.SrcXMLBeyondColumn.With(ColumnName(maxColumns))))
+		return x.at(0, s.damaged(msg.SrcXMLBeyondColumn.With(msg.ColumnName(maxColumns))))
 	}
 	x.col = col
 	kind, err := cellKind(typ)
@@ -911,7 +911,7 @@ func (x *xlsxRows) setCell(col int, kind CellKind, inline bool, a int) error {
 		}
 	}
 	if x.lim.MaxCellsPerRow > 0 && col > x.lim.MaxCellsPerRow {
-		return x.at(col, msg.SrcTooManyColumns.Wrap(ErrLimit, ColumnName(col), x.lim.MaxCellsPerRow))
+		return x.at(col, msg.SrcTooManyColumns.Wrap(ErrLimit, msg.ColumnName(col), x.lim.MaxCellsPerRow))
 	}
 
 	idx := col - 1
