@@ -24,7 +24,10 @@ func EvenProfile() [12]Ratio {
 // allocated and reserved. Unit indexes a table of unit codes: a plan's Units
 // for Annual, the table given to Reconcile there.
 type Budgeted struct {
-	Unit     int32
+	Unit int32
+	// Reserved is true when every line is reserved (DESIGN §8.1: an
+	// unqualified operator, the service under re-procurement).
+	Reserved bool
 	Category int
 	Annual   Fen
 }
@@ -36,10 +39,12 @@ func Annual(p *Plan) []Budgeted {
 	nc := len(p.Categories)
 	sums := make([]Fen, len(p.Units)*nc)
 	seen := make([]bool, len(sums))
+	allocated := make([]bool, len(sums)) // some line is not reserved
 	n := 0
 	for _, l := range p.Lines {
 		k := int(l.Unit)*nc + int(l.Category)
 		sums[k] += l.Amount
+		allocated[k] = allocated[k] || l.Status != Reserved
 		if !seen[k] {
 			seen[k] = true
 			n++
@@ -48,7 +53,7 @@ func Annual(p *Plan) []Budgeted {
 	out := make([]Budgeted, 0, n)
 	for k, ok := range seen {
 		if ok {
-			out = append(out, Budgeted{Unit: int32(k / nc), Category: k % nc, Annual: sums[k]})
+			out = append(out, Budgeted{Unit: int32(k / nc), Category: k % nc, Annual: sums[k], Reserved: !allocated[k]})
 		}
 	}
 	return out
@@ -72,7 +77,7 @@ type Thresholds struct {
 	Behind    Ratio     // BEHIND when actual < plan × Behind
 }
 
-// The flags of a reconciliation row, by name, in the order they are listed.
+// The flags of a reconciliation row, by name.
 const (
 	Overspend = "OVERSPEND"
 	Ahead     = "AHEAD"
@@ -93,15 +98,51 @@ const (
 
 var flagNames = [...]string{Overspend, Ahead, Behind, Misuse}
 
-// List returns the flags' names in their listed order.
+// BySeverity lists the flags worst first (DESIGN §8.1): spent more than the
+// whole year's budget, spent without a budget, ahead of plan, behind it.
+var BySeverity = [...]Flags{FlagOverspend, FlagMisuse, FlagAhead, FlagBehind}
+
+// List returns the flags' names, worst first.
 func (f Flags) List() []string {
 	var out []string
-	for i, name := range flagNames {
-		if f&(1<<i) != 0 {
-			out = append(out, name)
+	for _, b := range BySeverity {
+		if f&b != 0 {
+			out = append(out, b.Name())
 		}
 	}
 	return out
+}
+
+// Name is the name of a single flag ("OVERSPEND"), or "" for none or
+// several.
+func (f Flags) Name() string {
+	for i, n := range flagNames {
+		if f == 1<<i {
+			return n
+		}
+	}
+	return ""
+}
+
+// Worst returns the worst of the flags alone, or 0 for none.
+func (f Flags) Worst() Flags {
+	for _, b := range BySeverity {
+		if f&b != 0 {
+			return b
+		}
+	}
+	return 0
+}
+
+// Severity is the rank of the worst of the flags: 1 for OVERSPEND, 2
+// MISUSE, 3 AHEAD, 4 BEHIND; 0 for none.
+func (f Flags) Severity() int {
+	for i, b := range BySeverity {
+		if f&b != 0 {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // Has reports whether the named flag is set.
@@ -114,7 +155,7 @@ func (f Flags) Has(name string) bool {
 	return false
 }
 
-// String joins the flags' names with spaces.
+// String joins the flags' names with spaces, worst first.
 func (f Flags) String() string { return flagStrings[f&15] }
 
 // flagStrings holds String for every set of the four flags, so that writing
@@ -184,9 +225,12 @@ func (r Rate) Percent() string {
 
 // Row is one unit × category of a reconciliation.
 type Row struct {
-	Unit       string
-	Category   int32
-	Flags      Flags
+	Unit     string
+	Category int32
+	Flags    Flags
+	// Reserved is true when the budget is reserved (待重新采购): never
+	// BEHIND, since the money waits for the service to be re-procured.
+	Reserved   bool
 	Vouchers   int32 // counted vouchers up to the end of the month
 	Annual     Fen
 	PlanToDate Fen
@@ -195,11 +239,17 @@ type Row struct {
 	Rate       Rate
 }
 
+// Remaining is the budget left for the rest of the year (预算余额): annual −
+// actual to date, negative when more than the year's budget is spent.
+// Reconcile has checked that it does not overflow.
+func (r *Row) Remaining() Fen { return r.Annual - r.Actual }
+
 // Reconcile compares each unit's spending up to the end of month (1–12)
-// with its phased budget (DESIGN §8). units is the table of unit codes that
-// the budget's and the vouchers' Unit index. There is a row for every unit
-// × category with a budget or with counted spending, sorted by unit code and
-// category. Vouchers dated after the month are ignored here.
+// with its phased budget (DESIGN §8, §8.1). units is the table of unit codes
+// that the budget's and the vouchers' Unit index. There is a row for every
+// unit × category with a budget or with counted spending, sorted by unit code
+// and category. Vouchers dated after the month are ignored here. A row whose
+// budget is reserved is never BEHIND.
 //
 // It works on dense arrays indexed by unit and category, not on maps of
 // rows: a national reconciliation has four million rows.
@@ -219,6 +269,7 @@ func Reconcile(units []string, budget []Budgeted, vouchers []Voucher, month int,
 	actual := make([]Fen, cells)
 	count := make([]int32, cells)
 	present := make([]bool, cells)
+	reserved := make([]bool, cells)
 	var err error
 	for _, b := range budget {
 		if b.Annual < 0 {
@@ -229,6 +280,7 @@ func Reconcile(units []string, budget []Budgeted, vouchers []Voucher, month int,
 			return nil, err
 		}
 		present[k] = true
+		reserved[k] = b.Reserved
 	}
 	for _, v := range vouchers {
 		if v.Month < 1 || v.Month > month {
@@ -266,10 +318,14 @@ func Reconcile(units []string, budget []Budgeted, vouchers []Voucher, month int,
 			if !present[k] {
 				continue
 			}
-			r := Row{Unit: units[u], Category: int32(c), Annual: annual[k], Actual: actual[k], Vouchers: count[k]}
+			r := Row{Unit: units[u], Category: int32(c), Annual: annual[k], Actual: actual[k], Vouchers: count[k],
+				Reserved: reserved[k] && annual[k] != 0}
 			r.PlanToDate = ph.toDate(r.Annual)
 			if r.Variance, err = r.Actual.Add(-r.PlanToDate); err != nil {
 				return nil, fmt.Errorf("reconcile: variance of %s: %w", r.Unit, err)
+			}
+			if _, err = r.Annual.Add(-r.Actual); err != nil {
+				return nil, fmt.Errorf("reconcile: remaining of %s: %w", r.Unit, err)
 			}
 			r.Rate = rate(r.Actual, r.PlanToDate)
 			switch {
@@ -283,7 +339,7 @@ func Reconcile(units []string, budget []Budgeted, vouchers []Voucher, month int,
 				if cmpScaled(r.Actual, r.PlanToDate, ahead) > 0 {
 					r.Flags |= FlagAhead
 				}
-				if cmpScaled(r.Actual, r.PlanToDate, t.Behind) < 0 {
+				if !r.Reserved && cmpScaled(r.Actual, r.PlanToDate, t.Behind) < 0 {
 					r.Flags |= FlagBehind
 				}
 			}

@@ -26,14 +26,14 @@ func TestReconcileSampleCity(t *testing.T) {
 	}{
 		{r.stdout, []string{
 			"预算依据：按当前配置重新计算（内置示例城市）",
-			"预警：超预算 1、超进度 8、执行滞后 22、无预算支出（疑似挪用） 2",
+			"预警：超预算 1、超进度 8、执行滞后 15、无预算支出（疑似挪用） 2",
 			"异常：单位不存在 1、类别不存在 1、重复凭证 1、不在预算年度内 1、金额错误 2、日期错误 2",
 			"日期晚于 2026-10 的 3 张",
 		}},
 		{en.stdout, []string{
 			"budget: recomputed from embedded sample city",
 			"12,736 vouchers in 4 files: 12,725 counted, 8 with exceptions, 3 dated after 2026-10",
-			"2,119 unit × category rows · flags: OVERSPEND 1, AHEAD 8, BEHIND 22, MISUSE 2",
+			"2,119 unit × category rows · flags: OVERSPEND 1, AHEAD 8, BEHIND 15, MISUSE 2",
 			"exceptions: UNKNOWN_UNIT 1, UNKNOWN_CATEGORY 1, DUPLICATE_VOUCHER 1, OUT_OF_PERIOD 1, BAD_AMOUNT 2, BAD_DATE 2",
 		}},
 	} {
