@@ -50,7 +50,10 @@ type book struct {
 	parts  map[string]part // sheet name → its worksheet part, written by sheetXML
 	titles []string        // sheets whose first row is printed on every page
 	names  []excelize.DefinedName
-	style  struct {
+	// dateStyle shows a day number as yyyy-mm-dd; the books that show dates
+	// make it.
+	dateStyle int
+	style     struct {
 		title, header, text, amount, int, center, decimal, bold, boldAmount, check, note, wrap, pct, sign int
 		bad                                                                                               int // a conditional format: a check that is not 0
 	}

@@ -3,8 +3,7 @@ package reports
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
+	"iter"
 	"slices"
 	"strings"
 	"testing"
@@ -237,26 +236,22 @@ func TestDecision(t *testing.T) {
 
 // testReconciliation is a small reconciliation: two stations, a ledger
 // with a counted voucher, one dated after the month and one with a bad
-// date.
+// date, listed out of date order.
 func testReconciliation(t *testing.T) *Reconciliation {
 	t.Helper()
-	dir := t.TempDir()
-	ledger := "voucher,date,unit,category,amount,description\n" +
-		"V1,2026-03-01,S1,elderly_care,300.50,活动\n" +
-		"V2,2026-11-02,S1,elderly_care,20.00,活动\n" +
-		"V3,2026-13-01,S2,elderly_care,5.00,活动\n"
-	if err := os.WriteFile(filepath.Join(dir, "oct.csv"), []byte(ledger), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	cats := []sources.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}}
-	var p sources.Problems
-	lg := sources.ReadLedgers([]sources.Source{{Name: "ledgers/oct.csv", Open: func() (sources.File, error) { return os.Open(filepath.Join(dir, "oct.csv")) }}},
-		sources.Options{Limits: sources.DefaultLimits()}, sources.NewCategories(cats), sources.NewUnits([]string{"S1", "S2"}, nil), 2026, &p)
-	if err := p.Err(); err != nil {
-		t.Fatal(err)
-	}
+	lg := Ledger{Files: []string{"ledgers/oct.csv"}, Sheets: []string{""},
+		Exceptions: []sources.Exception{{Voucher: "V3", File: "ledgers/oct.csv", Row: 4, Flag: sources.BadDate,
+			Text: msg.SrcNotDate.With("日期", "2026-13-01")}},
+		List: listOf([]LedgerVoucher{
+			{Voucher: "V2", Date: "2026-11-02", Unit: "S1", Category: "elderly_care", Amount: 20_00, Description: "活动", Row: 3, Month: 11},
+			{Voucher: "V1", Date: "2026-03-01", Unit: "S1", Category: "elderly_care", Amount: 300_50, Description: "活动", Row: 2, Month: 3},
+			{Voucher: "V3", Date: "2026-13-01", Unit: "S2", Category: "elderly_care", Amount: 5_00, Description: "活动", Row: 4,
+				Exceptions: []string{sources.BadDate}},
+		})}
 	return &Reconciliation{Year: 2026, Month: "2026-10", MonthNum: 10, RunDate: "2026-11-01", Language: "zh", Budget: "recomputed",
 		Document: Document{City: "神木市"}, Categories: cats, Ledger: lg, Inputs: []allocation.FileHash{{Path: "ledgers/oct.csv", SHA256: "cd"}},
+		Counts: allocation.Counts{Read: 3, Counted: 1, Excepted: 1, After: 1},
 		Units: []allocation.Unit{
 			{Code: "H", Name: "总站", Tier: allocation.Hub},
 			{Code: "S1", Name: "一站", Tier: allocation.Station, Parent: "H"},
@@ -370,5 +365,89 @@ func TestWarningNamesTheDriverInWords(t *testing.T) {
 	}
 	if en := text.Localize(msg.EN); !strings.Contains(en, `"elderly people"`) {
 		t.Errorf("en: %s", en)
+	}
+}
+
+// listOf lists vouchers as a caller's listing does.
+func listOf(vs []LedgerVoucher) iter.Seq2[*LedgerVoucher, error] {
+	return func(yield func(*LedgerVoucher, error) bool) {
+		for i := range vs {
+			if !yield(&vs[i], nil) {
+				return
+			}
+		}
+	}
+}
+
+// TestReconcileWorkbookForAnAuditor: the Ledger by date then voucher with
+// date cells, a fill per flag in severity order, the remaining column, the
+// roll-ups and the problems on the Summary (DESIGN §8.1).
+func TestReconcileWorkbookForAnAuditor(t *testing.T) {
+	rc := testReconciliation(t)
+	rc.Rows[1].Flags = allocation.FlagBehind
+	rc.Rows = append(rc.Rows, allocation.Row{Unit: "S2", Category: 0, Annual: 50_00, PlanToDate: 40_00, Reserved: true})
+	var err error
+	if rc.Stations, err = allocation.Rollups(rc.Rows, rc.Units); err != nil {
+		t.Fatal(err)
+	}
+	rc.Problems = allocation.Problems(rc.Rows)
+	var buf bytes.Buffer
+	if err := WriteReconcileWorkbook(context.Background(), &buf, rc); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// The Ledger: V1 (March), V2 (November), then V3 whose date is bad.
+	rows := mustRows(t, f, "支出台账")
+	var order []string
+	for _, r := range rows[1:] {
+		order = append(order, r[0])
+	}
+	if !slices.Equal(order, []string{"V1", "V2", "V3"}) {
+		t.Errorf("ledger order %v", order)
+	}
+	if typ, _ := f.GetCellType("支出台账", "B2"); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+		t.Errorf("B2 is text, not a date cell")
+	}
+	if v, _ := f.GetCellValue("支出台账", "B2"); v != "2026-03-01" {
+		t.Errorf("B2 shows %q", v)
+	}
+	if v, _ := f.GetCellValue("支出台账", "B4"); v != "2026-13-01" {
+		t.Errorf("the bad date shows %q", v)
+	}
+	// The Detail: remaining and status; one fill per flag, in severity order.
+	detail := sheetText(t, f, "执行明细")
+	for _, s := range []string{"预算余额", "-100.5", "待重新采购"} {
+		if !strings.Contains(detail, s) {
+			t.Errorf("执行明细 lacks %q:\n%s", s, detail)
+		}
+	}
+	cf, err := f.GetConditionalFormats("执行明细")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fills []string
+	for _, opts := range cf {
+		for _, o := range opts {
+			fills = append(fills, o.Criteria)
+		}
+	}
+	if len(fills) != 4 {
+		t.Errorf("%d conditional formats on the Detail, want 4 (one per flag): %v", len(fills), cf)
+	}
+	// The Summary: the roll-ups and the problems.
+	summary := sheetText(t, f, "汇总")
+	for _, s := range []string{"总站及各社工站汇总", "一站\tS1\t200.00\t160.00\t300.50\t-100.50\t187.81%\t超预算\t1", "超预算\t1",
+		"1. 超预算\tS1 一站 养老服务：已支出 300.50 元，超过全年预算 200.00 元 100.50 元",
+		"2. 进度滞后\tS2 二站 养老服务：已支出 0.00 元，低于截至本月计划 80.00 元 80.00 元"} {
+		if !strings.Contains(summary, s) {
+			t.Errorf("汇总 lacks %q:\n%s", s, summary)
+		}
+	}
+	if strings.Contains(summary, "3. ") {
+		t.Errorf("the reserved row is a problem:\n%s", summary)
 	}
 }

@@ -3,8 +3,6 @@ package reports
 import (
 	"bytes"
 	"encoding/csv"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -79,23 +77,15 @@ func TestCSVTextIsNeverAFormula(t *testing.T) {
 // CSVs of a reconciliation whose unit names, codes, vouchers, categories,
 // amounts, dates, descriptions and file names all look like formulas.
 func TestCompanionCSVsAreNotFormulas(t *testing.T) {
-	dir := t.TempDir()
 	name := "=oct.csv"
-	ledger := "voucher,date,unit,category,amount,description\n" +
-		"=V1,2026-03-01,+S1,=慈善,-20.50,\"=HYPERLINK(\"\"http://evil.example/\"\",\"\"v\"\")\"\n" +
-		"@V2,=DATE(2026;1;1),-S2,@cat,+1+1,@SUM(1)\n" +
-		"-V3,2026-04-01,=X,charity,5.00,=cmd|' /C calc'!A0\n"
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(ledger), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	cats := []sources.Category{{Code: "charity", Zh: "=慈善", En: "@charity"}}
-	known := sources.NewUnits([]string{"+S1", "-S2"}, nil)
-	var p sources.Problems
-	lg := sources.ReadLedgers([]sources.Source{{Name: name, Open: func() (sources.File, error) { return os.Open(filepath.Join(dir, name)) }}},
-		sources.Options{Limits: sources.DefaultLimits()}, sources.NewCategories(cats), known, 2026, &p)
-	if err := p.Err(); err != nil {
-		t.Fatal(err)
-	}
+	lg := Ledger{Files: []string{name}, Sheets: []string{""}, List: listOf([]LedgerVoucher{
+		{Voucher: "=V1", Date: "2026-03-01", Unit: "+S1", Category: "=慈善", Amount: -20_50, Description: `=HYPERLINK("http://evil.example/","v")`, Row: 2, Month: 3},
+		{Voucher: "@V2", Date: "=DATE(2026;1;1)", Unit: "-S2", Category: "@cat", AmountText: "+1+1", Description: "@SUM(1)", Row: 3,
+			Exceptions: []string{sources.UnknownCategory, sources.BadAmount, sources.BadDate}},
+		{Voucher: "-V3", Date: "2026-04-01", Unit: "=X", Category: "charity", Amount: 5_00, Description: "=cmd|' /C calc'!A0", Row: 4, Month: 4,
+			Exceptions: []string{sources.UnknownUnit}},
+	})}
 	rc := &Reconciliation{Year: 2026, Month: "2026-10", MonthNum: 10, Language: "zh", Categories: cats, Ledger: lg,
 		Units: []allocation.Unit{
 			{Code: "=H", Name: "@SUM(1)", Tier: allocation.Hub},

@@ -15,12 +15,29 @@ import (
 // budget or spending, and every exception.
 func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 	j := &jsonWriter{w: w, buf: make([]byte, 0, 64<<10)}
+	language := msg.Of(rc.Language)
 	j.raw("{\n  \"fiscal_year\": ")
 	j.buf = strconv.AppendInt(j.buf, int64(rc.Year), 10)
 	j.raw(",\n  \"month\": ")
 	j.str(rc.Month)
 	j.raw(",\n  \"budget\": ")
 	j.str(rc.Budget)
+	j.raw(",\n  \"budget_of_record\": ")
+	if v := rc.BudgetOfRecord; v != nil {
+		j.raw(`{"version": `)
+		j.str(v.Version)
+		j.raw(`, "doc_no": `)
+		j.str(v.DocNo)
+		j.raw(`, "approved": `)
+		j.str(v.Approved)
+		j.raw(`, "sha256": `)
+		j.str(v.SHA256)
+		j.raw(`, "path": `)
+		j.str(v.Path)
+		j.raw("}")
+	} else {
+		j.raw("null")
+	}
 	j.raw(",\n  \"rows\": [")
 	for i := range rc.Rows {
 		r := &rc.Rows[i]
@@ -29,18 +46,14 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		j.str(r.Unit)
 		j.raw(`, "category": `)
 		j.str(rc.Categories[r.Category].Code)
+		j.raw(`, "status": `)
+		j.str(rowStatus(r))
 		j.field("annual", r.Annual)
 		j.field("plan_to_date", r.PlanToDate)
 		j.field("actual_to_date", r.Actual)
 		j.field("variance", r.Variance)
-		j.raw(`, "execution_rate": `)
-		if r.Rate.Valid() {
-			j.buf = append(j.buf, '"')
-			j.buf, _ = r.Rate.AppendText(j.buf)
-			j.buf = append(j.buf, '"')
-		} else {
-			j.raw("null")
-		}
+		j.field("remaining", r.Remaining())
+		j.rate(r.Rate)
 		j.raw(`, "flags": `)
 		j.raw(flagsJSON[r.Flags&15])
 		j.raw("}")
@@ -49,8 +62,50 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		}
 	}
 	j.end()
+	j.raw(",\n  \"stations\": [")
+	for i := range rc.Stations {
+		s := &rc.Stations[i]
+		j.sep(i)
+		j.raw(`{"unit": `)
+		j.str(s.Unit)
+		j.field("annual", s.Annual)
+		j.field("plan_to_date", s.PlanToDate)
+		j.field("actual_to_date", s.Actual)
+		j.field("remaining", s.Remaining())
+		j.rate(s.Rate)
+		j.raw(`, "worst_flag": `)
+		if s.Worst != 0 {
+			j.str(s.Worst.Name())
+		} else {
+			j.raw("null")
+		}
+		j.raw(`, "flagged_rows": `)
+		j.buf = strconv.AppendInt(j.buf, int64(s.Flagged), 10)
+		j.raw("}")
+	}
+	j.end()
+	j.raw(",\n  \"problems\": [")
+	for i, p := range rc.Problems {
+		r := &rc.Rows[p.Row]
+		j.sep(i)
+		j.raw(`{"severity": `)
+		j.buf = strconv.AppendInt(j.buf, int64(p.Severity), 10)
+		j.raw(`, "unit": `)
+		j.str(r.Unit)
+		j.raw(`, "category": `)
+		j.str(rc.Categories[r.Category].Code)
+		j.raw(`, "flag": `)
+		j.str(p.Flag.Name())
+		j.field("amount", p.Stake)
+		j.raw(`, "message": `)
+		j.str(rc.problemText(i, language))
+		j.raw("}")
+		if err := j.flushIfFull(); err != nil {
+			return err
+		}
+	}
+	j.end()
 	j.raw(",\n  \"exceptions\": [")
-	language := msg.Of(rc.Language)
 	for i, e := range rc.Ledger.Exceptions {
 		j.sep(i)
 		j.raw(`{"voucher": `)
@@ -91,23 +146,28 @@ var flagsJSON = func() (t [16]string) {
 
 // Reconciliation is everything the reconciliation outputs show.
 type Reconciliation struct {
-	Year       int
-	Month      string // YYYY-MM
-	MonthNum   int    // 1–12
-	RunDate    string // YYYY-MM-DD
-	Language   string
-	Document   Document // the city, the display unit, the signature lines
-	Program    Program  // what wrote the workbook, for the notes sheet
-	Budget     string   // the budget of record: a budget JSON's path, or "recomputed"
-	BudgetNote string   // how the budget of record was found, for the command's summary
+	Year     int
+	Month    string // YYYY-MM
+	MonthNum int    // 1–12
+	RunDate  string // YYYY-MM-DD
+	Language string
+	Document Document // the city, the display unit, the signature lines
+	Program  Program  // what wrote the workbook, for the notes sheet
+	Budget   string   // the budget of record: a version (v2), a budget JSON's path, or "recomputed"
+	// BudgetOfRecord is the version of record reconciled against, or nil
+	// for a budget file or the recomputed draft.
+	BudgetOfRecord *BudgetOfRecord
+	BudgetNote     string // how the budget of record was found, for the command's summary
 	// Config is the configuration file's path, or "" for the embedded
 	// sample city's configuration.
 	Config     string
 	Categories []sources.Category
 	Units      []allocation.Unit // the units file, for names and the station grouping
 	Rows       []allocation.Row
-	Ledger     *sources.Ledger
-	After      int // counted-looking vouchers dated after the month
+	Stations   []allocation.Rollup  // the hub's and each station's roll-up
+	Problems   []allocation.Problem // every flagged row, worst first
+	Ledger     Ledger
+	Counts     allocation.Counts // what became of the vouchers read
 	Inputs     []allocation.FileHash
 	Warnings   []msg.Text // in words, rendered in Language
 	Tolerance  allocation.Ratio
@@ -123,4 +183,16 @@ type Reconciliation struct {
 
 	indexOnce sync.Once
 	index     *unitIndex
+}
+
+// rate writes "execution_rate": "0.9300", or null without a plan.
+func (j *jsonWriter) rate(r allocation.Rate) {
+	j.raw(`, "execution_rate": `)
+	if !r.Valid() {
+		j.raw("null")
+		return
+	}
+	j.buf = append(j.buf, '"')
+	j.buf, _ = r.AppendText(j.buf)
+	j.buf = append(j.buf, '"')
 }

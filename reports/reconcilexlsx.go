@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,8 +27,10 @@ const (
 	dtPlan
 	dtActual
 	dtVariance
+	dtRemaining
 	dtRate
 	dtFlags
+	dtStatus
 )
 
 // Exceptions sheet columns.
@@ -149,7 +150,7 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 	summary, notes := l.t("sheet.summary"), l.t("sheet.notes")
 	detail := b.sheetsFor(l.t("sheet.detail"), len(rc.Rows))
 	excs := b.sheetsFor(l.t("sheet.exceptions"), len(rc.Ledger.Exceptions))
-	ledger := b.sheetsFor(l.t("sheet.ledger"), len(rc.Ledger.Entries))
+	ledger := b.sheetsFor(l.t("sheet.ledger"), rc.Counts.Read)
 	if rc.DetailCSV != "" {
 		detail = detail[:1]
 	}
@@ -167,9 +168,13 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 		}
 	}
 	units := rc.unitIndex()
-	flagged, err := b.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}},
-		Font: &excelize.Font{Color: "9C0006"}})
+	flagged, err := b.flagFills()
 	if err != nil {
+		return err
+	}
+	dateFmt := "yyyy-mm-dd"
+	if b.dateStyle, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 10}, Border: thinBorder,
+		CustomNumFmt: &dateFmt, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}}); err != nil {
 		return err
 	}
 	var dt, ex, lt *table
@@ -184,7 +189,7 @@ func WriteReconcileWorkbook(ctx context.Context, w io.Writer, rc *Reconciliation
 		},
 		func() (err error) {
 			if rc.LedgerCSV != "" {
-				return b.writeNote(ledger[0], l.t("rc.companion", len(rc.Ledger.Entries), rc.LedgerCSV))
+				return b.writeNote(ledger[0], l.t("rc.companion", rc.Counts.Read, rc.LedgerCSV))
 			}
 			lt, err = b.writeLedger(rc, ledger)
 			return err
@@ -238,7 +243,9 @@ func (b *book) detailColumns() []column {
 		{header: l.t("col.category"), style: st.text}, {header: l.t("col.catcode"), style: st.text},
 		{header: money(l.t("col.annual")), style: st.amount, width: 15}, {header: money(l.t("col.plan")), style: st.amount, width: 15},
 		{header: money(l.t("col.actual")), style: st.amount, width: 15}, {header: money(l.t("col.variance")), style: st.amount, width: 15},
+		{header: money(l.t("col.remaining")), style: st.amount, width: 15},
 		{header: l.t("col.rate"), style: st.pct, width: 10}, {header: l.t("col.flags"), style: st.text, width: 22},
+		{header: l.t("col.rcstatus"), style: st.text, width: 12},
 	}
 }
 
@@ -247,7 +254,7 @@ func (b *book) detailColumns() []column {
 func (b *book) ledgerColumns() []column {
 	l, st := b.l, b.style
 	return []column{
-		{header: l.t("col.voucher"), style: st.text, width: 18}, {header: l.t("col.date"), style: st.text, width: 12},
+		{header: l.t("col.voucher"), style: st.text, width: 18}, {header: l.t("col.date"), style: b.dateStyle, width: 12},
 		{header: l.t("col.unit"), style: st.text, width: 12}, {header: l.t("col.category"), style: st.text, width: 18},
 		{header: b.amountHeader(l.t("col.amount")), style: st.amount, width: 14}, {header: l.t("col.description"), style: st.text, width: 30},
 		{header: l.t("col.file"), style: st.text}, {header: l.t("col.sheet"), style: st.text},
@@ -264,7 +271,7 @@ func headers(cols []column) []any {
 	return h
 }
 
-func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string, flagged int) (*table, error) {
+func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string, fills [len(allocation.BySeverity)]int) (*table, error) {
 	cols := b.detailColumns()
 	for i, r := range rc.Rows {
 		if i > 5000 {
@@ -278,10 +285,19 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string,
 		cols[5].fit(rc.Categories[c].Code)
 	}
 	for _, f := range []allocation.Flags{allocation.FlagOverspend | allocation.FlagAhead, allocation.FlagMisuse} {
-		cols[11].fit(b.flagWords(f))
+		cols[dtFlags-1].fit(b.flagWords(f))
 	}
+	cols[dtStatus-1].fit(b.l.t("status.reprocure"))
+	// A fill per flag (DESIGN §8.1): a row takes its worst flag's, which
+	// its flags cell names first.
 	highlight := func(last int) []conditional {
-		return []conditional{{sqref: "A2:" + cell(dtFlags, last), formula: fmt.Sprintf("LEN($%s2)>0", msg.ColumnName(dtFlags)), dxf: flagged}}
+		var out []conditional
+		for i, f := range allocation.BySeverity {
+			word := b.l.t("flag." + f.Name())
+			out = append(out, conditional{sqref: "A2:" + cell(dtStatus, last),
+				formula: fmt.Sprintf(`LEFT($%s2,%d)="%s"`, msg.ColumnName(dtFlags), len([]rune(word)), word), dxf: fills[i]})
+		}
+		return out
 	}
 	order := units.order(rc.Rows)
 	return b.writeTable(names, cols, layout{landscape: true, outline: true, conditional: highlight}, len(order), func(t *table, from, to int) error {
@@ -315,8 +331,10 @@ func (b *book) detailRows(t *table, rc *Reconciliation, units *unitIndex, order 
 		row[7] = excelize.Cell{StyleID: st.amount, Value: b.money(r.PlanToDate)}
 		row[8] = excelize.Cell{StyleID: st.amount, Value: b.money(r.Actual)}
 		row[9] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)), Value: b.money(r.Variance)}
-		row[10] = rate
-		row[11] = excelize.Cell{StyleID: st.text, Value: b.flagWords(r.Flags)}
+		row[10] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtAnnual, n), cell(dtActual, n)), Value: b.money(r.Remaining())}
+		row[11] = rate
+		row[12] = excelize.Cell{StyleID: st.text, Value: b.flagWords(r.Flags)}
+		row[13] = excelize.Cell{StyleID: st.text, Value: b.statusWord(r)}
 		var opts []excelize.RowOpts
 		if u.room {
 			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
@@ -373,58 +391,92 @@ const (
 )
 
 // writeLedger lists every voucher read, with its file, row and whether it
-// was counted. The vouchers' texts are read again from the ledgers.
+// was counted, by date then voucher number (DESIGN §8.1), dates as date
+// cells. The caller's listing reads the vouchers' texts.
 func (b *book) writeLedger(rc *Reconciliation, names []string) (*table, error) {
-	l, st, lg := b.l, b.style, rc.Ledger
+	l, lg := b.l, rc.Ledger
 	cols := b.ledgerColumns()
 	for i, f := range lg.Files {
 		cols[6].fit(f)
 		cols[7].fit(lg.Sheets[i])
 	}
 	cols[9].fit(l.t("status.after"))
+	vouchers, err := sortedVouchers(lg.List)
+	if err != nil {
+		return nil, err
+	}
 	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
 		return nil, err
 	}
 	row := make([]any, len(cols))
-	err = lg.List(func(e *sources.Entry, v *sources.Listed) error {
-		amount := excelize.Cell{StyleID: st.amount, Value: b.money(e.Amount)}
-		if v.Amount != "" {
-			amount = excelize.Cell{StyleID: st.text, Value: v.Amount}
+	for i := range vouchers {
+		if err := t.add(b.ledgerRow(row, rc, &vouchers[i])); err != nil {
+			return nil, err
 		}
-		row[0] = excelize.Cell{StyleID: st.text, Value: v.Voucher}
-		row[1] = excelize.Cell{StyleID: st.text, Value: v.Date}
-		row[2] = excelize.Cell{StyleID: st.text, Value: v.Unit}
-		row[3] = excelize.Cell{StyleID: st.text, Value: v.Category}
-		row[4] = amount
-		row[5] = excelize.Cell{StyleID: st.text, Value: v.Description}
-		row[6] = excelize.Cell{StyleID: st.text, Value: lg.Files[e.File]}
-		row[7] = excelize.Cell{StyleID: st.text, Value: lg.Sheets[e.File]}
-		row[8] = excelize.Cell{StyleID: st.int, Value: int(e.Row)}
-		row[9] = excelize.Cell{StyleID: st.text, Value: b.ledgerStatus(rc, e)}
-		return t.add(row)
-	})
-	if err != nil {
-		return nil, err
 	}
 	return t, t.finish()
 }
 
+// ledgerRow fills row with a voucher's Ledger cells.
+func (b *book) ledgerRow(row []any, rc *Reconciliation, v *LedgerVoucher) []any {
+	st, lg := b.style, rc.Ledger
+	amount := excelize.Cell{StyleID: st.amount, Value: b.money(v.Amount)}
+	if v.AmountText != "" {
+		amount = excelize.Cell{StyleID: st.text, Value: v.AmountText}
+	}
+	date := excelize.Cell{StyleID: st.text, Value: v.Date}
+	if serial, bad := dateSerial(v.Date); !bad {
+		date = excelize.Cell{StyleID: b.dateStyle, Value: serial}
+	}
+	row[0] = excelize.Cell{StyleID: st.text, Value: v.Voucher}
+	row[1] = date
+	row[2] = excelize.Cell{StyleID: st.text, Value: v.Unit}
+	row[3] = excelize.Cell{StyleID: st.text, Value: v.Category}
+	row[4] = amount
+	row[5] = excelize.Cell{StyleID: st.text, Value: v.Description}
+	row[6] = excelize.Cell{StyleID: st.text, Value: lg.Files[v.File]}
+	row[7] = excelize.Cell{StyleID: st.text, Value: lg.Sheets[v.File]}
+	row[8] = excelize.Cell{StyleID: st.int, Value: v.Row}
+	row[9] = excelize.Cell{StyleID: st.text, Value: b.ledgerStatus(rc, v)}
+	return row
+}
+
 // ledgerStatus says whether a voucher was counted, and why not: its
 // exceptions in words.
-func (b *book) ledgerStatus(rc *Reconciliation, e *sources.Entry) string {
+func (b *book) ledgerStatus(rc *Reconciliation, v *LedgerVoucher) string {
 	switch {
-	case e.Flags != 0:
-		kinds := strings.Fields(e.Flags.String())
-		words := make([]string, len(kinds))
-		for i, k := range kinds {
+	case len(v.Exceptions) > 0:
+		words := make([]string, len(v.Exceptions))
+		for i, k := range v.Exceptions {
 			words[i] = b.l.t("exc." + k)
 		}
 		return strings.Join(words, b.l.t("sep"))
-	case int(e.Month) > rc.MonthNum:
+	case v.Month > rc.MonthNum:
 		return b.l.t("status.after")
 	}
 	return b.l.t("status.counted")
+}
+
+// statusWord is a Detail row's status: 待重新采购 for a reserved budget.
+func (b *book) statusWord(r *allocation.Row) string {
+	if r.Reserved {
+		return b.l.t("status.reprocure")
+	}
+	return ""
+}
+
+// flagFills makes the Detail's fill per flag, in allocation.BySeverity
+// order: red, purple, amber, blue, each with a darker font of its hue.
+func (b *book) flagFills() (out [len(allocation.BySeverity)]int, err error) {
+	colours := [...][2]string{{"F4B6B6", "9C0006"}, {"D9C3E9", "5B2C83"}, {"FFE699", "7F6000"}, {"BDD7EE", "1F4E79"}}
+	for i, c := range colours {
+		if out[i], err = b.f.NewConditionalStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}},
+			Font: &excelize.Font{Color: c[1]}}); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // flagWords names a row's flags in words, worst first: 超预算、超进度.
@@ -509,16 +561,19 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		g.add(excelize.Cell{StyleID: st.note, Value: l.t("unit.rounding")})
 	}
 	g.skip(1)
+	b.writeProblems(&g, rc)
+	g.skip(1)
 	g.add(b.signatures())
 	g.skip(1)
 
 	// Counts of flags and exceptions, each in words.
 	g.add(title(l.t("rc.flags")))
 	g.add(head(l.t("col.flag1")), head(l.t("rc.count")))
-	for _, flag := range []string{allocation.Overspend, allocation.Ahead, allocation.Behind, allocation.Misuse} {
+	for _, f := range allocation.BySeverity {
+		flag := f.Name()
 		n := 0
 		for _, r := range rc.Rows {
-			if r.Flags.Has(flag) {
+			if r.Flags&f != 0 {
 				n++
 			}
 		}
@@ -540,21 +595,12 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 		g.add(txt(word), excelize.Cell{StyleID: st.int, Formula: ex.countIf(exFlag, word), Value: n})
 	}
 	g.skip(1)
-	counted, excepted := 0, 0
-	for i := range rc.Ledger.Entries {
-		e := &rc.Ledger.Entries[i]
-		switch {
-		case e.Flags != 0:
-			excepted++
-		case int(e.Month) <= rc.MonthNum:
-			counted++
-		}
-	}
+	c := rc.Counts
 	g.add(title(l.t("rc.vouchers")))
-	g.add(txt(l.t("rc.read")), excelize.Cell{StyleID: st.int, Value: len(rc.Ledger.Entries)})
-	g.add(txt(l.t("rc.counted")), excelize.Cell{StyleID: st.int, Value: counted})
-	g.add(txt(l.t("rc.excepted")), excelize.Cell{StyleID: st.int, Value: excepted})
-	g.add(txt(l.t("rc.after")), excelize.Cell{StyleID: st.int, Value: rc.After})
+	g.add(txt(l.t("rc.read")), excelize.Cell{StyleID: st.int, Value: c.Read})
+	g.add(txt(l.t("rc.counted")), excelize.Cell{StyleID: st.int, Value: c.Counted})
+	g.add(txt(l.t("rc.excepted")), excelize.Cell{StyleID: st.int, Value: c.Excepted})
+	g.add(txt(l.t("rc.after")), excelize.Cell{StyleID: st.int, Value: c.After})
 	if len(rc.Warnings) > 0 {
 		g.skip(1)
 		g.add(title(l.t("rc.warnings")))
@@ -564,70 +610,69 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	}
 	g.skip(1)
 
-	// Execution rate per station (its rows and its rooms').
+	// A roll-up per station (its rows and its rooms') and for the hub.
 	g.add(title(l.t("rc.stations")))
-	hdr := g.add(head(l.t("col.name")), head(l.t("col.code")), head(money(l.t("col.plan"))), head(money(l.t("col.actual"))), head(l.t("col.rate")))
-	type sums struct{ plan, actual allocation.Fen }
-	per := map[string]*sums{}
-	var lastUnit string
-	var acc *sums
-	for _, r := range rc.Rows { // rows come unit by unit
-		if acc == nil || r.Unit != lastUnit {
-			lastUnit, acc = r.Unit, nil
-			if s := units.station[r.Unit]; s != "" {
-				if per[s] == nil {
-					per[s] = &sums{}
-				}
-				acc = per[s]
-			}
-		}
-		if acc != nil {
-			acc.plan += r.PlanToDate
-			acc.actual += r.Actual
-		}
-	}
-	var stations []string
-	for _, u := range units.units {
-		if u.Tier == allocation.Station {
-			stations = append(stations, u.Code)
-		}
-	}
-	slices.Sort(stations)
+	hdr := g.add(head(l.t("col.name")), head(l.t("col.code")), head(money(l.t("col.annual"))), head(money(l.t("col.plan"))),
+		head(money(l.t("col.actual"))), head(money(l.t("col.remaining"))), head(l.t("col.rate")), head(l.t("col.worst")), head(l.t("col.flagged")))
 	useFormulas := len(rc.Rows) <= 200_000 && len(dt.names) > 0
-	first := g.next()
-	for _, code := range stations {
-		s := per[code]
-		if s == nil {
-			s = &sums{}
-		}
+	first := 0
+	for _, s := range rc.Stations {
 		r := g.next()
-		planCell := excelize.Cell{StyleID: st.amount, Value: b.money(s.plan)}
-		actualCell := excelize.Cell{StyleID: st.amount, Value: b.money(s.actual)}
-		if useFormulas {
-			planCell.Formula = dt.sumIfs(dtPlan, dtStation, code)
-			actualCell.Formula = dt.sumIfs(dtActual, dtStation, code)
+		annual := excelize.Cell{StyleID: st.amount, Value: b.money(s.Annual)}
+		plan := excelize.Cell{StyleID: st.amount, Value: b.money(s.PlanToDate)}
+		actual := excelize.Cell{StyleID: st.amount, Value: b.money(s.Actual)}
+		isHub := units.station[s.Unit] == ""
+		if useFormulas && !isHub {
+			annual.Formula = dt.sumIfs(dtAnnual, dtStation, s.Unit)
+			plan.Formula = dt.sumIfs(dtPlan, dtStation, s.Unit)
+			actual.Formula = dt.sumIfs(dtActual, dtStation, s.Unit)
 		}
-		rate := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(C%d=0,"",D%d/C%d)`, r, r, r), Value: ""}
-		if s.plan != 0 {
-			rate.Value = ratioFloat(s.actual, s.plan)
+		if !isHub && first == 0 {
+			first = r
 		}
-		g.add(txt(b.unitName(units, code)), txt(code), planCell, actualCell, rate)
+		rate := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(D%d=0,"",E%d/D%d)`, r, r, r), Value: ""}
+		if s.Rate.Valid() {
+			v, _ := strconv.ParseFloat(s.Rate.String(), 64) // a ratio, not money
+			rate.Value = v
+		}
+		worst := ""
+		if s.Worst != 0 {
+			worst = l.t("flag." + s.Worst.Name())
+		}
+		g.add(txt(b.unitName(units, s.Unit)), txt(s.Unit), annual, plan, actual,
+			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("C%d-E%d", r, r), Value: b.money(s.Remaining())},
+			rate, txt(worst), excelize.Cell{StyleID: st.int, Value: s.Flagged})
 	}
 	last := g.next() - 1
 	g.skip(1)
-	widths := []float64{30, 24, 17, 17, 17}
+	widths := []float64{30, 10, 16, 16, 16, 16, 10, 14, 9}
 	width, err := b.gridWidths(sh, widths)
 	if err != nil {
 		return err
 	}
 	chartRow := g.next()
-	if len(stations) > 0 {
-		if err := b.addChart(sh, cell(1, chartRow), chart{typ: excelize.Col, title: l.t("rc.chart"), axis: l.t("col.rate"), labels: "A", values: "E",
+	if first > 0 {
+		if err := b.addChart(sh, cell(1, chartRow), chart{typ: excelize.Col, title: l.t("rc.chart"), axis: l.t("col.rate"), labels: "A", values: "G",
 			valueFormat: "0%", hdr: hdr, first: first, last: min(last, first+99), width: width, height: 400}); err != nil {
 			return err
 		}
 	}
-	return b.writeGrid(sh, &g, sheetSetup{widths: widths, page: b.page(false, true), breaks: []int{chartRow}, drawing: len(stations) > 0})
+	return b.writeGrid(sh, &g, sheetSetup{widths: widths, page: b.page(false, true), breaks: []int{chartRow}, drawing: first > 0})
+}
+
+// writeProblems writes the first 20 problems on the Summary, worst first,
+// each under its flag in words and with its sentence (DESIGN §8.1).
+func (b *book) writeProblems(g *grid, rc *Reconciliation) {
+	l, st := b.l, b.style
+	g.add(excelize.Cell{StyleID: st.title, Value: l.t("rc.problems", min(20, len(rc.Problems)), len(rc.Problems))})
+	if len(rc.Problems) == 0 {
+		g.add(excelize.Cell{StyleID: st.text, Value: l.t("rc.noproblems")})
+		return
+	}
+	for i, p := range rc.Problems[:min(20, len(rc.Problems))] {
+		g.add(excelize.Cell{StyleID: st.bold, Value: fmt.Sprintf("%d. %s", i+1, l.t("flag."+p.Flag.Name()))},
+			excelize.Cell{Value: rc.problemText(i, msg.Lang(l))})
+	}
 }
 
 // writeReconcileNotes writes the notes sheet (说明) at the end: what the
@@ -672,7 +717,7 @@ func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
 		r := &rc.Rows[i]
 		u := cur.get(r.Unit)
 		cw.row(r.Unit, u.name, u.tier, u.station, b.catName(rc.Categories, int(r.Category)),
-			rc.Categories[r.Category].Code, r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Rate, b.flagWords(r.Flags))
+			rc.Categories[r.Category].Code, r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Remaining(), r.Rate, b.flagWords(r.Flags), b.statusWord(r))
 		if cw.err != nil {
 			return cw.err // the writer stopped: a full disk, an interruption
 		}
@@ -681,21 +726,24 @@ func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
 }
 
 // WriteReconcileLedgerCSV writes the Ledger table (every voucher read) as a
-// CSV file, like WriteReconcileDetailCSV.
+// CSV file, like WriteReconcileDetailCSV, in the files' order: sorting
+// millions of vouchers would hold them all in memory (DESIGN §8.1).
 func WriteReconcileLedgerCSV(w io.Writer, rc *Reconciliation) error {
 	b, lg := &book{l: langOf(rc.Language)}, rc.Ledger // labels only
 	cw := newCSVWriter(w)
 	cw.row(headers(b.ledgerColumns())...)
-	err := lg.List(func(e *sources.Entry, v *sources.Listed) error {
-		var amount any = e.Amount
-		if v.Amount != "" {
-			amount = v.Amount
+	for v, err := range lg.List {
+		if err != nil {
+			return err
 		}
-		cw.row(v.Voucher, v.Date, v.Unit, v.Category, amount, v.Description, lg.Files[e.File], lg.Sheets[e.File], int(e.Row), b.ledgerStatus(rc, e))
-		return cw.err
-	})
-	if err != nil {
-		return err
+		var amount any = v.Amount
+		if v.AmountText != "" {
+			amount = v.AmountText
+		}
+		cw.row(v.Voucher, v.Date, v.Unit, v.Category, amount, v.Description, lg.Files[v.File], lg.Sheets[v.File], v.Row, b.ledgerStatus(rc, v))
+		if cw.err != nil {
+			return cw.err
+		}
 	}
 	return cw.flush()
 }

@@ -115,7 +115,7 @@ func TestColumnsFromTheEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `"actual_to_date": "300.00"`) || strings.Contains(string(data), `"flag"`) {
+	if !strings.Contains(string(data), `"actual_to_date": "300.00"`) || !strings.Contains(string(data), `"exceptions": []`) {
 		t.Errorf("reconcile:\n%s", data)
 	}
 	r = fundalloc(t, dir, nil, "reconcile", "--config", cfg, "--month", "2026-02", "--no-workbook", "-q", "--lang", "en")

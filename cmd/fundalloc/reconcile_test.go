@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -26,14 +27,17 @@ func TestReconcileSampleCity(t *testing.T) {
 	}{
 		{r.stdout, []string{
 			"预算依据：按当前配置重新计算（内置示例城市）",
-			"预警：超预算 1、超进度 8、执行滞后 15、无预算支出（疑似挪用） 2",
+			"预警：超预算 1、无预算支出 2、超进度 8、进度滞后 15",
+			"问题（按严重程度，前 10 个，共 25 个）：\n 1. SM07 店塔镇社工站 慈善资源：已支出 71,824.79 元，超过全年预算 36,824.91 元 34,999.88 元\n" +
+				" 2. SM06-08 南山社区 养老服务：该类别无预算，已支出 2,000.00 元\n",
 			"异常：单位不存在 1、类别不存在 1、重复凭证 1、不在预算年度内 1、金额错误 2、日期错误 2",
 			"日期晚于 2026-10 的 3 张",
 		}},
 		{en.stdout, []string{
 			"budget: recomputed from embedded sample city",
 			"12,736 vouchers in 4 files: 12,725 counted, 8 with exceptions, 3 dated after 2026-10",
-			"2,119 unit × category rows · flags: OVERSPEND 1, AHEAD 8, BEHIND 15, MISUSE 2",
+			"2,119 unit × category rows · flags: OVERSPEND 1, MISUSE 2, AHEAD 8, BEHIND 15",
+			"problems (worst first, 10 of 25):\n 1. SM07 店塔镇社工站 Charity: spent 71,824.79 yuan, 34,999.88 yuan over the whole year's budget of 36,824.91 yuan\n",
 			"exceptions: UNKNOWN_UNIT 1, UNKNOWN_CATEGORY 1, DUPLICATE_VOUCHER 1, OUT_OF_PERIOD 1, BAD_AMOUNT 2, BAD_DATE 2",
 		}},
 	} {
@@ -53,11 +57,14 @@ func TestReconcileSampleCity(t *testing.T) {
 	}
 	// The JSON's shape (DESIGN §8).
 	var doc struct {
-		FiscalYear int    `json:"fiscal_year"`
-		Month      string `json:"month"`
-		Budget     string `json:"budget"`
-		Rows       []map[string]any
-		Exceptions []map[string]any
+		FiscalYear     int    `json:"fiscal_year"`
+		Month          string `json:"month"`
+		Budget         string `json:"budget"`
+		BudgetOfRecord any    `json:"budget_of_record"`
+		Rows           []map[string]any
+		Stations       []map[string]any
+		Problems       []map[string]any
+		Exceptions     []map[string]any
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
@@ -65,7 +72,30 @@ func TestReconcileSampleCity(t *testing.T) {
 	if doc.FiscalYear != 2026 || doc.Month != "2026-10" || doc.Budget != "recomputed" || len(doc.Rows) == 0 || len(doc.Exceptions) != 8 {
 		t.Errorf("header = %d %s %s, %d rows, %d exceptions", doc.FiscalYear, doc.Month, doc.Budget, len(doc.Rows), len(doc.Exceptions))
 	}
-	rowKeys := "actual_to_date annual category execution_rate flags plan_to_date unit variance"
+	if doc.BudgetOfRecord != nil || len(doc.Stations) != 21 || doc.Stations[0]["unit"] != "SM00" || len(doc.Problems) != 25 {
+		t.Errorf("budget_of_record %v, %d stations, %d problems", doc.BudgetOfRecord, len(doc.Stations), len(doc.Problems))
+	}
+	// The unqualified station's money is reserved: its rows are never
+	// BEHIND (DESIGN §8.1), though they would be on their spending.
+	reserved := 0
+	for _, row := range doc.Rows {
+		if row["status"] == "reserved" {
+			reserved++
+			for _, f := range row["flags"].([]any) {
+				if f == "BEHIND" {
+					t.Errorf("reserved row is BEHIND: %v", row)
+				}
+			}
+		}
+	}
+	if reserved == 0 {
+		t.Error("no reserved row in the sample city")
+	}
+	if p := doc.Problems[0]; p["severity"] != 1.0 || p["unit"] != "SM07" || p["flag"] != "OVERSPEND" || p["amount"] != "34999.88" ||
+		p["message"] != "SM07 店塔镇社工站 慈善资源：已支出 71,824.79 元，超过全年预算 36,824.91 元 34,999.88 元" {
+		t.Errorf("problem 1 = %v", p)
+	}
+	rowKeys := "actual_to_date annual category execution_rate flags plan_to_date remaining status unit variance"
 	for _, row := range doc.Rows[:1] {
 		var keys []string
 		for k := range row {
@@ -74,6 +104,17 @@ func TestReconcileSampleCity(t *testing.T) {
 		if got := strings.Join(sorted(keys), " "); got != rowKeys {
 			t.Errorf("row keys = %s", got)
 		}
+	}
+	// --no-workbook removes nothing, and says the workbook left is older.
+	book := filepath.Join(dir, "out", "reconcile-2026-10.xlsx")
+	before, _ := os.ReadFile(book)
+	again := fundalloc(t, dir, nil, "reconcile", "--month", "2026-10", "--no-workbook")
+	if after, _ := os.ReadFile(book); again.code != 0 || !bytes.Equal(before, after) || len(after) == 0 ||
+		!strings.Contains(again.stdout, "reconcile-2026-10.xlsx 是之前的对账写的工作簿，本次未更新") {
+		t.Errorf("--no-workbook: exit %d, workbook kept %v:\n%s", again.code, bytes.Equal(before, after), again.stdout)
+	}
+	if strings.Contains(en.stdout, "note:") {
+		t.Errorf("a note without an older workbook:\n%s", en.stdout)
 	}
 	for _, e := range doc.Exceptions[:1] {
 		if len(e) != 5 || e["row"] == nil || e["file"] == nil || e["flag"] == nil || e["voucher"] == nil || e["message"] == nil {

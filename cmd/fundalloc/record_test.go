@@ -458,3 +458,84 @@ func TestApproveAfterAnInterruptedApprove(t *testing.T) {
 		t.Errorf("versions after: exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// TestReconcileUsesTheVersionInForce: a month is reconciled against the
+// version of record in force at its end (DESIGN §8.1, §10), so an old month
+// re-reconciled after a revision gives the answer it gave before.
+func TestReconcileUsesTheVersionInForce(t *testing.T) {
+	dir := t.TempDir()
+	cfg := recordCity(t, dir)
+	edit(t, dir, "fundalloc.yaml", "fund_lines: [funds/*.csv]\n", "fund_lines: [funds/*.csv]\nledgers: [ledgers/*.csv]\n")
+	writeFiles(t, dir, map[string]string{"ledgers/a.csv": "voucher,date,unit,category,amount\n" +
+		"V1,2026-01-20,H,social_assistance,100.00\nV2,2026-03-02,S1,charity,2500.00\nV3,2026-07-01,S3,elderly_care,10.00\n"})
+	run := func(args ...string) result {
+		return fundalloc(t, dir, nil, append(append([]string{}, args...), "--config", cfg, "--lang", "en")...)
+	}
+	type recon struct {
+		Budget         string
+		BudgetOfRecord map[string]any `json:"budget_of_record"`
+		Rows           []map[string]any
+	}
+	// The record is in the output folder: every run writes there.
+	reconcile := func(month string, extra ...string) (recon, result) {
+		t.Helper()
+		r := run(append([]string{"reconcile", "--month", month, "--no-workbook"}, extra...)...)
+		if r.code != 0 {
+			t.Fatalf("reconcile %s: exit %d: %s", month, r.code, r.stderr)
+		}
+		var rc recon
+		readJSON(t, filepath.Join(dir, "out", "reconcile-"+month+".json"), &rc)
+		return rc, r
+	}
+	// No version yet: the recomputed draft, with a warning.
+	rc, r := reconcile("2026-03")
+	if rc.Budget != "recomputed" || rc.BudgetOfRecord != nil || !strings.Contains(r.stderr, "no version of record approved yet") {
+		t.Errorf("draft: budget %q %v; %s", rc.Budget, rc.BudgetOfRecord, r.stderr)
+	}
+	if r := run("budget", "-q"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run("approve", "--doc-no", "神财社〔2026〕1号", "--date", "2026-02-15"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	// January ended before v1 was approved: v1 applies, with a warning.
+	rc, r = reconcile("2026-01")
+	if rc.Budget != "v1" || !strings.Contains(r.stderr, "no version of record was approved by the end of 2026-01") {
+		t.Errorf("January: budget %q; %s", rc.Budget, r.stderr)
+	}
+	march, r := reconcile("2026-03")
+	if march.Budget != "v1" || march.BudgetOfRecord["version"] != "v1" || march.BudgetOfRecord["doc_no"] != "神财社〔2026〕1号" ||
+		march.BudgetOfRecord["approved"] != "2026-02-15" || march.BudgetOfRecord["path"] != "record/budget-2026-v1.json" ||
+		len(march.BudgetOfRecord["sha256"].(string)) != 64 || !strings.Contains(r.stdout, "budget: version of record v1 (神财社〔2026〕1号, approved 2026-02-15)") {
+		t.Errorf("March: %+v\n%s", march.BudgetOfRecord, r.stdout)
+	}
+	// A revision, approved at the end of June.
+	edit(t, dir, "fundalloc.yaml", `hub: {amount: "10000.00"}`, `hub: {amount: "12000.00"}`)
+	if r := run("budget", "-q"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run("approve", "--doc-no", "神财社〔2026〕12号", "--date", "2026-06-30"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	again, _ := reconcile("2026-03")
+	if again.Budget != "v1" || !jsonEqualAny(again.Rows, march.Rows) {
+		t.Errorf("March after the revision: budget %q, rows differ: %v", again.Budget, !jsonEqualAny(again.Rows, march.Rows))
+	}
+	july, _ := reconcile("2026-07")
+	hubAnnual := func(rc recon) any {
+		for _, row := range rc.Rows {
+			if row["unit"] == "H" && row["category"] == "social_assistance" {
+				return row["annual"]
+			}
+		}
+		return nil
+	}
+	if july.Budget != "v2" || july.BudgetOfRecord["doc_no"] != "神财社〔2026〕12号" || hubAnnual(july) == hubAnnual(march) {
+		t.Errorf("July: budget %q, hub %v (March %v)", july.Budget, hubAnnual(july), hubAnnual(march))
+	}
+	// --budget overrides the record.
+	file, _ := reconcile("2026-07", "--budget", "out/record/budget-2026-v1.json")
+	if file.Budget != "out/record/budget-2026-v1.json" || file.BudgetOfRecord != nil || hubAnnual(file) != hubAnnual(march) {
+		t.Errorf("--budget: %q %v", file.Budget, file.BudgetOfRecord)
+	}
+}

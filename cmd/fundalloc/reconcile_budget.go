@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fundalloc/allocation"
+	"fundalloc/config"
+	"fundalloc/reports"
+	"fundalloc/reports/msg"
+	"fundalloc/reports/outdir"
+	"fundalloc/sources"
+)
+
+// theBudget is the budget a month is reconciled against, with the table of
+// unit codes its Unit indexes, the units file and the inputs' hashes.
+type theBudget struct {
+	budget []allocation.Budgeted
+	codes  []string
+	units  *sources.UnitTable
+	hashes []allocation.FileHash
+}
+
+// budgetOfRecord finds the budget to reconcile against (DESIGN §8.1, §10):
+// the file given with --budget; else the version of record in force at the
+// end of the month; else, with no version yet, the draft recomputed from the
+// configuration, with a warning. It fills in rc's year, categories and the
+// budget's name.
+func budgetOfRecord(ctx context.Context, g *globals, cfg *config.Config, file string, year, month int, rc *reports.Reconciliation, prog *progress) (*theBudget, error) {
+	if file != "" {
+		path := g.path(file)
+		return readBudgetOfRecord(ctx, cfg, file, path, rc)
+	}
+	rec, err := readRecord(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var approvals []allocation.Approval
+	lines := rec.ofYear(year)
+	for _, l := range lines {
+		approvals = append(approvals, l.Approval())
+	}
+	v, early, ok := allocation.InForce(approvals, year, time.Month(month))
+	if !ok {
+		rc.Warnings = append(rc.Warnings, msg.RcBudgetDraftYet.With())
+		return recomputedBudget(ctx, cfg, rc, prog)
+	}
+	var l *sources.RecordLine
+	for _, x := range lines {
+		if x.N == v.Version {
+			l = x
+		}
+	}
+	if err := rec.checkFile(l, ".json", l.SHA256); err != nil {
+		return nil, err
+	}
+	name := filepath.Join(recordDir, l.File(".json"))
+	b, err := readBudgetOfRecord(ctx, cfg, name, rec.path(l.File(".json")), rc)
+	if err != nil {
+		return nil, err
+	}
+	if early {
+		rc.Warnings = append(rc.Warnings, msg.RcBudgetEarly.With(rc.Month, l.Version, l.Approved))
+	}
+	rc.Budget = l.Version
+	rc.BudgetNote = msg.RcBudgetVersion.In(g.language, l.Version, l.DocNo, l.Approved)
+	rc.BudgetOfRecord = &reports.BudgetOfRecord{Version: l.Version, DocNo: l.DocNo, Approved: l.Approved, SHA256: l.SHA256,
+		Path: filepath.ToSlash(name)}
+	return b, nil
+}
+
+// readBudgetOfRecord reads a budget JSON (name as the user knows it, path
+// where it is) and the units file, for their names and stations.
+func readBudgetOfRecord(ctx context.Context, cfg *config.Config, name, path string, rc *reports.Reconciliation) (*theBudget, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &sources.Error{File: name, Err: msg.CmdRcBudgetFile.Wrap(err, msg.OSReason(err))}
+	}
+	bf, err := sources.ReadBudgetFile(name, f, cfg.Limits.UnzipSize)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	b := &theBudget{budget: bf.Annual(), codes: bf.Codes()}
+	rc.Year = bf.Year
+	rc.Categories = categoriesFor(cfg, bf.Plan.Categories)
+	rc.Budget = name
+	src := sources.Source{Name: name, Open: func() (sources.File, error) { return os.Open(path) }}
+	sum, err := src.SHA256()
+	if err != nil {
+		return nil, err
+	}
+	rc.BudgetNote = msg.CmdRcBudgetWithSum.In(msg.ZH, name, sum[:16])
+	b.hashes = append(b.hashes, allocation.FileHash{Path: name, SHA256: sum})
+	var p sources.Problems
+	unitSrc, err := cfg.UnitsSource()
+	if err != nil {
+		return nil, &sources.Error{File: "units", Err: describe(err)}
+	}
+	b.units = sources.ReadUnits(unitSrc, cfg.UnitOptions(ctx), &p)
+	if err := interrupted(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if sum, err = unitSrc.SHA256(); err != nil {
+		return nil, err
+	}
+	b.hashes = append(b.hashes, allocation.FileHash{Path: unitSrc.Name, SHA256: sum})
+	return b, nil
+}
+
+// recomputedBudget allocates the budget from the configuration's inputs:
+// the draft.
+func recomputedBudget(ctx context.Context, cfg *config.Config, rc *reports.Reconciliation, prog *progress) (*theBudget, error) {
+	in, err := readInputs(ctx, cfg, prog)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := in.allocate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := &theBudget{budget: allocation.Annual(plan), units: in.units, hashes: in.hashes, codes: make([]string, len(plan.Units))}
+	for i := range plan.Units {
+		b.codes[i] = plan.Units[i].Code
+	}
+	rc.Year, rc.Categories, rc.Budget = cfg.FiscalYear, cfg.Categories, "recomputed"
+	if w := compareWithWritten(cfg, in, plan); w.M != nil {
+		rc.Warnings = append(rc.Warnings, w)
+	}
+	return b, nil
+}
+
+// categoriesFor names a budget file's categories from the config where it
+// knows them.
+func categoriesFor(cfg *config.Config, codes []string) []sources.Category {
+	out := make([]sources.Category, len(codes))
+	for i, code := range codes {
+		out[i] = sources.Category{Code: code, Zh: code, En: code}
+		for _, c := range cfg.Categories {
+			if c.Code == code {
+				out[i] = c
+			}
+		}
+	}
+	return out
+}
+
+// compareWithWritten warns when a budget JSON already in the output folder
+// differs from the budget just recomputed: the approved budget may be the
+// one to reconcile against. The budget JSON is deterministic, so the two
+// agree exactly when their bytes do: the recomputed one is rendered into a
+// hash, never to disk. Only when they differ, and the file is small enough
+// to read quickly, are the amounts compared to say how many differ.
+func compareWithWritten(cfg *config.Config, in *inputs, plan *allocation.Plan) msg.Text {
+	path := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
+	// Read back from the output folder like anything fundalloc wrote: a
+	// link or a FIFO put in its place is not followed (it is not the budget).
+	open := func() (sources.File, error) { return outdir.OpenRegular(path) }
+	f, err := open()
+	if err != nil {
+		return msg.Text{}
+	}
+	st, err := f.Stat()
+	f.Close()
+	if err != nil {
+		return msg.Text{}
+	}
+	written := make(chan []byte, 1)
+	go func() {
+		src := sources.Source{Name: path, Open: open}
+		sum, _ := src.SHA256()
+		written <- []byte(sum)
+	}()
+	h := sha256.New()
+	if err := reports.WriteBudgetJSON(h, budgetBook(cfg, in, plan, time.Time{})); err != nil {
+		return msg.Text{}
+	}
+	if hex.EncodeToString(h.Sum(nil)) == string(<-written) {
+		return msg.Text{}
+	}
+	if st.Size() > 64<<20 {
+		return msg.CmdRcDiffers.With(path, path)
+	}
+	f, err = outdir.OpenRegular(path)
+	if err != nil {
+		return msg.Text{}
+	}
+	defer f.Close()
+	bf, err := sources.ReadBudgetFile(path, f, cfg.Limits.UnzipSize)
+	if err != nil {
+		return msg.CmdRcUnreadable.With(path, firstProblem(err))
+	}
+	inFile := make(map[allocation.UnitCategory]allocation.Fen)
+	for _, b := range bf.Annual() {
+		inFile[allocation.UnitCategory{Unit: bf.Plan.Units[b.Unit].Code, Category: bf.Plan.Categories[b.Category]}] = b.Annual
+	}
+	recomputed := make(map[allocation.UnitCategory]allocation.Fen)
+	for _, b := range allocation.Annual(plan) {
+		recomputed[allocation.UnitCategory{Unit: plan.Units[b.Unit].Code, Category: cfg.Categories[b.Category].Code}] = b.Annual
+	}
+	differ := allocation.Differing(inFile, recomputed)
+	if differ == 0 {
+		return msg.CmdRcSameAmounts.With(path)
+	}
+	return msg.CmdRcDiffAmounts.With(path, thousands(differ), path)
+}
+
+// firstProblem is the first of a list of input problems, or err itself.
+func firstProblem(err error) error {
+	var p *sources.ProblemsError
+	if errors.As(err, &p) && len(p.Problems) > 0 {
+		return p.Problems[0]
+	}
+	return err
+}
