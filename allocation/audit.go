@@ -122,9 +122,9 @@ func Rollups(rows []Row, units []Unit) ([]Rollup, error) {
 
 // Problem is one flagged row under its worst flag (DESIGN §8.1).
 type Problem struct {
-	Row      int   // index into the rows
+	Row      int32 // index into the rows
 	Flag     Flags // the row's worst flag, alone
-	Severity int   // 1 OVERSPEND, 2 MISUSE, 3 AHEAD, 4 BEHIND
+	Severity uint8 // 1 OVERSPEND, 2 MISUSE, 3 AHEAD, 4 BEHIND
 	// Stake is the amount at stake, in fen: actual − annual for OVERSPEND,
 	// actual for MISUSE, actual − plan for AHEAD, plan − actual for BEHIND.
 	Stake Fen
@@ -133,14 +133,26 @@ type Problem struct {
 // Problems lists every flagged row once, under its worst flag: by severity,
 // then by the amount at stake (largest first), then in row order (unit code,
 // then category), the order Reconcile returns rows in.
+//
+// A national reconciliation has millions: a Problem is 16 bytes, and the
+// list is made at its size.
 func Problems(rows []Row) []Problem {
-	var out []Problem
+	n := 0
+	for i := range rows {
+		if rows[i].Flags != 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Problem, 0, n)
 	for i := range rows {
 		r := &rows[i]
 		if r.Flags == 0 {
 			continue
 		}
-		p := Problem{Row: i, Flag: r.Flags.Worst(), Severity: r.Flags.Severity()}
+		p := Problem{Row: int32(i), Flag: r.Flags.Worst(), Severity: uint8(r.Flags.Severity())}
 		switch p.Flag {
 		case FlagOverspend:
 			p.Stake = r.Actual - r.Annual
@@ -153,8 +165,8 @@ func Problems(rows []Row) []Problem {
 		}
 		out = append(out, p)
 	}
-	slices.SortStableFunc(out, func(a, b Problem) int {
-		return cmp.Or(cmp.Compare(a.Severity, b.Severity), cmp.Compare(b.Stake, a.Stake))
+	slices.SortFunc(out, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Severity, b.Severity), cmp.Compare(b.Stake, a.Stake), cmp.Compare(a.Row, b.Row))
 	})
 	return out
 }

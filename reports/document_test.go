@@ -451,3 +451,43 @@ func TestReconcileWorkbookForAnAuditor(t *testing.T) {
 		t.Errorf("the reserved row is a problem:\n%s", summary)
 	}
 }
+
+// The problem writer's sentences are the catalogue's, in both languages,
+// for every flag, a reserved row, a unit without a name and large amounts.
+func TestProblemWriterMatchesTheCatalogue(t *testing.T) {
+	rc := testReconciliation(t)
+	rc.Units = append(rc.Units, allocation.Unit{Code: "S9", Tier: allocation.Station, Parent: "H"})
+	rc.Rows = []allocation.Row{
+		{Unit: "S1", Flags: allocation.FlagOverspend | allocation.FlagAhead, Annual: 221_651_19, PlanToDate: 200_000_00, Actual: 288_146_53},
+		{Unit: "S2", Flags: allocation.FlagMisuse, Actual: -5},
+		{Unit: "S9", Flags: allocation.FlagAhead, Annual: 1_000_000_000_00, PlanToDate: 1_00, Actual: 123_456_789_012_34, Reserved: true},
+		{Unit: "X", Flags: allocation.FlagBehind, Annual: 100, PlanToDate: 99, Actual: 0},
+	}
+	rc.Problems = allocation.Problems(rc.Rows)
+	for _, l := range []msg.Lang{msg.ZH, msg.EN} {
+		w := newProblemWriter(rc, l)
+		for i, p := range rc.Problems {
+			r := &rc.Rows[p.Row]
+			who := r.Unit
+			for _, u := range rc.Units {
+				if u.Code == r.Unit && u.Name != "" {
+					who += " " + u.Name
+				}
+			}
+			cat := "养老服务"
+			if l == msg.EN {
+				cat = "Elderly care"
+			}
+			want := ProblemText(p, r, who, cat).Localize(l)
+			if r.Reserved {
+				want += msg.RcProblemReserved.In(l)
+			}
+			if got := string(w.append(nil, i)); got != want {
+				t.Errorf("%v problem %d:\n got %s\nwant %s", l, i, got, want)
+			}
+		}
+	}
+	if got := rc.ProblemLines(10, msg.ZH)[0]; got != "S1 一站 养老服务：已支出 288,146.53 元，超过全年预算 221,651.19 元 66,495.34 元" {
+		t.Errorf("DESIGN's example: %s", got)
+	}
+}

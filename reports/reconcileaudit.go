@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"iter"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"fundalloc/allocation"
@@ -107,30 +109,121 @@ func ProblemText(p allocation.Problem, r *allocation.Row, unit, category string)
 
 // problemText renders the i-th problem of rc in l.
 func (rc *Reconciliation) problemText(i int, l msg.Lang) string {
-	p := rc.Problems[i]
-	r := &rc.Rows[p.Row]
-	x := rc.unitIndex()
-	who := r.Unit
-	if k, ok := x.byCode[r.Unit]; ok && x.units[k].Name != "" {
-		who += " " + x.units[k].Name
+	return string(newProblemWriter(rc, l).append(nil, i))
+}
+
+// problemWriter renders problem sentences as ProblemText does, without
+// fmt: a national reconciliation has millions of problems. Each flag's
+// form from the catalogue is split once at its %[n]s verbs and filled by
+// appending; a test holds the two to the same text.
+type problemWriter struct {
+	rc       *Reconciliation
+	units    *unitIndex
+	forms    [len(allocation.BySeverity)]form // by severity − 1
+	reserved string
+	cats     [][]byte
+}
+
+// form is a message's text split at its verbs: lits[0] arg[0] lits[1] …
+type form struct {
+	lits []string
+	args []int // 0-based argument numbers
+}
+
+func compileForm(s string) form {
+	var f form
+	next := 0
+	for {
+		i := strings.IndexByte(s, '%')
+		if i < 0 {
+			f.lits = append(f.lits, s)
+			return f
+		}
+		f.lits = append(f.lits, s[:i])
+		s = s[i+1:]
+		n := next
+		if strings.HasPrefix(s, "[") {
+			j := strings.IndexByte(s, ']')
+			n, _ = strconv.Atoi(s[1:j])
+			n--
+			s = s[j+1:]
+		}
+		s = s[1:] // the verb: s
+		f.args = append(f.args, n)
+		next = n + 1
 	}
-	cat := rc.Categories[r.Category]
-	name := cat.Zh
-	if l == msg.EN {
-		name = cat.En
+}
+
+func newProblemWriter(rc *Reconciliation, l msg.Lang) *problemWriter {
+	p := &problemWriter{rc: rc, units: rc.unitIndex(), reserved: msg.RcProblemReserved.In(l)}
+	for i, m := range []*msg.Message{msg.RcProblemOverspend, msg.RcProblemMisuse, msg.RcProblemAhead, msg.RcProblemBehind} {
+		p.forms[i] = compileForm(m.Form(l))
 	}
-	s := ProblemText(p, r, who, cmp.Or(name, cat.Code)).Localize(l)
+	for _, c := range rc.Categories {
+		name := c.Zh
+		if l == msg.EN {
+			name = c.En
+		}
+		p.cats = append(p.cats, []byte(cmp.Or(name, c.Code)))
+	}
+	return p
+}
+
+// append appends the i-th problem's sentence to b.
+func (p *problemWriter) append(b []byte, i int) []byte {
+	pr := p.rc.Problems[i]
+	r := &p.rc.Rows[pr.Row]
+	var args [5][]byte
+	var scratch [64]byte
+	who := append(scratch[:0:0], r.Unit...)
+	if k, ok := p.units.byCode[r.Unit]; ok && p.units.units[k].Name != "" {
+		who = append(append(who, ' '), p.units.units[k].Name...)
+	}
+	args[0], args[1] = who, p.cats[r.Category]
+	args[2] = appendYuan(scratch[:0], r.Actual)
+	ref := r.Annual
+	if pr.Flag != allocation.FlagOverspend {
+		ref = r.PlanToDate
+	}
+	args[3] = appendYuan(args[2][len(args[2]):], ref)
+	args[4] = appendYuan(args[3][len(args[3]):], pr.Stake)
+	f := &p.forms[pr.Severity-1]
+	for k, lit := range f.lits {
+		b = append(b, lit...)
+		if k < len(f.args) {
+			b = append(b, args[f.args[k]]...)
+		}
+	}
 	if r.Reserved {
-		s += msg.RcProblemReserved.In(l)
+		b = append(b, p.reserved...)
 	}
-	return s
+	return b
+}
+
+// appendYuan appends an amount as Yuan formats it.
+func appendYuan(b []byte, f allocation.Fen) []byte {
+	var tmp [24]byte
+	s, _ := f.AppendText(tmp[:0]) // [-]digits.dd
+	if s[0] == '-' {
+		b = append(b, '-')
+		s = s[1:]
+	}
+	intPart, frac := s[:len(s)-3], s[len(s)-3:]
+	for i := range len(intPart) {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, intPart[i])
+	}
+	return append(b, frac...)
 }
 
 // ProblemLines renders the first n problems in l, for the command's summary.
 func (rc *Reconciliation) ProblemLines(n int, l msg.Lang) []string {
 	out := make([]string, 0, min(n, len(rc.Problems)))
+	p := newProblemWriter(rc, l)
 	for i := range min(n, len(rc.Problems)) {
-		out = append(out, rc.problemText(i, l))
+		out = append(out, string(p.append(nil, i)))
 	}
 	return out
 }

@@ -85,6 +85,8 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 	}
 	j.end()
 	j.raw(",\n  \"problems\": [")
+	words := newProblemWriter(rc, language)
+	var sentence []byte
 	for i, p := range rc.Problems {
 		r := &rc.Rows[p.Row]
 		j.sep(i)
@@ -98,7 +100,8 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		j.str(p.Flag.Name())
 		j.field("amount", p.Stake)
 		j.raw(`, "message": `)
-		j.str(rc.problemText(i, language))
+		sentence = words.append(sentence[:0], i)
+		j.str(string(sentence))
 		j.raw("}")
 		if err := j.flushIfFull(); err != nil {
 			return err
