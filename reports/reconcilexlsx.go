@@ -645,7 +645,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	}
 	last := g.next() - 1
 	g.skip(1)
-	widths := []float64{30, 10, 16, 16, 16, 16, 10, 14, 9}
+	widths := []float64{30, 16, 16, 16, 16, 16, 10, 14, 9}
 	width, err := b.gridWidths(sh, widths)
 	if err != nil {
 		return err
