@@ -518,7 +518,10 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	g.add(bold(l.t("summary.year")), txt(rc.Year))
 	g.add(bold(l.t("rc.month")), txt(rc.Month))
 	note := l.t("rc.recomputed")
-	if rc.Budget != "recomputed" {
+	switch v := rc.BudgetOfRecord; {
+	case v != nil:
+		note = l.t("rc.budgetversion", v.Version, v.DocNo, v.Approved)
+	case rc.Budget != "recomputed":
 		note = l.t("rc.budgetfile", rc.Budget)
 	}
 	g.add(bold(l.t("rc.budget")), txt(note))
@@ -682,7 +685,10 @@ func (b *book) writeReconcileNotes(rc *Reconciliation, sheet string) error {
 	var g grid
 	b.notesHead(&g, rc.RunDate, rc.Program, rc.Config)
 	budget := b.l.t("rc.recomputed")
-	if rc.Budget != "recomputed" {
+	switch v := rc.BudgetOfRecord; {
+	case v != nil:
+		budget = b.l.t("rc.budgetversion", v.Version, v.DocNo, v.Approved) + " " + v.Path
+	case rc.Budget != "recomputed":
 		budget = rc.Budget
 	}
 	g.add(excelize.Cell{StyleID: b.style.bold, Value: b.l.t("notes.budget")}, excelize.Cell{StyleID: b.style.wrap, Value: budget})

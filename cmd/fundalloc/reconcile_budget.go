@@ -41,6 +41,7 @@ func budgetOfRecord(ctx context.Context, g *globals, cfg *config.Config, file st
 	if err != nil {
 		return nil, err
 	}
+	rc.Warnings = append(rc.Warnings, rec.warnings...)
 	var approvals []allocation.Approval
 	lines := rec.ofYear(year)
 	for _, l := range lines {

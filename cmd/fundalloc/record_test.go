@@ -533,6 +533,18 @@ func TestReconcileUsesTheVersionInForce(t *testing.T) {
 	if july.Budget != "v2" || july.BudgetOfRecord["doc_no"] != "神财社〔2026〕12号" || hubAnnual(july) == hubAnnual(march) {
 		t.Errorf("July: budget %q, hub %v (March %v)", july.Budget, hubAnnual(july), hubAnnual(march))
 	}
+	// The workbook's Summary names the version.
+	if r := run("reconcile", "--month", "2026-07", "-q"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	book, err := excelize.OpenFile(filepath.Join(dir, "out", "reconcile-2026-07.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := book.GetCellValue("Summary", "B5"); v != "version of record v2 (神财社〔2026〕12号, approved 2026-06-30; its SHA-256 is on the Notes sheet)" {
+		t.Errorf("Summary!B5 = %q", v)
+	}
+	book.Close()
 	// --budget overrides the record.
 	file, _ := reconcile("2026-07", "--budget", "out/record/budget-2026-v1.json")
 	if file.Budget != "out/record/budget-2026-v1.json" || file.BudgetOfRecord != nil || hubAnnual(file) != hubAnnual(march) {

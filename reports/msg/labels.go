@@ -156,6 +156,7 @@ var _ = table([][3]string{
 	{"rc.budget", "预算依据", "Budget of record"},
 	{"rc.recomputed", "按当前配置重新计算", "recomputed from the configuration"},
 	{"rc.budgetfile", "%s（哈希值见“说明”表）", "%s (its SHA-256 is on the Notes sheet)"},
+	{"rc.budgetversion", "预算版本 %s（%s，%s 批准；哈希值见“说明”表）", "version of record %s (%s, approved %s; its SHA-256 is on the Notes sheet)"},
 	{"rc.phasing", "分月计划", "Monthly phasing"},
 	{"phasing.even", "平均分配（每月相同）", "even (every month the same)"},
 	{"phasing.profile", "按月比例（%%）：%s", "monthly percentages: %s"},

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"fundalloc/allocation"
+	"fundalloc/config"
+	"fundalloc/reports"
+	"fundalloc/reports/msg"
+	"fundalloc/sources"
+)
+
+// The reconciliation's reading and writing: the ledgers in, the listing
+// handed to reports, the outputs written all or nothing.
+
+// ledgerRead is the ledgers as read, with the table of unit codes their
+// entries index.
+type ledgerRead struct {
+	*sources.Ledger
+	Units []string
+}
+
+// readLedgers reads the configured ledger files and hashes them.
+func readLedgers(ctx context.Context, cfg *config.Config, prog *progress, known *sources.Units, rc *reports.Reconciliation) (*ledgerRead, []allocation.FileHash, error) {
+	srcs, err := cfg.Base.Resolve(cfg.Ledgers)
+	switch {
+	case err != nil:
+		return nil, nil, &sources.Error{File: "ledgers", Err: describe(err)}
+	case len(cfg.Ledgers) == 0:
+		return nil, nil, &sources.Error{File: "ledgers", Err: msg.CmdRcNoLedgers.Err()}
+	case len(srcs) == 0:
+		return nil, nil, &sources.Error{File: "ledgers", Err: msg.CmdRcLedgersNone.Err(cfg.Ledgers)}
+	}
+	var p sources.Problems
+	lg := sources.ReadLedgers(prog.reading(srcs), cfg.LedgerOptions(ctx), sources.NewCategories(rc.Categories), known, rc.Year, &p)
+	if err := interrupted(ctx); err != nil {
+		return nil, nil, err
+	}
+	if err := p.Err(); err != nil {
+		return nil, nil, err
+	}
+	sums, err := hashSources(srcs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &ledgerRead{Ledger: lg, Units: known.Codes}, sums, interrupted(ctx)
+}
+
+// listing lists the ledger's vouchers again for the outputs, as reports
+// takes them: it reads the files anew at each call.
+func listing(lg *ledgerRead) func(yield func(*reports.LedgerVoucher, error) bool) {
+	return func(yield func(*reports.LedgerVoucher, error) bool) {
+		var v reports.LedgerVoucher
+		stop := errors.New("stop")
+		err := lg.List(func(e *sources.Entry, l *sources.Listed) error {
+			v = reports.LedgerVoucher{Voucher: l.Voucher, Date: l.Date, Unit: l.Unit, Category: l.Category, Description: l.Description,
+				Amount: e.Amount, AmountText: l.Amount, File: int(e.File), Row: int(e.Row), Month: int(e.Month)}
+			if e.Flags != 0 {
+				v.Exceptions = strings.Fields(e.Flags.String())
+			}
+			if !yield(&v, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && err != stop {
+			yield(nil, err)
+		}
+	}
+}
+
+// writeReconciliation writes the JSON and, unless told not to, the
+// workbook and its companion CSVs: all or nothing.
+func writeReconciliation(ctx context.Context, cfg *config.Config, opts reconcileOptions, rc *reports.Reconciliation, prog *progress) (*reconcileResult, error) {
+	out, err := openOut(cfg.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Close()
+	res := &reconcileResult{rc: rc}
+	type output struct {
+		name  string
+		write func(context.Context, io.Writer, *reports.Reconciliation) error
+	}
+	book := "reconcile-" + opts.month + ".xlsx"
+	outs := []output{{"reconcile-" + opts.month + ".json", ignoreContext(reports.WriteReconcileJSON)}}
+	if opts.workbook {
+		// A table longer than a worksheet goes to a companion CSV beside
+		// the workbook, which points to it.
+		if len(rc.Rows) > reports.SheetRows {
+			rc.DetailCSV = "reconcile-" + opts.month + "-detail.csv"
+			outs = append(outs, output{rc.DetailCSV, ignoreContext(reports.WriteReconcileDetailCSV)})
+		}
+		if rc.Counts.Read > reports.SheetRows {
+			rc.LedgerCSV = "reconcile-" + opts.month + "-ledger.csv"
+			outs = append(outs, output{rc.LedgerCSV, ignoreContext(reports.WriteReconcileLedgerCSV)})
+		}
+		outs = append(outs, output{book, reports.WriteReconcileWorkbook})
+	} else if st, err := os.Lstat(filepath.Join(cfg.Out, book)); err == nil && st.Mode().IsRegular() {
+		res.olderBook = out.Join(book) // removed by nothing, so the summary says so
+	}
+	// The outputs are independent: write them at the same time. The JSON
+	// and the CSVs stop with the batch's writer once ctx is done; the
+	// workbook, whose sheets are written elsewhere first, is told.
+	prog.phase(msg.CmdWriting, -1)
+	b := reports.NewBatch(ctx)
+	errs := make([]error, len(outs))
+	var wg sync.WaitGroup
+	for i, o := range outs {
+		res.outputs = append(res.outputs, out.Join(o.name))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = b.WriteIn(out, o.name, func(w io.Writer) error { return o.write(ctx, prog.writer(w), rc) })
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		b.Abort()
+		return nil, stopped(ctx, err)
+	}
+	if err := interrupted(ctx); err != nil {
+		b.Abort()
+		return nil, err
+	}
+	return res, b.Commit()
+}
+
+// ignoreContext adapts a writer that needs no context: it stops when the
+// batch's writer fails.
+func ignoreContext(write func(io.Writer, *reports.Reconciliation) error) func(context.Context, io.Writer, *reports.Reconciliation) error {
+	return func(_ context.Context, w io.Writer, rc *reports.Reconciliation) error { return write(w, rc) }
+}
