@@ -24,7 +24,8 @@ import (
 
 // badByte is where a scan found the first byte that is not valid: its
 // offset (-1 when none), its value, the line it is on, and how many valid
-// multi-byte characters came before it.
+// multi-byte characters came before it. When every byte is valid, line is
+// the number of lines (line feeds + 1).
 type badByte struct {
 	offset    int64
 	value     byte
@@ -93,7 +94,7 @@ func scanUTF8(ctx context.Context, r io.Reader) (badByte, error) {
 		carry = copy(buf, buf[end:n])
 		off += int64(end)
 		if eof {
-			return badByte{offset: -1}, nil
+			return badByte{offset: -1, line: line}, nil
 		}
 	}
 }
@@ -183,39 +184,41 @@ func (c *countingReader) byte() (byte, error) {
 // csvEncoding decides how a CSV file is decoded (DESIGN §3.5): it returns
 // true for GB18030, false for UTF-8, or a located error for a file that is
 // broken UTF-8 or neither encoding. open opens the file again from its start.
-func csvEncoding(ctx context.Context, open func() (io.ReadCloser, error)) (bool, error) {
+// For a UTF-8 file it also returns its number of lines (0 for GB18030): a
+// bound on its rows, which a reader may size its tables by.
+func csvEncoding(ctx context.Context, open func() (io.ReadCloser, error)) (bool, int, error) {
 	f, err := open()
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	var head [3]byte
 	n, _ := io.ReadFull(f, head[:])
 	f.Close()
 	bom := n == 3 && head == [3]byte{0xEF, 0xBB, 0xBF}
 	if f, err = open(); err != nil {
-		return false, err
+		return false, 0, err
 	}
 	bad, err := scanUTF8(ctx, f)
 	f.Close()
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	if bad.offset < 0 {
-		return false, nil
+		return false, bad.line, nil
 	}
 	if bom || bad.multibyte >= 2 { // UTF-8 by its BOM or its text, with a bad byte
-		return false, &Error{Row: bad.line, Err: msg.SrcBrokenUTF8.Wrap(ErrUnreadable, bad.offset+1, bad.value)}
+		return false, 0, &Error{Row: bad.line, Err: msg.SrcBrokenUTF8.Wrap(ErrUnreadable, bad.offset+1, bad.value)}
 	}
 	if f, err = open(); err != nil {
-		return false, err
+		return false, 0, err
 	}
 	bad, err = scanGB18030(ctx, f)
 	f.Close()
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	if bad.offset >= 0 {
-		return false, &Error{Row: bad.line, Err: msg.SrcNotGB18030.Wrap(ErrUnreadable, bad.offset+1, bad.value)}
+		return false, 0, &Error{Row: bad.line, Err: msg.SrcNotGB18030.Wrap(ErrUnreadable, bad.offset+1, bad.value)}
 	}
-	return true, nil
+	return true, 0, nil
 }

@@ -248,7 +248,7 @@ func openTable(src Source, opt *Options) (Rows, *Workbook, error) {
 		return nil, nil, msg.SrcCROnly.Wrap(ErrUnreadable)
 	}
 	f.Close()
-	gb, err := csvEncoding(opt.Ctx, func() (io.ReadCloser, error) { return src.Open() })
+	gb, lines, err := csvEncoding(opt.Ctx, func() (io.ReadCloser, error) { return src.Open() })
 	if err != nil {
 		var le *Error
 		if errors.As(err, &le) || msg.Is(err, msg.SrcInterrupted) {
@@ -259,7 +259,9 @@ func openTable(src Source, opt *Options) (Rows, *Workbook, error) {
 	if f, err = src.Open(); err != nil {
 		return nil, nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
 	}
-	return OpenCSV(f, gb, lim), nil, nil
+	rows := OpenCSV(f, gb, lim).(*csvRows)
+	rows.lines, rows.size = lines, st.Size()
+	return rows, nil, nil
 }
 
 // crOnly reports whether the start of a file ends its lines with a

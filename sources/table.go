@@ -89,6 +89,21 @@ type csvRows struct {
 	err    error
 	closer io.Closer
 	extra  int // line breaks inside quoted fields so far
+	// lines and size are the file's lines and bytes when openTable knows
+	// them (0 otherwise), for sizeHint.
+	lines int
+	size  int64
+}
+
+// sizeHint bounds the rows after row after of a table whose rows have width
+// cells: a row is at most a line and has at least width-1 commas and a line
+// break, so a file of blank lines or commas does not make a reader reserve
+// more than its size allows. 0 means unknown.
+func (c *csvRows) sizeHint(after, width int) int {
+	if c.lines <= 0 || width <= 0 {
+		return 0
+	}
+	return max(0, min(c.lines-after, int(c.size/int64(width))))
 }
 
 // OpenCSV reads CSV text from r: UTF-8 with an optional BOM, or GB18030 when
@@ -325,7 +340,11 @@ func (g *csvGuard) fail(col int, err error) {
 }
 
 func (c *csvRows) Row() (int, []Cell) { return c.row, c.cells }
-func (c *csvRows) Err() error         { return c.err }
+
+// sizeHinter is a Rows that can bound how many rows are left.
+type sizeHinter interface{ sizeHint(after, width int) int }
+
+func (c *csvRows) Err() error { return c.err }
 func (c *csvRows) Close() error {
 	if c.closer != nil {
 		return c.closer.Close()

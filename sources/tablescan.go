@@ -54,6 +54,9 @@ type table struct {
 	headerRow   int
 	date1904    bool // the workbook counts serial dates from 1904
 	width       int  // cells in the header row
+	// rowsHint is at most how many data rows the table has when the reader
+	// knows (a UTF-8 CSV file), else 0: what a reader may reserve.
+	rowsHint int
 }
 
 func (t *table) add(row, col int, err error) {
@@ -152,6 +155,9 @@ func scanTable(src Source, opt *Options, m *matcher, p *Problems, each func(t *t
 	}
 	if len(t.h.bad) > 0 {
 		return t, false
+	}
+	if sh, ok := rows.(sizeHinter); ok {
+		t.rowsHint = sh.sizeHint(t.headerRow, t.width)
 	}
 	for _, x := range t.h.ignored {
 		p.Note(&Error{File: t.file, Sheet: t.sheet, Row: t.headerRow, Column: x.col + 1, Err: msg.SrcIgnoredColumn.Err(x.text)})

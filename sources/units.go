@@ -75,6 +75,10 @@ func ReadUnits(src Source, opt Options, p *Problems) *UnitTable {
 	var drivers []int           // the driver columns the file has, by position in cols, in file order
 	var slab []allocation.Ratio // driver values, allocated many units at a time
 	badTier := map[int]bool{}   // units whose tier could not be read
+	// The units go straight into ut.Units when the reader bounds the rows
+	// (a UTF-8 CSV file), else into chunks copied once at the end: growing
+	// one slice of units (some 130 bytes each, with pointers) by doubling
+	// took most of the time of reading a national units file.
 	var units chunked[allocation.Unit]
 	var rows chunked[int]
 	n := 0 // units read so far
@@ -89,6 +93,10 @@ func ReadUnits(src Source, opt Options, p *Problems) *UnitTable {
 			slices.SortFunc(drivers, func(a, b int) int { return t.h.index[a] - t.h.index[b] })
 			for _, k := range drivers {
 				ut.Drivers = append(ut.Drivers, cols[k].Name)
+			}
+			if t.rowsHint > 0 {
+				ut.Units = make([]allocation.Unit, 0, t.rowsHint)
+				ut.Rows = make([]int, 0, t.rowsHint)
 			}
 		}
 		nd := 1 + len(drivers)
@@ -155,17 +163,18 @@ func ReadUnits(src Source, opt Options, p *Problems) *UnitTable {
 			}
 			u.Drivers[1+i] = v
 		}
-		units.add(u)
-		rows.add(row)
+		if ut.Units != nil {
+			ut.Units = append(ut.Units, u)
+			ut.Rows = append(ut.Rows, row)
+		} else {
+			units.add(u)
+			rows.add(row)
+		}
 		n++
 	})
-	// Collected in chunks and copied once: growing one slice of units
-	// (some 150 bytes each, with pointers) by doubling took most of the
-	// time of reading a national units file.
-	ut.Units = concatChunks([]chunked[allocation.Unit]{units})
-	ut.Rows = concatChunks([]chunked[int]{rows})
-	if n == 0 {
-		ut.Units, ut.Rows = nil, nil
+	if ut.Units == nil && n > 0 {
+		ut.Units = concatChunks([]chunked[allocation.Unit]{units})
+		ut.Rows = concatChunks([]chunked[int]{rows})
 	}
 	ut.Sheet = t.sheet
 	if !ok {
