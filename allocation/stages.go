@@ -220,15 +220,14 @@ func (a *allocator) directed() error {
 		cat  int
 	}
 	index := make(map[key]int)
-	byCode := make(map[string]int32, len(p.Units))
-	for i := range p.Units {
-		byCode[p.Units[i].Code] = int32(i)
-	}
 	for fi, f := range p.Funds {
 		if f.Unit == "" {
 			continue
 		}
-		u, ok := byCode[f.Unit]
+		// The units are in code order, each code once: a binary search
+		// finds the unit without indexing 600,000 codes in a map.
+		i, ok := slices.BinarySearchFunc(p.Units, f.Unit, func(u Unit, code string) int { return cmp.Compare(u.Code, code) })
+		u := int32(i)
 		if !ok {
 			return fmt.Errorf("allocation: fund line %s is designated to unknown unit %s", f.ID, f.Unit)
 		}

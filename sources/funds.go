@@ -291,17 +291,35 @@ type fundFileCols struct {
 }
 
 // CheckUnits reports designated units that are not in the units file.
+// The codes are looked up in the index the units file's checks made, when
+// they were made; the index by code folded to lower case, for the hint, is
+// made only when a code is not found.
 func (ft *FundTable) CheckUnits(units *UnitTable, p *Problems) {
-	codes := make(map[string]bool, len(units.Units))
-	folded := make(map[string]string, len(units.Units))
-	for _, u := range units.Units {
-		codes[u.Code] = true
-		folded[strings.ToLower(u.Code)] = u.Code
+	known := func(code string) bool {
+		_, ok := units.byCode[code]
+		return ok || units.clashed[code]
 	}
-	byFold := func(code string) (string, bool) { c, ok := folded[strings.ToLower(code)]; return c, ok }
+	if units.byCode == nil {
+		codes := make(map[string]bool, len(units.Units))
+		for _, u := range units.Units {
+			codes[u.Code] = true
+		}
+		known = func(code string) bool { return codes[code] }
+	}
+	var folded map[string]string
+	byFold := func(code string) (string, bool) {
+		if folded == nil {
+			folded = make(map[string]string, len(units.Units))
+			for _, u := range units.Units {
+				folded[strings.ToLower(u.Code)] = u.Code
+			}
+		}
+		c, ok := folded[strings.ToLower(code)]
+		return c, ok
+	}
 	for i := range ft.Lines {
 		l := &ft.Lines[i]
-		if l.Unit != "" && !codes[l.Unit] {
+		if l.Unit != "" && !known(l.Unit) {
 			c := ft.cols[l.File]
 			p.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.unit,
 				Err: msg.SrcDesignatedBad.Wrap(ErrUnknownUnit, c.unitLabel, l.Unit, Escape(units.Source), caseHint(l.Unit, byFold))})

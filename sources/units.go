@@ -33,6 +33,11 @@ type UnitTable struct {
 	Units   []allocation.Unit // in file order
 	Rows    []int             // the spreadsheet row of each unit
 	Drivers []string          // driver names: social_workers, then the driver columns named by the configuration, in file order
+	// byCode and clashed are checkTree's: the first unit of each code, and
+	// the codes refused as differing from an earlier one only in case.
+	// CheckUnits looks codes up in them rather than indexing the units again.
+	byCode  map[string]int
+	clashed map[string]bool
 }
 
 var (
@@ -207,6 +212,10 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 				t.bad(ut.Rows[i], uCode, msg.SrcDupCode.Wrap(ErrDuplicate, t.h.label(uCode), u.Code, ut.Rows[prev]))
 			case clash:
 				t.bad(ut.Rows[i], uCode, msg.SrcCaseClash.Wrap(ErrDuplicate, t.h.label(uCode), u.Code, ut.Units[pf].Code, ut.Rows[pf]))
+				if ut.clashed == nil {
+					ut.clashed = map[string]bool{}
+				}
+				ut.clashed[u.Code] = true
 			default:
 				byCode[u.Code] = i
 				folded[low] = i
@@ -224,6 +233,7 @@ func checkTree(t *table, ut *UnitTable, skip map[int]bool) {
 	if hub < 0 {
 		t.add(0, 0, msg.SrcNoHub.Wrap(ErrHub))
 	}
+	ut.byCode = byCode
 	for i, u := range ut.Units {
 		if skip[i] {
 			continue
