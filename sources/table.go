@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
@@ -82,7 +83,7 @@ func DefaultLimits() Limits {
 // spreadsheet would show them: blank lines count, and a record with a quoted
 // line break is still one row.
 type csvRows struct {
-	r      *csv.Reader
+	r      *csvReader
 	lim    Limits
 	row    int
 	cells  []Cell
@@ -116,11 +117,7 @@ func OpenCSV(r io.Reader, gb18030 bool, lim Limits) Rows {
 	} else if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(newCSVGuard(src, lim))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cr.LazyQuotes = false
-	c := &csvRows{r: cr, lim: lim}
+	c := &csvRows{r: newCSVReader(newCSVGuard(src, lim)), lim: lim}
 	if cl, ok := r.(io.Closer); ok {
 		c.closer = cl
 	}
@@ -132,7 +129,7 @@ func (c *csvRows) Next() bool {
 		return false
 	}
 	for {
-		rec, err := c.r.Read()
+		rec, line, newlines, err := c.r.Read()
 		if err == io.EOF {
 			return false
 		}
@@ -148,7 +145,6 @@ func (c *csvRows) Next() bool {
 			}
 			return false
 		}
-		line, _ := c.r.FieldPos(0)
 		c.row = line - c.extra
 		if c.lim.MaxRows > 0 && c.row > c.lim.MaxRows {
 			c.err = &Error{Row: c.row, Err: msg.SrcTooManyRows.Wrap(ErrLimit, c.lim.MaxRows)}
@@ -159,17 +155,17 @@ func (c *csvRows) Next() bool {
 			return false
 		}
 		c.cells = c.cells[:0]
+		c.extra += newlines
 		blank := true
 		for i, f := range rec {
-			if n := strings.Count(f, "\n"); n > 0 {
-				c.extra += n
-			}
 			if c.lim.MaxFieldBytes > 0 && len(f) > c.lim.MaxFieldBytes {
 				c.err = &Error{Row: c.row, Column: i + 1, Err: csvFieldTooLong(c.lim.MaxFieldBytes)}
 				return false
 			}
 			k := Text
-			if strings.TrimSpace(f) == "" {
+			// A printable ASCII first byte is not space: most cells need
+			// no TrimSpace.
+			if (f == "" || f[0] <= ' ' || f[0] >= utf8.RuneSelf) && strings.TrimSpace(f) == "" {
 				k = Blank
 			} else {
 				blank = false
