@@ -42,26 +42,22 @@ func WriteBudgetJSON(w io.Writer, bb *Budget) error {
 	}
 	j.end()
 	j.raw(",\n  \"lines\": [")
+	lt := newLineTexts(p)
 	for i := range p.Lines {
 		l := &p.Lines[i]
-		u := &p.Units[l.Unit]
 		j.sep(i)
 		j.raw(`{"unit": `)
-		j.str(u.Code)
-		j.raw(`, "tier": `)
-		j.str(u.Tier.String())
-		j.raw(`, "category": `)
-		j.str(p.Categories[l.Category])
-		j.raw(`, "stage": `)
-		j.str(l.Stage.String())
-		j.raw(`, "status": `)
-		j.str(l.Status.String())
+		j.buf = append(j.buf, lt.code(l.Unit)...)
+		j.buf = append(j.buf, lt.tier[p.Units[l.Unit].Tier]...)
+		j.buf = append(j.buf, lt.cats[l.Category]...)
+		j.buf = append(j.buf, lt.stage[l.Stage][l.Status]...)
 		j.field("amount", l.Amount)
 		j.raw("}")
 		if err := j.flushIfFull(); err != nil {
 			return err
 		}
 	}
+	lt = nil
 	j.end()
 	j.raw(",\n  \"unallocated\": [")
 	for c, a := range p.Unallocated {
@@ -110,6 +106,55 @@ func WriteBudgetJSON(w io.Writer, bb *Budget) error {
 	j.end()
 	j.raw("\n}\n")
 	return j.flush()
+}
+
+// lineTexts are the texts the budget's lines repeat millions of times,
+// escaped once: each unit's code, then from the tier on. Writing them
+// escaped afresh for every line took most of a national budget JSON's
+// formatting time.
+type lineTexts struct {
+	codes []byte  // every unit's code as a JSON string, back to back
+	ends  []int32 // where each unit's ends in codes
+	tier  [3][]byte
+	cats  [][]byte
+	stage [allocation.NumStages][2][]byte // by stage and status
+}
+
+func newLineTexts(p *allocation.Plan) *lineTexts {
+	lt := &lineTexts{ends: make([]int32, len(p.Units)), cats: make([][]byte, len(p.Categories))}
+	n := 0
+	for i := range p.Units {
+		n += len(p.Units[i].Code) + 2
+	}
+	lt.codes = make([]byte, 0, n)
+	for i := range p.Units {
+		lt.codes = AppendJSONString(lt.codes, p.Units[i].Code)
+		lt.ends[i] = int32(len(lt.codes))
+	}
+	for t := range lt.tier {
+		lt.tier[t] = AppendJSONString([]byte(`, "tier": `), allocation.Tier(t).String())
+		lt.tier[t] = append(lt.tier[t], `, "category": `...)
+	}
+	for c, name := range p.Categories {
+		lt.cats[c] = append(AppendJSONString(nil, name), `, "stage": `...)
+	}
+	for s := range lt.stage {
+		for st := range lt.stage[s] {
+			b := AppendJSONString(nil, allocation.Stage(s).String())
+			b = append(b, `, "status": `...)
+			lt.stage[s][st] = AppendJSONString(b, allocation.Status(st).String())
+		}
+	}
+	return lt
+}
+
+// code is unit u's code as a JSON string.
+func (lt *lineTexts) code(u int32) []byte {
+	start := int32(0)
+	if u > 0 {
+		start = lt.ends[u-1]
+	}
+	return lt.codes[start:lt.ends[u]]
 }
 
 // params writes the parameters the plan was computed with, nested as in
