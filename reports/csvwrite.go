@@ -54,18 +54,44 @@ func (c *csvWriter) row(fields ...any) {
 // file does not read it as a formula; so does a leading tab or carriage
 // return, which a spreadsheet may strip before it looks (DESIGN §13).
 // Numbers (refunds included) are not text and never get one.
+//
+// It looks the bytes up in a table and appends in place: a national
+// reconciliation writes some 40 million fields, and strings.ContainsAny
+// (which builds its set on every call) took two thirds of the time.
 func (c *csvWriter) field(s string) {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
-		s = "'" + s
+	guard := s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
+	quote := false
+	for i := 0; i < len(s); i++ {
+		if csvQuoted[s[i]] {
+			quote = true
+			break
+		}
 	}
-	if !strings.ContainsAny(s, ",\"\r\n") {
+	if quote {
+		c.buf = append(c.buf, '"')
+	}
+	if guard {
+		c.buf = append(c.buf, '\'')
+	}
+	if !quote {
 		c.buf = append(c.buf, s...)
 		return
 	}
-	c.buf = append(c.buf, '"')
-	c.buf = append(c.buf, strings.ReplaceAll(s, `"`, `""`)...)
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		c.buf = append(c.buf, s[:i+1]...)
+		c.buf = append(c.buf, '"')
+		s = s[i+1:]
+	}
+	c.buf = append(c.buf, s...)
 	c.buf = append(c.buf, '"')
 }
+
+// csvQuoted marks the bytes that make a field quoted.
+var csvQuoted = [256]bool{',': true, '"': true, '\r': true, '\n': true}
 
 func (c *csvWriter) flush() error {
 	if c.err == nil && len(c.buf) > 0 {
