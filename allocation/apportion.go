@@ -90,7 +90,16 @@ func apportionUint(total Fen, ws []uint64, out []Fen) ([]Fen, error) {
 	if sum == 0 {
 		return nil, ErrNoWeight
 	}
-	rem := make([]uint64, len(ws))
+	apportionSum(total, ws, sum, out, make([]uint64, len(ws)), make([]int32, 0, len(ws)))
+	return out, nil
+}
+
+// apportionSum is the arithmetic of Apportion for weights ws at one common
+// scale whose sum, sum > 0, fits in 64 bits. It writes the shares into out
+// and uses rem and idx, as long as ws, for scratch: a caller that apportions
+// many amounts over the same weights passes fixed arrays and allocates
+// nothing.
+func apportionSum(total Fen, ws []uint64, sum uint64, out []Fen, rem []uint64, idx []int32) {
 	left := uint64(total)
 	for i, w := range ws {
 		hi, lo := bits.Mul64(uint64(total), w)
@@ -100,11 +109,16 @@ func apportionUint(total Fen, ws []uint64, out []Fen) ([]Fen, error) {
 		left -= q
 	}
 	if left == 0 {
-		return out, nil
+		return
 	}
 	// Remainders share the denominator ΣW, so comparing them compares the
 	// fractional parts exactly.
-	idx := candidates(len(ws), func(i int) bool { return rem[i] != 0 })
+	idx = idx[:0]
+	for i := range ws {
+		if rem[i] != 0 {
+			idx = append(idx, int32(i))
+		}
+	}
 	slices.SortFunc(idx, func(a, b int32) int {
 		if c := cmpU(rem[b], rem[a]); c != 0 {
 			return c
@@ -117,7 +131,6 @@ func apportionUint(total Fen, ws []uint64, out []Fen) ([]Fen, error) {
 	for _, i := range idx[:left] {
 		out[i]++
 	}
-	return out, nil
 }
 
 func apportionBig(total Fen, weights []Ratio, scale uint8, out []Fen) ([]Fen, error) {

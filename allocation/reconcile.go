@@ -350,8 +350,8 @@ func Reconcile(units []string, budget []Budgeted, vouchers []Voucher, month int,
 }
 
 // phaser works out plans to date (DESIGN §8): an annual amount is split
-// over the 12 months of the fiscal year as Apportion splits it by the
-// profile's weights, so the months sum to it exactly. It does so without
+// over the 12 months of the fiscal year by Apportion's own arithmetic over
+// the profile's weights, so the months sum to it exactly. It does so without
 // allocating: the profile is scaled once, and each amount's 12 months are
 // apportioned in fixed arrays.
 type phaser struct {
@@ -385,28 +385,8 @@ func (p *phaser) toDate(annual Fen) Fen {
 	}
 	var share [12]Fen
 	var rem [12]uint64
-	left := uint64(annual)
-	for i, w := range p.w {
-		hi, lo := bits.Mul64(uint64(annual), w)
-		q, r := bits.Div64(hi, lo, p.sum)
-		share[i], rem[i] = Fen(q), r
-		left -= q
-	}
-	// The leftover fen go to the largest remainders; ties to the larger
-	// weight, then the earlier month (as in Apportion).
-	for ; left > 0; left-- {
-		best := -1
-		for i := range 12 {
-			if rem[i] == 0 {
-				continue
-			}
-			if best < 0 || rem[i] > rem[best] || rem[i] == rem[best] && p.w[i] > p.w[best] {
-				best = i
-			}
-		}
-		share[best]++
-		rem[best] = 0
-	}
+	var idx [12]int32
+	apportionSum(annual, p.w[:], p.sum, share[:], rem[:], idx[:0])
 	var sum Fen
 	for m := range p.month {
 		sum += share[m]

@@ -213,3 +213,16 @@ func TestFlagsAndRateText(t *testing.T) {
 		t.Error("rate text")
 	}
 }
+
+// The plan to date is worked out for millions of rows: it must not allocate.
+func TestPhaserDoesNotAllocate(t *testing.T) {
+	p := EvenProfile()
+	p[3] = Int(7)
+	ph, err := newPhaser(p, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { ph.toDate(123_456_789) }); n != 0 {
+		t.Errorf("toDate allocates %v times a call", n)
+	}
+}
