@@ -71,3 +71,45 @@ func ExampleAllocate() {
 	// rooms    R2     44000.00
 	// lines 1000000.00 + unallocated 0.00 = pool 1000000.00
 }
+
+// Three stations' elderly-care budgets checked at the end of October, phased
+// evenly over the year. S1 is on plan; S2 has spent more than its whole
+// year's budget; S3 is behind, but its operator was graded unqualified, so
+// its money is reserved for re-procurement and it is not flagged BEHIND.
+// Problems lists the flagged rows worst first, with the amount at stake.
+func ExampleReconcile() {
+	units := []string{"S1", "S2", "S3"}
+	budget := []allocation.Budgeted{
+		{Unit: 0, Category: 0, Annual: 12_000_000},
+		{Unit: 1, Category: 0, Annual: 6_000_000},
+		{Unit: 2, Category: 0, Annual: 6_000_000, Reserved: true},
+	}
+	vouchers := []allocation.Voucher{
+		{Unit: 0, Category: 0, Month: 3, Amount: 9_800_000},
+		{Unit: 1, Category: 0, Month: 9, Amount: 6_500_000},
+		{Unit: 2, Category: 0, Month: 2, Amount: 100_000},
+		{Unit: 0, Category: 0, Month: 11, Amount: 5_000_000}, // after October: not counted yet
+	}
+	t := allocation.Thresholds{
+		Profile:   allocation.EvenProfile(),
+		Tolerance: allocation.Ratio{Num: 1, Scale: 1}, // AHEAD past plan × 1.1
+		Behind:    allocation.Ratio{Num: 5, Scale: 1}, // BEHIND under plan × 0.5
+	}
+	rows, err := allocation.Reconcile(units, budget, vouchers, 10, t)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rows {
+		fmt.Printf("%s annual %s plan %s actual %s remaining %s rate %s flags %v\n",
+			r.Unit, r.Annual, r.PlanToDate, r.Actual, r.Remaining(), r.Rate, r.Flags.List())
+	}
+	for _, p := range allocation.Problems(rows) {
+		fmt.Printf("severity %d %s %s at stake %s\n", p.Severity, rows[p.Row].Unit, p.Flag, p.Stake)
+	}
+	// Output:
+	// S1 annual 120000.00 plan 100000.00 actual 98000.00 remaining 22000.00 rate 0.9800 flags []
+	// S2 annual 60000.00 plan 50000.00 actual 65000.00 remaining -5000.00 rate 1.3000 flags [OVERSPEND AHEAD]
+	// S3 annual 60000.00 plan 50000.00 actual 1000.00 remaining 59000.00 rate 0.0200 flags []
+	// severity 1 S2 OVERSPEND at stake 5000.00
+}
