@@ -311,3 +311,51 @@ func TestYAMLProblems(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// TestClassificationCodes: the sample city carries a function and economic
+// code per category; a code that is not exactly its digits names its key,
+// in both languages, every one at once.
+func TestClassificationCodes(t *testing.T) {
+	c, err := Load(Options{Dir: t.TempDir(), Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cat := range c.Categories {
+		if !allDigits(cat.FunctionCode, 7) || !allDigits(cat.EconomicCode, 5) || !allDigits(cat.GovEconomicCode, 5) {
+			t.Errorf("sample category %s: codes %q %q %q", cat.Code, cat.FunctionCode, cat.EconomicCode, cat.GovEconomicCode)
+		}
+	}
+	if c.Categories[3].FunctionCode != "2080208" {
+		t.Errorf("community_governance function code = %q, want 2080208", c.Categories[3].FunctionCode)
+	}
+	dir := t.TempDir()
+	p := write(t, dir, "c.yaml", minimal+`categories:
+  - {code: social_assistance, function_code: "208200", economic_code: "30227"}
+  - {code: elderly_care, function_code: "2081002", economic_code: "3O227", gov_economic_code: "502050"}
+  - {code: child_welfare}
+  - {code: community_governance}
+  - {code: social_affairs}
+  - {code: partner_org}
+  - {code: charity}
+`)
+	_, err = Load(Options{Path: p, Getenv: env(nil)})
+	if err == nil {
+		t.Fatal("bad codes accepted")
+	}
+	en, zh := err.Error(), msg.Localize(err, msg.ZH)
+	for _, want := range []string{
+		`categories[0].function_code: "208200": must be exactly 7 digits`,
+		`categories[1].economic_code: "3O227": must be exactly 5 digits`,
+		`categories[1].gov_economic_code: "502050": must be exactly 5 digits`,
+	} {
+		if !strings.Contains(en, want) {
+			t.Errorf("missing %q in:\n%s", want, en)
+		}
+	}
+	if !strings.Contains(zh, `categories[0].function_code: "208200"：须为 7 位数字`) {
+		t.Errorf("zh:\n%s", zh)
+	}
+	if strings.Contains(en, "categories[0].economic_code") {
+		t.Errorf("a good code flagged:\n%s", en)
+	}
+}

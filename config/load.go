@@ -74,9 +74,12 @@ type raw struct {
 	Signatures      []string       `mapstructure:"signatures"`
 	Columns         map[string]any `mapstructure:"columns"`
 	Categories      []struct {
-		Code string `mapstructure:"code"`
-		Zh   string `mapstructure:"zh"`
-		En   string `mapstructure:"en"`
+		Code            string `mapstructure:"code"`
+		Zh              string `mapstructure:"zh"`
+		En              string `mapstructure:"en"`
+		FunctionCode    string `mapstructure:"function_code"`
+		EconomicCode    string `mapstructure:"economic_code"`
+		GovEconomicCode string `mapstructure:"gov_economic_code"`
 	} `mapstructure:"categories"`
 	Grades struct {
 		Excellent string `mapstructure:"excellent" kind:"decimal"`
@@ -610,7 +613,17 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 			if en == "" {
 				en = code
 			}
-			cfg.Categories = append(cfg.Categories, sources.Category{Code: code, Zh: zh, En: en})
+			digits := func(field, s string, n int, example string) string {
+				s = strings.TrimSpace(s)
+				if s != "" && !allDigits(s, n) {
+					errs.add(fmt.Sprintf("categories[%d].%s", i, field), msg.ConfigDigits, s, n, example)
+				}
+				return s
+			}
+			cfg.Categories = append(cfg.Categories, sources.Category{Code: code, Zh: zh, En: en,
+				FunctionCode:    digits("function_code", c.FunctionCode, 7, "2080208"),
+				EconomicCode:    digits("economic_code", c.EconomicCode, 5, "30227"),
+				GovEconomicCode: digits("gov_economic_code", c.GovEconomicCode, 5, "50205")})
 		}
 	}
 	cats := sources.NewCategories(cfg.Categories)
@@ -719,6 +732,20 @@ func nonEmpty(list []string) []string {
 		}
 	}
 	return out
+}
+
+// allDigits reports whether s is exactly n ASCII digits: a classification
+// code (DESIGN §12).
+func allDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func validCode(s string) bool {

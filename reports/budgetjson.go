@@ -189,6 +189,12 @@ func (j *jsonWriter) params(bb *Budget) {
 		j.str(c.Zh)
 		j.raw(`, "en": `)
 		j.str(c.En)
+		j.raw(`, "function_code": `)
+		j.str(c.FunctionCode)
+		j.raw(`, "economic_code": `)
+		j.str(c.EconomicCode)
+		j.raw(`, "gov_economic_code": `)
+		j.str(c.GovEconomicCode)
 		j.raw("}")
 	}
 	j.raw("],\n    \"grades\": {")

@@ -78,6 +78,10 @@ type Category struct {
 	Code string
 	Zh   string
 	En   string
+	// The classification codes of DESIGN §12, "" when not configured:
+	// 支出功能分类 (7 digits), 部门预算支出经济分类 and 政府预算支出经济分类
+	// (5 digits each).
+	FunctionCode, EconomicCode, GovEconomicCode string
 }
 
 // Categories finds categories by code, Chinese or English name.
