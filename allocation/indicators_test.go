@@ -1,0 +1,150 @@
+package allocation
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// checkIndicators checks the invariants of DESIGN §12 independently of how
+// Indicators computes them: every amount positive; per unit and category,
+// per status, the indicators sum to the lines; per category and source, the
+// indicators (unallocated included) sum to the fund lines of that source;
+// designated money stays with its unit in its own source.
+func checkIndicators(t *testing.T, name string, p *Plan, src []Source, ind []Indicator) {
+	t.Helper()
+	type us struct {
+		unit, cat int32
+		status    Status
+	}
+	lines, got := map[us]Fen{}, map[us]Fen{}
+	for _, l := range p.Lines {
+		lines[us{l.Unit, l.Category, l.Status}] += l.Amount
+	}
+	type cs struct {
+		cat int32
+		src Source
+	}
+	funds, bySrc := map[cs]Fen{}, map[cs]Fen{}
+	for i, f := range p.Funds {
+		funds[cs{int32(f.Category), src[i]}] += f.Amount
+	}
+	unal := make([]Fen, len(p.Categories))
+	for _, x := range ind {
+		if x.Amount <= 0 {
+			t.Fatalf("%s: indicator %+v not positive", name, x)
+		}
+		bySrc[cs{x.Category, x.Source}] += x.Amount
+		if x.Unit < 0 {
+			unal[x.Category] += x.Amount
+			continue
+		}
+		got[us{x.Unit, x.Category, x.Status}] += x.Amount
+	}
+	if len(lines) != len(got) {
+		t.Fatalf("%s: %d unit×category×status with lines, %d with indicators", name, len(lines), len(got))
+	}
+	for k, v := range lines {
+		if got[k] != v {
+			t.Fatalf("%s: unit %s category %d: indicators %s, lines %s", name, p.Units[k.unit].Code, k.cat, got[k], v)
+		}
+	}
+	for k, v := range funds {
+		if bySrc[k] != v {
+			t.Fatalf("%s: category %d source %+v: indicators %s, fund lines %s", name, k.cat, k.src, bySrc[k], v)
+		}
+	}
+	for c := range unal {
+		if unal[c] != p.Unallocated[c] {
+			t.Fatalf("%s: category %d: unallocated indicators %s, plan %s", name, c, unal[c], p.Unallocated[c])
+		}
+	}
+}
+
+func TestIndicatorsSmallCity(t *testing.T) {
+	in, rules := smallCity()
+	p, err := Allocate(in, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := Source{Document: "神财社〔2026〕12号"}
+	src := []Source{gen, {Type: 1, From: 1, Document: "陕财社〔2026〕8号"}, {Type: 5}, {Type: 2, Document: "X"}, {Type: 5}}
+	ind, err := Indicators(p, src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIndicators(t, "small", p, src, ind)
+	// The designated lines keep their own source: R1's directed 12,000 fen
+	// are donations (F3 and F5), S3's 5,000 are of type 2 with document X,
+	// reserved (S3 is unqualified).
+	var r1, s3 bool
+	for _, x := range ind {
+		u := p.Units[max(x.Unit, 0)].Code
+		if x.Unit >= 0 && u == "R1" && x.Source == (Source{Type: 5}) {
+			r1 = x.Amount == 12_000 && x.Category == 0 && x.Status == Allocated
+		}
+		if x.Unit >= 0 && u == "S3" && x.Source.Document == "X" {
+			s3 = x.Amount == 5_000 && x.Status == Reserved
+		}
+	}
+	if !r1 || !s3 {
+		t.Errorf("designated lines lost their source (R1 %v, S3 %v): %+v", r1, s3, ind)
+	}
+	// Sorted: unallocated last.
+	for i := 1; i < len(ind); i++ {
+		if ind[i-1].Unit < 0 && ind[i].Unit >= 0 {
+			t.Fatalf("unallocated before a unit at %d", i)
+		}
+	}
+	// Two pooled sources of category 0 over a limit of one: refused.
+	src2 := append([]Source(nil), src...)
+	p.Funds = append(p.Funds, Fund{ID: "F6", Category: 0, Amount: 1})
+	p.Unallocated[0]++
+	src2 = append(src2, Source{Document: "Y"})
+	var tm *TooManySourcesError
+	if _, err := Indicators(p, src2, 1); !errors.As(err, &tm) || tm.Category != 0 || tm.Count != 2 {
+		t.Errorf("limit: %v", err)
+	}
+	if ind, err := Indicators(p, src2, 2); err != nil {
+		t.Errorf("within the limit: %v", err)
+	} else {
+		checkIndicators(t, "small+F6", p, src2, ind)
+	}
+}
+
+// TestIndicatorsRandomCities is the property test of DESIGN §12 on random
+// cities with random sources.
+func TestIndicatorsRandomCities(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 14))
+	docs := []string{"", "A〔2026〕1号", "B〔2026〕2号", "C"}
+	for i := range 2000 {
+		in, rules := randomCity(rng)
+		p, err := Allocate(in, rules)
+		if err != nil {
+			t.Fatalf("city %d: %v", i, err)
+		}
+		src := make([]Source, len(p.Funds))
+		for j := range src {
+			src[j] = Source{Type: uint8(rng.IntN(6)), From: uint8(rng.IntN(2)), Document: docs[rng.IntN(len(docs))]}
+		}
+		ind, err := Indicators(p, src, 0)
+		if err != nil {
+			t.Fatalf("city %d: %v", i, err)
+		}
+		checkIndicators(t, fmt.Sprintf("city %d", i), p, src, ind)
+	}
+}
+
+func TestIndicatorsRefuseAMismatch(t *testing.T) {
+	in, rules := smallCity()
+	p, err := Allocate(in, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := make([]Source, len(p.Funds))
+	p.Funds = p.Funds[:4] // F5, designated to R1, gone: the directed line no longer matches
+	if _, err := Indicators(p, src[:4], 0); !errors.Is(err, ErrInvariant) {
+		t.Errorf("err = %v, want ErrInvariant", err)
+	}
+}
