@@ -130,6 +130,7 @@ type raw struct {
 		MaxRows        int   `mapstructure:"max_rows"`
 		MaxCellsPerRow int   `mapstructure:"max_cells_per_row"`
 		MaxFieldBytes  int   `mapstructure:"max_field_bytes"`
+		MaxSources     int   `mapstructure:"max_sources"`
 		SharedStrings  int64 `mapstructure:"shared_strings_size"`
 		MaxFileSize    int64 `mapstructure:"max_file_size"`
 	} `mapstructure:"limits"`
@@ -180,6 +181,7 @@ func defaults(v *viper.Viper) {
 		"limits.max_rows":             lim.MaxRows,
 		"limits.max_cells_per_row":    lim.MaxCellsPerRow,
 		"limits.max_field_bytes":      lim.MaxFieldBytes,
+		"limits.max_sources":          lim.MaxSources,
 		"limits.shared_strings_size":  lim.SharedStrings,
 		"limits.max_file_size":        lim.MaxFileSize,
 	} {
@@ -708,13 +710,15 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 
 	l := r.Limits
 	cfg.Limits = sources.Limits{UnzipSize: l.UnzipSize, UnzipXMLSize: l.UnzipXMLSize, MaxRows: l.MaxRows,
-		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes, SharedStrings: l.SharedStrings, MaxFileSize: l.MaxFileSize}
+		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes, SharedStrings: l.SharedStrings, MaxFileSize: l.MaxFileSize,
+		MaxSources: l.MaxSources}
 	for _, lim := range []struct {
 		key string
 		n   int64
 	}{{"limits.unzip_size", l.UnzipSize}, {"limits.unzip_xml_size", l.UnzipXMLSize}, {"limits.max_rows", int64(l.MaxRows)},
 		{"limits.max_cells_per_row", int64(l.MaxCellsPerRow)}, {"limits.max_field_bytes", int64(l.MaxFieldBytes)},
-		{"limits.shared_strings_size", l.SharedStrings}, {"limits.max_file_size", l.MaxFileSize}} {
+		{"limits.shared_strings_size", l.SharedStrings}, {"limits.max_file_size", l.MaxFileSize},
+		{"limits.max_sources", int64(l.MaxSources)}} {
 		if lim.n <= 0 {
 			errs.add(lim.key, msg.ConfigPositive, lim.n)
 		}

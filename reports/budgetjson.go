@@ -104,6 +104,16 @@ func WriteBudgetJSON(w io.Writer, bb *Budget) error {
 		}
 	}
 	j.end()
+	if bb.Indicators != nil { // nil: not computed (a budget always computes them)
+		j.raw(",\n  \"indicators\": [")
+		for i := range bb.Indicators {
+			j.indicator(bb, i)
+			if err := j.flushIfFull(); err != nil {
+				return err
+			}
+		}
+		j.end()
+	}
 	j.raw("\n}\n")
 	return j.flush()
 }
@@ -155,6 +165,34 @@ func (lt *lineTexts) code(u int32) []byte {
 		start = lt.ends[u-1]
 	}
 	return lt.codes[start:lt.ends[u]]
+}
+
+// indicator writes indicators[i] (DESIGN §12): a unit's money in a category
+// from one source; a category's unallocated money of a source has no unit
+// and the status unallocated.
+func (j *jsonWriter) indicator(bb *Budget, i int) {
+	x := &bb.Indicators[i]
+	j.sep(i)
+	j.raw(`{"unit": `)
+	status := sources.Unallocated
+	if x.Unit >= 0 {
+		j.str(bb.Plan.Units[x.Unit].Code)
+		status = x.Status.String()
+	} else {
+		j.raw(`""`)
+	}
+	j.raw(`, "category": `)
+	j.str(bb.Plan.Categories[x.Category])
+	j.raw(`, "status": `)
+	j.str(status)
+	j.raw(`, "fund_type": `)
+	j.str(sources.FundType(x.Source.Type).String())
+	j.raw(`, "fund_source": `)
+	j.str(sources.FundSource(x.Source.From).String())
+	j.raw(`, "document_no": `)
+	j.str(x.Source.Document)
+	j.field("amount", x.Amount)
+	j.raw("}")
 }
 
 // params writes the parameters the plan was computed with, nested as in

@@ -37,6 +37,9 @@ type Budget struct {
 	// 增减额 and 增减率. nil without one.
 	Prior     *allocation.Prior
 	PriorName string
+	// Indicators are the plan's lines split by source (DESIGN §12), as
+	// allocation.Indicators gives them; Funds' lines are their fund lines.
+	Indicators []allocation.Indicator
 }
 
 // Contract decisions (DESIGN §8).
@@ -69,7 +72,7 @@ func Decision(u *allocation.Unit) (decision, reason string) {
 
 // budgetSheets are the sheets of the budget workbook, by key.
 type budgetSheets struct {
-	summary, notes                               string
+	summary, notes, indicators                   string // indicators: "" when they do not fit a sheet
 	sources, pool, alloc, lines, contr, warnings []string
 }
 
@@ -120,13 +123,19 @@ func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 	}
 	s.alloc = b.sheetsFor(l.t("sheet.allocation"), len(p.Units)+closed+4)
 	s.lines = b.sheetsFor(l.t("sheet.lines"), len(p.Lines))
+	if bb.Indicators != nil && indicatorsFit(bb) {
+		s.indicators = l.t("sheet.indicators")
+	}
 	s.contr = b.sheetsFor(l.t("sheet.contracts"), 1+len(matrix.stations))
 	s.warnings = b.sheetsFor(l.t("sheet.warnings"), len(p.Warnings))
 	if err := b.f.SetSheetName("Sheet1", s.summary); err != nil {
 		return err
 	}
-	for _, group := range [][]string{s.sources, s.pool, s.alloc, s.lines, s.contr, s.warnings, {s.notes}} {
+	for _, group := range [][]string{s.sources, s.pool, s.alloc, s.lines, {s.indicators}, s.contr, s.warnings, {s.notes}} {
 		for _, name := range group {
+			if name == "" {
+				continue
+			}
 			if _, err := b.f.NewSheet(name); err != nil {
 				return err
 			}
@@ -140,6 +149,12 @@ func WriteBudgetWorkbook(ctx context.Context, w io.Writer, bb *Budget) error {
 		func() (err error) { src, err = b.writeSources(bb, s.sources); return err },
 		func() error { return b.writeAllocation(bb, matrix, s.alloc, s.pool[0]) },
 		func() error { return b.writeContracts(bb, matrix, s.contr) },
+		func() error {
+			if s.indicators == "" {
+				return nil
+			}
+			return b.writeIndicators(bb, s.indicators, s.pool[0])
+		},
 		func() error { return b.writeWarnings(bb, s.warnings) },
 		func() error { return b.writeBudgetNotes(bb, s.notes) },
 	)

@@ -56,7 +56,13 @@ func testBudget(t *testing.T) *Budget {
 	for i, f := range in.Funds {
 		ft.Lines = append(ft.Lines, sources.FundLine{Fund: f, Provider: "=cmd|' /C calc'!A0", Description: "-@x", File: 0, Row: int32(i + 2)})
 	}
-	return &Budget{Year: 2026, RunDate: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), Language: "zh", Config: "c.yaml",
+	ft.Lines[0].DocumentNo, ft.Lines[0].FundSource = "=HYPERLINK(\"http://x\")", sources.Transfer
+	ft.Lines[1].FundType = sources.Donation
+	ind, err := allocation.Indicators(p, ft.Sources(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Budget{Indicators: ind, Year: 2026, RunDate: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), Language: "zh", Config: "c.yaml",
 		Plan: p, Categories: cats, Funds: ft, Inputs: []allocation.FileHash{{Path: "u.csv", SHA256: "ab"}},
 		Rules: r}
 }
@@ -71,7 +77,7 @@ func TestBudgetJSONShape(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, buf.String())
 	}
-	keys := []string{"fiscal_year", "categories", "pool", "lines", "unallocated", "warnings", "inputs", "params", "units", "fund_lines"}
+	keys := []string{"fiscal_year", "categories", "pool", "lines", "unallocated", "warnings", "inputs", "params", "units", "fund_lines", "indicators"}
 	if len(doc) != len(keys) {
 		t.Errorf("keys = %v", doc)
 	}
@@ -234,7 +240,7 @@ func TestWorkbookSheetsAndEnglish(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Sources", "Pool", "Allocation", "Lines", "Contracts", "Warnings", "Notes"}
+	want := []string{"Summary", "Sources", "Pool", "Allocation", "Lines", "Indicators", "Contracts", "Warnings", "Notes"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets = %v", got)
 	}

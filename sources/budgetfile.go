@@ -25,6 +25,13 @@ type BudgetFile struct {
 	// Warnings are the budget's warnings, in the words it was written in;
 	// its plan has none.
 	Warnings []string
+	// Sources holds each of Plan.Funds' source (fund type, fund source,
+	// document number), for allocation.Indicators.
+	Sources []allocation.Source
+	// Indicators are the budget's indicators (DESIGN §12), checked against
+	// its lines and unallocated money; nil for a budget written before
+	// them.
+	Indicators []allocation.Indicator
 }
 
 // Annual returns the file's lines summed per unit and category, sorted by
@@ -110,6 +117,7 @@ type budgetReader struct {
 	params json.RawMessage
 	units  []rawUnit
 	funds  []rawFund
+	inds   []rawIndicator
 }
 
 // rawLine is one line as read: unit and category by index into the codes
@@ -140,6 +148,7 @@ type rawUnit struct {
 
 type rawFund struct {
 	allocation.Fund
+	source   allocation.Source
 	category string
 	index    int
 	bad      bool
@@ -221,6 +230,8 @@ func (r *budgetReader) read() error {
 			err = r.list(key, r.unit)
 		case "fund_lines":
 			err = r.list(key, r.fund)
+		case "indicators":
+			err = r.list(key, r.indicator)
 		default:
 			err = r.skip()
 		}
@@ -607,6 +618,7 @@ func (r *budgetReader) fund(i int) error {
 		DesignatedUnit string `json:"designated_unit"`
 		FundType       string `json:"fund_type"`
 		FundSource     string `json:"fund_source"`
+		DocumentNo     string `json:"document_no"`
 	}
 	bad, err := r.element("fund_lines", i, &f)
 	if err != nil {
@@ -624,11 +636,14 @@ func (r *budgetReader) fund(i int) error {
 		rf.bad = true
 	}
 	// Written since fund types were read; a budget from before has none.
-	if _, ok := fundTypeOf[f.FundType]; !ok && f.FundType != "" {
+	ft, ok := fundTypeOf[f.FundType]
+	fs, ok2 := fundSourceOf[f.FundSource]
+	rf.source = allocation.Source{Type: uint8(ft), From: uint8(fs), Document: f.DocumentNo}
+	if !ok && f.FundType != "" {
 		r.enum(at("fund_type"), f.FundType, nameList(fundTypeOf))
 		rf.bad = true
 	}
-	if _, ok := fundSourceOf[f.FundSource]; !ok && f.FundSource != "" {
+	if !ok2 && f.FundSource != "" {
 		r.enum(at("fund_source"), f.FundSource, nameList(fundSourceOf))
 		rf.bad = true
 	}
@@ -804,6 +819,9 @@ func (r *budgetReader) assemble() *BudgetFile {
 	if bf.Recorded {
 		r.checkFunds(bf, catIndex, unitOf)
 		r.checkParams(bf, catIndex)
+	}
+	if r.seen["indicators"] && r.p.Len() == 0 {
+		r.checkIndicators(bf, catIndex, unitOf)
 	}
 	if r.p.Len() > 0 {
 		return nil
@@ -990,6 +1008,7 @@ func (r *budgetReader) checkFunds(bf *BudgetFile, catIndex map[string]int, unitO
 		}
 		f.Category = c
 		p.Funds = append(p.Funds, f.Fund)
+		bf.Sources = append(bf.Sources, f.source)
 		if total[c] += f.Amount; total[c] > maxAmount {
 			total[c] = maxAmount + 1 // reported below as a mismatch, never an overflow
 		}

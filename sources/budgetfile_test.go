@@ -49,7 +49,14 @@ const goodBudget = `{
     {"id": "F1", "category": "elderly_care", "provider": "民政局", "description": "", "amount": "1000.00", "designated_unit": "", "file": "funds.csv", "row": 2},
     {"id": "F2", "category": "charity", "provider": "慈善总会", "description": "", "amount": "500.00", "designated_unit": "R1", "fund_type": "donation", "fund_source": "local", "document_no": "", "file": "funds.csv", "row": 3}
   ],
-  "indicators": [{"unit": "S1", "amount": "1.00"}]
+  "indicators": [
+    {"unit": "H", "category": "elderly_care", "status": "allocated", "fund_type": "general_budget", "fund_source": "local", "document_no": "", "amount": "100.00"},
+    {"unit": "R1", "category": "charity", "status": "allocated", "fund_type": "donation", "fund_source": "local", "document_no": "", "amount": "500.00"},
+    {"unit": "S1", "category": "elderly_care", "status": "allocated", "fund_type": "general_budget", "fund_source": "local", "document_no": "", "amount": "550.00"},
+    {"unit": "S2", "category": "elderly_care", "status": "reserved", "fund_type": "general_budget", "fund_source": "local", "document_no": "", "amount": "300.00"},
+    {"unit": "", "category": "elderly_care", "status": "unallocated", "fund_type": "general_budget", "fund_source": "local", "document_no": "", "amount": "50.00"}
+  ],
+  "a_later_field": [{"unit": "S1", "amount": "1.00"}]
 }`
 
 func read(t *testing.T, s string) (*BudgetFile, error) {
@@ -102,6 +109,13 @@ func TestReadBudgetFileWhole(t *testing.T) {
 	if a := bf.Annual(); len(a) != 4 || bf.Codes()[a[0].Unit] != "H" || a[0].Annual != 100_00 {
 		t.Errorf("annual %+v", a)
 	}
+	if len(bf.Indicators) != 5 || bf.Indicators[4].Unit != -1 || bf.Indicators[1].Source.Type != uint8(Donation) ||
+		p.Units[bf.Indicators[3].Unit].Code != "S2" || bf.Indicators[3].Status != allocation.Reserved {
+		t.Errorf("indicators %+v", bf.Indicators)
+	}
+	if len(bf.Sources) != 2 || bf.Sources[1] != (allocation.Source{Type: uint8(Donation)}) {
+		t.Errorf("sources %+v", bf.Sources)
+	}
 }
 
 // TestReadBudgetFileMinimal reads a budget JSON with only what the first
@@ -135,6 +149,17 @@ func TestReadBudgetFileProblems(t *testing.T) {
 		return strings.Replace(goodBudget, old, new, 1)
 	}
 	for _, c := range []struct{ name, body, want string }{
+		{"indicator off by a fen", replace(`"status": "allocated", "fund_type": "general_budget", "fund_source": "local", "document_no": "", "amount": "550.00"`,
+			`"status": "allocated", "fund_type": "general_budget", "fund_source": "local", "document_no": "", "amount": "549.99"`),
+			"budget-2026.json: indicators: the indicators of unit S1 in elderly_care (allocated) add up to 549.99, not its lines' 550.00"},
+		{"unallocated indicator off", replace(`"status": "unallocated", "fund_type": "general_budget", "fund_source": "local", "document_no": "", "amount": "50.00"`,
+			`"status": "unallocated", "fund_type": "general_budget", "fund_source": "local", "document_no": "", "amount": "51.00"`),
+			"budget-2026.json: indicators: the unallocated indicators of elderly_care add up to 51.00, not the unallocated money 50.00"},
+		{"indicator fund type", replace(`"fund_type": "donation", "fund_source": "local", "document_no": "", "amount": "500.00"}`,
+			`"fund_type": "lottery", "fund_source": "local", "document_no": "", "amount": "500.00"}`),
+			`budget-2026.json: indicators[1].fund_type: "lottery" is not one of general_budget, gov_fund`},
+		{"indicator unit", replace(`{"unit": "R1", "category": "charity", "status": "allocated"`, `{"unit": "R9", "category": "charity", "status": "allocated"`),
+			`budget-2026.json: indicators[1].unit: unit "R9" is not in its units`},
 		{"over total", head + demand("S1", "9999999999999.99") + "," + demand("S2", "0.01") + "]}",
 			"budget-2026.json: lines[1]: with it the lines add up to more than 9,999,999,999,999.99 yuan"},
 		{"huge amount", head + demand("S1", "92233720368547758.07") + "]}", `budget-2026.json: lines[0].amount: "92233720368547758.07" is not an amount`},

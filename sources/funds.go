@@ -171,6 +171,17 @@ type FundTable struct {
 	cols   []fundFileCols
 }
 
+// Sources returns each line's source (DESIGN §12): fund type, fund source
+// and document number, as allocation.Indicators takes them.
+func (t *FundTable) Sources() []allocation.Source {
+	out := make([]allocation.Source, len(t.Lines))
+	for i := range t.Lines {
+		l := &t.Lines[i]
+		out[i] = allocation.Source{Type: uint8(l.FundType), From: uint8(l.FundSource), Document: l.DocumentNo}
+	}
+	return out
+}
+
 // Funds returns the lines as the core's fund lines.
 func (t *FundTable) Funds() []allocation.Fund {
 	out := make([]allocation.Fund, len(t.Lines))

@@ -59,6 +59,9 @@ type Limits struct {
 	// SharedStrings is the bytes an .xlsx's shared strings may take in
 	// memory (their text, and 8 bytes an item): the one part held whole.
 	SharedStrings int64
+	// MaxSources bounds the sources (fund type, fund source, document) of
+	// one category's pooled money (DESIGN §12).
+	MaxSources int
 }
 
 // DefaultLimits fit a national data set (millions of rows) with room to spare.
@@ -76,6 +79,7 @@ func DefaultLimits() Limits {
 		UnzipSize:      1 << 30,
 		UnzipXMLSize:   1 << 30,
 		SharedStrings:  128 << 20,
+		MaxSources:     200,
 	}
 }
 

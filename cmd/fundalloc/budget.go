@@ -78,12 +78,16 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err != nil {
 		return nil, err
 	}
+	ind, err := in.indicators(plan, cfg)
+	if err != nil {
+		return nil, err
+	}
 	g.timing.mark("allocate")
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
 	prog.phase(msg.CmdWriting, -1)
-	paths, err := writeBudget(ctx, cfg, in, plan, g.runDate(cfg), workbook, prog)
+	paths, err := writeBudget(ctx, cfg, in, plan, ind, g.runDate(cfg), workbook, prog)
 	if err != nil {
 		return nil, err
 	}
@@ -93,13 +97,14 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 
 // writeBudget writes the budget outputs all or nothing and returns their
 // paths. Once ctx is done the writers stop, and nothing is written.
-func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, runDate time.Time, workbook bool, prog *progress) ([]string, error) {
+func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, ind []allocation.Indicator, runDate time.Time, workbook bool, prog *progress) ([]string, error) {
 	out, err := openOut(cfg.Out)
 	if err != nil {
 		return nil, err
 	}
 	defer out.Close()
 	book := budgetBook(cfg, in, plan, runDate)
+	book.Indicators = ind
 	b := reports.NewBatch(ctx)
 	jsonName := fmt.Sprintf("budget-%d.json", cfg.FiscalYear)
 	err = b.WriteIn(out, jsonName, func(w io.Writer) error {
@@ -110,6 +115,12 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 		return nil, stopped(ctx, err)
 	}
 	paths := []string{out.Join(jsonName)}
+	csvName := fmt.Sprintf("budget-%d-indicators.csv", cfg.FiscalYear)
+	if err := b.WriteIn(out, csvName, func(w io.Writer) error { return reports.WriteIndicatorsCSV(w, book) }); err != nil {
+		b.Abort()
+		return nil, stopped(ctx, err)
+	}
+	paths = append(paths, out.Join(csvName))
 	if workbook {
 		xlsxName := fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear)
 		err := b.WriteIn(out, xlsxName, func(w io.Writer) error {

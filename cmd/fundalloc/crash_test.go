@@ -114,7 +114,7 @@ func crashSet(t *testing.T) (cfg, out string, first outState, took time.Duration
 	}
 	took = time.Since(t0)
 	first = readOut(t, out)
-	if len(first.final) != 2 || len(first.temp) != 0 {
+	if len(first.final) != 3 || len(first.temp) != 0 {
 		t.Fatalf("after the first run: %v, temporary %v", first.final, first.temp)
 	}
 	return cfg, out, first, took
@@ -217,7 +217,7 @@ poll:
 			t.Errorf("%s is still the first run's", name)
 		}
 	}
-	if len(third.final) != 2 {
+	if len(third.final) != 3 {
 		t.Errorf("final files %v", third.final)
 	}
 	var doc struct {

@@ -77,6 +77,20 @@ func TestBudgetSampleCity(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "budget-2026.golden.json", data)
+	// The JSON reads back, indicators checked against its lines; the
+	// designated lines keep their own fund type (donations to rooms).
+	bf, err := sources.ReadBudgetFile("budget-2026.json", bytes.NewReader(data), 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var transfer, donation bool
+	for _, x := range bf.Indicators {
+		transfer = transfer || x.Source.Document == "陕财社〔2026〕8号" && x.Source.From == uint8(sources.Transfer)
+		donation = donation || x.Unit >= 0 && bf.Plan.Units[x.Unit].Code == "SM15-06" && x.Source.Type == uint8(sources.Donation)
+	}
+	if len(bf.Indicators) == 0 || !transfer || !donation {
+		t.Errorf("indicators read back: %d, transfer %v, SM15-06's donation %v", len(bf.Indicators), transfer, donation)
+	}
 
 	r = fundalloc(t, dir, nil, "budget", "--lang", "en", "--out", "en")
 	if r.code != 0 {

@@ -161,7 +161,8 @@ func TestScheduleDaemonEndToEnd(t *testing.T) {
 		if len(e.Inputs) != 2 || e.Inputs[0].Path != "units.csv" || e.Inputs[1].Path != "funds/a.csv" {
 			t.Errorf("entry %d inputs: %+v", i, e.Inputs)
 		}
-		if len(e.Outputs) != 2 || e.Outputs[0].Path != "out/budget-2026.json" || e.Outputs[1].Path != "out/budget-2026.xlsx" {
+		if len(e.Outputs) != 3 || e.Outputs[0].Path != "out/budget-2026.json" || e.Outputs[1].Path != "out/budget-2026-indicators.csv" ||
+			e.Outputs[2].Path != "out/budget-2026.xlsx" {
 			t.Errorf("entry %d outputs: %+v", i, e.Outputs)
 		}
 	}
@@ -176,7 +177,7 @@ func TestScheduleDaemonEndToEnd(t *testing.T) {
 	// JSON logs: the start, each run's start and end with outputs and duration, the stop.
 	logs := d.stderr.String()
 	for _, want := range []string{`"msg":"scheduler started"`, `"msg":"job started","job":"quick"`, `"msg":"job finished","job":"quick","period":"2026","status":"ok","duration":"`,
-		`"outputs":"out/budget-2026.json out/budget-2026.xlsx"`, `"msg":"scheduler stopped"`} {
+		`"outputs":"out/budget-2026.json out/budget-2026-indicators.csv out/budget-2026.xlsx"`, `"msg":"scheduler stopped"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("log lacks %s:\n%s", want, logs)
 		}
@@ -215,7 +216,7 @@ func TestScheduleCatchesUpAMissedRunAtStart(t *testing.T) {
 	if code := d.stop(t); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, d.stderr)
 	}
-	if e := entries[1]; e.Scheduled.Format(time.RFC3339) != "2026-11-01T02:00:00+08:00" || e.Status != scheduler.OK || len(e.Outputs) != 2 {
+	if e := entries[1]; e.Scheduled.Format(time.RFC3339) != "2026-11-01T02:00:00+08:00" || e.Status != scheduler.OK || len(e.Outputs) != 3 {
 		t.Errorf("catch-up run: %+v", e)
 	}
 	// The log is in the configured language (zh), its times in the

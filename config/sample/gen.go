@@ -321,6 +321,10 @@ type fundFile struct {
 	chineseCategory bool
 	bom             bool
 	lines           []fundLine
+	// sources, when set, adds the fund_type, fund_source and document_no
+	// columns (DESIGN §3.2): each line's by its index, else base.
+	sources map[int][3]string
+	base    [3]string
 }
 
 // yuan converts whole yuan to fen.
@@ -371,6 +375,18 @@ var fundFiles = []fundFile{
 			{"social_affairs", mz, "志愿服务站点运营", yuan(218000), integer, ""},
 			{"social_affairs", mz, "婚姻登记颁证社工服务", yuan(64000), plain, ""},
 		},
+		// A provincial transfer for assistance and child welfare, the
+		// welfare lottery fund (福彩公益金) for elderly care, the city's own
+		// budget for the rest.
+		base: [3]string{"general_budget", "local", "神财社〔2026〕12号"},
+		sources: map[int][3]string{
+			0:  {"general_budget", "transfer", "陕财社〔2026〕8号"},
+			1:  {"general_budget", "transfer", "陕财社〔2026〕8号"},
+			2:  {"general_budget", "transfer", "陕财社〔2026〕8号"},
+			7:  {"gov_fund", "local", "神财社〔2026〕15号"},
+			8:  {"gov_fund", "local", "神财社〔2026〕15号"},
+			11: {"general_budget", "transfer", "陕财社〔2026〕21号"},
+		},
 	},
 	{
 		name: "departments.csv", idPrefix: "BM", chineseHeader: true, chineseCategory: true,
@@ -391,6 +407,7 @@ var fundFiles = []fundFile{
 			{"child_welfare", jt, "特殊教育送教上门社工支持", yuan(48000), integer, ""},
 			{"partner_org", jt, "家校社协同育人项目", 10530075, plain, ""},
 		},
+		base: [3]string{"一般公共预算资金", "本级安排", "神财社〔2026〕12号"},
 	},
 	{
 		name: "mass-orgs.csv", idPrefix: "QT", chineseHeader: true,
@@ -435,6 +452,12 @@ func writeFunds(dir string, units []*unit) {
 		if f.chineseHeader {
 			header = []string{"编号", "类别", "来源单位", "摘要", "金额", "指定单位"}
 		}
+		withSources := f.base != [3]string{}
+		if withSources && f.chineseHeader {
+			header = append(header, "资金性质", "指标来源", "指标文号")
+		} else if withSources {
+			header = append(header, "fund_type", "fund_source", "document_no")
+		}
 		rows := [][]string{header}
 		for i, l := range f.lines {
 			cat, ok := categoryNames[l.category]
@@ -454,10 +477,18 @@ func writeFunds(dir string, units []*unit) {
 					desc = fmt.Sprintf(desc, u.name)
 				}
 			}
-			rows = append(rows, []string{
+			row := []string{
 				fmt.Sprintf("%s-2026-%03d", f.idPrefix, i+1), cat, l.provider, desc,
 				formatAmount(l.fen, l.format), l.unit,
-			})
+			}
+			if withSources {
+				src, ok := f.sources[i]
+				if !ok {
+					src = f.base
+				}
+				row = append(row, src[:]...)
+			}
+			rows = append(rows, row)
 		}
 		writeCSV(filepath.Join(dir, f.name), f.bom, rows)
 	}

@@ -285,3 +285,8 @@ writes nothing unless it had already finished), and the process exits 0
 once it has, or 1 if it is still running after --shutdown-timeout.
 
 With --once JOB it runs that job now, journals it and exits with its exit code.`
+
+// The budget indicators' messages (DESIGN §12).
+var (
+	CmdTooManySources = Def("cmd.too_many_sources", "类别 %s 的统筹资金有 %d 个来源（资金性质、指标来源与指标文号的组合），超过 limits.max_sources 的 %d 个：请核对资金来源文件中的指标文号", "category %s's pooled money has %d sources (fund type, fund source and document number), more than limits.max_sources, %d: check the document numbers in the fund line files")
+)

@@ -171,3 +171,10 @@ var (
 	PriorClosed = Def("record.prior_closed", "撤销", "closed")
 	PriorGone   = Def("record.prior_gone", "（本年已无此类别）", " (no longer a category)")
 )
+
+// The budget JSON's indicators (DESIGN §12), read back.
+var (
+	BudgetIndicatorsUnit  = Def("record.budget_indicators_unit", "%s：单位 %s 类别 %s（%s）的预算指标合计 %s，不等于其分配行 %s", "%s: the indicators of unit %s in %s (%s) add up to %s, not its lines' %s")
+	BudgetIndicatorsUnal  = Def("record.budget_indicators_unallocated", "%s：类别 %s 的待分配指标合计 %s，不等于未分配资金 %s", "%s: the unallocated indicators of %s add up to %s, not the unallocated money %s")
+	BudgetUnallocatedUnit = Def("record.budget_unallocated_unit", "%s：待分配（unallocated）指标不属于任何单位，却写了 %q", "%s: an unallocated indicator belongs to no unit, but it names %q")
+)

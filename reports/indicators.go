@@ -1,0 +1,166 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+
+	"fundalloc/allocation"
+	"fundalloc/sources"
+)
+
+// indicatorRow is one row of the indicator table (DESIGN §12) in words: the
+// same for the CSV and the 预算指标 sheet.
+type indicatorRow struct {
+	code, name, project, category   string
+	function, economic, govEconomic string
+	fundType, fundSource, document  string
+	status, note                    string
+	amount                          allocation.Fen
+}
+
+// indicatorHeaders are the indicator table's column labels.
+func indicatorHeaders(l lang) []string {
+	return []string{l.t("col.unit"), l.t("col.unitname"), l.t("col.project"), l.t("col.category"),
+		l.t("col.function_code"), l.t("col.economic_code"), l.t("col.gov_economic_code"),
+		l.t("col.fund_type"), l.t("col.fund_source"), l.t("col.document_no"), l.t("col.status"),
+		l.t("col.amount"), l.t("col.note")}
+}
+
+// indicatorRowOf puts indicator x in words. A unit's project is named after
+// it (神木市2026年度滨河新区街道社工站运营服务项目); a category's unallocated
+// money is 待分配. Donations are marked as not fiscal money: they are
+// tracked, but they are no indicators of the integrated budget system.
+func indicatorRowOf(l lang, bb *Budget, x *allocation.Indicator) indicatorRow {
+	cat := bb.Categories[x.Category]
+	r := indicatorRow{
+		category: catName(l, cat), function: cat.FunctionCode, economic: cat.EconomicCode, govEconomic: cat.GovEconomicCode,
+		fundType:   l.t("fundtype." + sources.FundType(x.Source.Type).String()),
+		fundSource: l.t("fundsource." + sources.FundSource(x.Source.From).String()),
+		document:   x.Source.Document, amount: x.Amount,
+	}
+	city := bb.Document.City
+	if l == en && city != "" {
+		city = ", " + city
+	}
+	if x.Unit >= 0 {
+		u := &bb.Plan.Units[x.Unit]
+		r.code, r.name = u.Code, u.Name
+		r.project = l.t("project.unit", city, bb.Year, u.Name)
+		r.status = l.t("status." + x.Status.String())
+	} else {
+		r.name = l.t("status.unallocated")
+		r.project = l.t("project.unallocated", city, bb.Year, r.category)
+		r.status = l.t("status.unallocated")
+	}
+	if sources.FundType(x.Source.Type) == sources.Donation {
+		r.note = l.t("note.nonfiscal")
+	}
+	return r
+}
+
+func catName(l lang, c sources.Category) string {
+	if l == en {
+		return c.En
+	}
+	return c.Zh
+}
+
+// WriteIndicatorsCSV writes budget-<year>-indicators.csv (DESIGN §12): one
+// row per unit × category × source × status, then the categories'
+// unallocated money (待分配), in the budget's language; UTF-8 with a BOM,
+// amounts in yuan as exact decimal text, text that a spreadsheet would take
+// for a formula neutralised. It holds every indicator, however many: a
+// table past one sheet's rows is in the CSV alone.
+func WriteIndicatorsCSV(w io.Writer, bb *Budget) error {
+	l := langOf(bb.Language)
+	cw := newCSVWriter(w)
+	h := indicatorHeaders(l)
+	row := make([]any, len(h))
+	for i, s := range h {
+		row[i] = s
+	}
+	cw.row(row...)
+	for i := range bb.Indicators {
+		r := indicatorRowOf(l, bb, &bb.Indicators[i])
+		cw.row(r.code, r.name, r.project, r.category, r.function, r.economic, r.govEconomic,
+			r.fundType, r.fundSource, r.document, r.status, r.amount, r.note)
+		if cw.err != nil {
+			return cw.err
+		}
+	}
+	return cw.flush()
+}
+
+// indicatorsFit reports whether the indicators fit on one sheet with the
+// total and check rows below them.
+func indicatorsFit(bb *Budget) bool { return len(bb.Indicators)+8 < maxSheetRows }
+
+// writeIndicators writes the 预算指标 sheet: the indicator table with a
+// total (a live SUM), the budget's total (the Pool sheet's) and a check
+// cell that shows 0 when they agree.
+func (b *book) writeIndicators(bb *Budget, name, poolSheet string) error {
+	l, st, p := b.l, b.style, bb.Plan
+	h := indicatorHeaders(l)
+	styles := []int{st.text, st.text, st.text, st.text, st.center, st.center, st.center, st.text, st.text, st.text, st.text, st.amount, st.text}
+	cols := make([]column, len(h))
+	for i := range h {
+		cols[i] = column{header: h[i], style: styles[i]}
+		cols[i].fit(h[i])
+	}
+	rows := make([]indicatorRow, len(bb.Indicators))
+	var total allocation.Fen
+	for i := range bb.Indicators {
+		r := indicatorRowOf(l, bb, &bb.Indicators[i])
+		rows[i] = r
+		for k, s := range []string{r.code, r.name, r.project, r.category, r.function, r.economic, r.govEconomic, r.fundType, r.fundSource, r.document, r.status, "", r.note} {
+			cols[k].fit(s)
+		}
+		cols[11].fitAmount(b, r.amount)
+		total += r.amount
+	}
+	cols[11].header = b.amountHeader(h[11])
+	cols[11].fit(cols[11].header)
+	t, err := b.newTable([]string{name}, cols, layout{landscape: true})
+	if err != nil {
+		return err
+	}
+	txt := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: s} }
+	for _, r := range rows {
+		if err := t.add([]any{txt(r.code), txt(r.name), txt(r.project), txt(r.category),
+			excelize.Cell{StyleID: st.center, Value: r.function}, excelize.Cell{StyleID: st.center, Value: r.economic},
+			excelize.Cell{StyleID: st.center, Value: r.govEconomic}, txt(r.fundType), txt(r.fundSource), txt(r.document),
+			txt(r.status), excelize.Cell{StyleID: st.amount, Value: b.money(r.amount)}, txt(r.note)}); err != nil {
+			return err
+		}
+	}
+	t.end = t.row
+	var pool allocation.Fen
+	for _, e := range p.Pool {
+		pool += e.Total
+	}
+	amountCol := 12
+	blank := func(label string) []any {
+		r := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: label}}
+		for range amountCol - 3 {
+			r = append(r, excelize.Cell{StyleID: st.bold})
+		}
+		return r
+	}
+	tr := t.row + 1
+	last := max(t.end, 2)
+	// The Pool sheet's total row is below its categories.
+	poolTotal := fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, len(p.Categories)+2))
+	for _, r := range [][]any{
+		append(blank(b.l.t("row.total")), excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(amountCol, 2), cell(amountCol, last)), Value: b.money(total)}),
+		append(blank(b.l.t("row.budgettotal")), excelize.Cell{StyleID: st.boldAmount, Formula: poolTotal, Value: b.money(pool)}),
+		append(blank(b.l.t("row.check")), excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s-%s", cell(amountCol, tr), cell(amountCol, tr+1))), Value: 0}),
+	} {
+		t.row++
+		t.sx.row(t.row, r)
+	}
+	t.sx.tail.conditional = append(t.sx.tail.conditional, b.checkRule(cell(amountCol, t.row)))
+	t.sign()
+	return t.finish()
+}
