@@ -89,7 +89,8 @@ func (b *book) cityArg() string {
 }
 
 // WriteBudgetWorkbook writes budget-<year>.xlsx (DESIGN §7): Summary, Sources,
-// Pool, Allocation, Lines, Contracts, Warnings and Notes. Totals are live
+// Pool, Allocation, Lines, 预算指标 (Indicators), 政府购买服务 (Purchase of
+// services), Warnings and Notes. Totals are live
 // formulas that carry their cached values; check cells show 0 when the
 // formulas agree with the pool. Every sheet prints on A4 with the title in
 // its page header and numbered pages (DESIGN §7.1). The same inputs and
@@ -737,14 +738,25 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 	return t.finish()
 }
 
+// writeContracts writes the 政府购买服务 sheet (DESIGN §12), in place of the
+// first version's Contracts: the hub and each station with what is bought
+// from whom — the operator, the service, its grade, the contract decision
+// and its reason — and, beside the money, the operator again with the
+// contract's year in its three-year cycle. The amount is the unit's and its
+// rooms' lines; the total is every line of the budget.
 func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 	l, st, p := b.l, b.style, bb.Plan
 	cols := []column{
 		{header: l.t("col.code"), style: st.text}, {header: l.t("col.name"), style: st.text},
-		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.grade"), style: st.text},
-		{header: l.t("col.year"), style: st.center}, {header: l.t("col.decision"), style: st.text},
-		{header: l.t("col.reason"), style: st.text}, {header: b.amountHeader(l.t("col.funding")), style: st.amount, width: 18},
+		{header: l.t("col.tier"), style: st.text}, {header: l.t("col.service"), style: st.text},
+		{header: l.t("col.grade"), style: st.text}, {header: l.t("col.decision"), style: st.text},
+		{header: l.t("col.reason"), style: st.text}, {header: l.t("col.operator"), style: st.text},
+		{header: l.t("col.cycle"), style: st.center}, {header: b.amountHeader(l.t("col.contractamount")), style: st.amount, width: 18},
 	}
+	for i := range cols {
+		cols[i].fit(cols[i].header)
+	}
+	cols[3].fit(l.t("service.socialwork"))
 	ops := append([]int{m.order[0]}, m.stations...) // the hub and the stations
 	for _, ui := range ops {
 		u := &p.Units[ui]
@@ -752,6 +764,8 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 		cols[1].fit(u.Name)
 		_, reason := Decision(u)
 		cols[6].fit(b.reason(reason, u))
+		cols[7].fit(u.Operator)
+		cols[9].fitAmount(b, m.group[ui])
 	}
 	t, err := b.newTable(names, cols, layout{landscape: true})
 	if err != nil {
@@ -762,16 +776,18 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 		decision, reason := Decision(u)
 		year := excelize.Cell{StyleID: st.center}
 		if u.ContractYear > 0 {
-			year.Value = u.ContractYear
+			year.Value = l.t("cycle.year", u.ContractYear)
 		}
 		row := []any{
 			excelize.Cell{StyleID: st.text, Value: u.Code},
 			excelize.Cell{StyleID: st.text, Value: u.Name},
 			excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())},
+			excelize.Cell{StyleID: st.text, Value: l.t("service.socialwork")},
 			excelize.Cell{StyleID: st.text, Value: l.t("grade." + u.Grade.String())},
-			year,
 			excelize.Cell{StyleID: st.bold, Value: l.t(decisionLabel[decision])},
 			excelize.Cell{StyleID: st.text, Value: b.reason(reason, u)},
+			excelize.Cell{StyleID: st.text, Value: u.Operator},
+			year,
 			excelize.Cell{StyleID: st.amount, Value: b.money(m.group[ui])},
 		}
 		if err := t.add(row); err != nil {

@@ -46,11 +46,11 @@ func TestWorkbookPrintsAsADocument(t *testing.T) {
 	bb.Document = Document{City: "神木市"}
 	f := openBook(t, bb)
 	sheets := f.GetSheetList()
-	if want := []string{"汇总", "资金来源", "资金池", "分配表", "分配明细", "预算指标", "合同", "警告", "说明"}; !slices.Equal(sheets, want) {
+	if want := []string{"汇总", "资金来源", "资金池", "分配表", "分配明细", "预算指标", "政府购买服务", "警告", "说明"}; !slices.Equal(sheets, want) {
 		t.Fatalf("sheets = %v, want %v", sheets, want)
 	}
 	title := "神木市2026年度社会工作服务资金分配预算"
-	landscape := map[string]bool{"资金来源": true, "资金池": true, "分配表": true, "分配明细": true, "预算指标": true, "合同": true}
+	landscape := map[string]bool{"资金来源": true, "资金池": true, "分配表": true, "分配明细": true, "预算指标": true, "政府购买服务": true}
 	for _, sheet := range sheets {
 		pl, err := f.GetPageLayout(sheet)
 		if err != nil {
@@ -76,7 +76,7 @@ func TestWorkbookPrintsAsADocument(t *testing.T) {
 			t.Errorf("%s: header %q names the unit: %v, want %v", sheet, hf.OddHeader, got, money)
 		}
 	}
-	for _, sheet := range []string{"资金来源", "资金池", "分配表", "分配明细", "预算指标", "合同", "警告"} {
+	for _, sheet := range []string{"资金来源", "资金池", "分配表", "分配明细", "预算指标", "政府购买服务", "警告"} {
 		dn, ok := definedName(f, "_xlnm.Print_Titles", sheet)
 		if !ok || dn != "'"+sheet+"'!$1:$1" {
 			t.Errorf("%s: print titles %q", sheet, dn)
@@ -86,7 +86,7 @@ func TestWorkbookPrintsAsADocument(t *testing.T) {
 		t.Errorf("汇总!A1 = %q, want %q", v, title)
 	}
 	sign := "编制人：__________        审核人：__________        负责人：__________        日期：__________"
-	for _, sheet := range []string{"汇总", "资金池", "分配表", "预算指标", "合同"} {
+	for _, sheet := range []string{"汇总", "资金池", "分配表", "预算指标", "政府购买服务"} {
 		if !strings.Contains(sheetText(t, f, sheet), sign) {
 			t.Errorf("%s has no signature block", sheet)
 		}

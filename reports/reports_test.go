@@ -235,18 +235,19 @@ func TestWorkbookIsDeterministic(t *testing.T) {
 func TestWorkbookSheetsAndEnglish(t *testing.T) {
 	bb := testBudget(t)
 	bb.Language = "en"
+	bb.Plan.Units[2].Operator = "Sunrise Social Work Centre" // S1
 	f, err := excelize.OpenReader(bytes.NewReader(writeBook(t, bb)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Sources", "Pool", "Allocation", "Lines", "Indicators", "Contracts", "Warnings", "Notes"}
+	want := []string{"Summary", "Sources", "Pool", "Allocation", "Lines", "Indicators", "Purchase of services", "Warnings", "Notes"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("sheets = %v", got)
 	}
 	// Contracts: S1 is in year 3 (re-procure), S2 unqualified (re-procure),
 	// the hub is new, without a grade or a contract year (a first contract).
-	rows, _ := f.GetRows("Contracts")
+	rows, _ := f.GetRows("Purchase of services")
 	got := map[string]string{}
 	for _, r := range rows[1:] {
 		if len(r) > 5 {
@@ -255,6 +256,15 @@ func TestWorkbookSheetsAndEnglish(t *testing.T) {
 	}
 	if got["H"] != "first contract" || got["S1"] != "re-procure" || got["S2"] != "re-procure" {
 		t.Errorf("decisions = %v", got)
+	}
+	// The operator and the contract cycle stand beside the money.
+	if h := rows[0]; len(h) != 10 || h[7] != "Operator" || h[8] != "Contract cycle" || !strings.HasPrefix(h[9], "Contract amount") {
+		t.Errorf("header %q", h)
+	}
+	for _, r := range rows[1:] {
+		if len(r) > 0 && r[0] == "S1" && (len(r) < 10 || r[3] != "social work services" || r[7] != "Sunrise Social Work Centre" || r[8] != "year 3 of 3" || r[9] == "") {
+			t.Errorf("S1 row %q", r)
+		}
 	}
 	// Rooms are grouped under their station, whose row carries the button.
 	if props, err := f.GetSheetProps("Allocation"); err != nil || props.OutlineSummaryBelow == nil || *props.OutlineSummaryBelow {
