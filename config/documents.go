@@ -59,7 +59,44 @@ func document(r *raw, errs *Errors) reports.Document {
 		}
 		d.Signatures = append(d.Signatures, s)
 	}
+	d.Notices = notices(r, errs)
 	return d
+}
+
+// notices reads the notices keys (DESIGN §5, §11): the title, one issuer or
+// a list of them (a joint notice), and the document number; text on one
+// line, without control characters.
+func notices(r *raw, errs *Errors) reports.NoticeText {
+	var n reports.NoticeText
+	text := func(key, s string) string {
+		s = strings.TrimSpace(s)
+		if hasControl(s) {
+			errs.add(key, msg.ConfigControl, s)
+		}
+		return s
+	}
+	n.Title = text("notices.title", r.Notices.Title)
+	n.DocNo = text("notices.doc_no", r.Notices.DocNo)
+	switch v := r.Notices.Issuer.(type) {
+	case nil:
+	case string:
+		if s := text("notices.issuer", v); s != "" {
+			n.Issuers = []string{s}
+		}
+	case []any:
+		for i, item := range v {
+			s, ok := item.(string)
+			key := fmt.Sprintf("notices.issuer[%d]", i)
+			if !ok || strings.TrimSpace(s) == "" {
+				errs.add(key, msg.ConfigNotType, fmt.Sprint(item), msg.ConfigTypeText)
+				continue
+			}
+			n.Issuers = append(n.Issuers, text(key, s))
+		}
+	default:
+		errs.add("notices.issuer", msg.ConfigNotType, fmt.Sprint(v), msg.ConfigTypeList)
+	}
+	return n
 }
 
 func hasControl(s string) bool { return strings.ContainsFunc(s, unicode.IsControl) }

@@ -73,7 +73,12 @@ type raw struct {
 	DisplayDecimals int            `mapstructure:"display_decimals"`
 	Signatures      []string       `mapstructure:"signatures"`
 	Columns         map[string]any `mapstructure:"columns"`
-	Categories      []struct {
+	Notices         struct {
+		Title  string `mapstructure:"title"`
+		Issuer any    `mapstructure:"issuer"`
+		DocNo  string `mapstructure:"doc_no"`
+	} `mapstructure:"notices"`
+	Categories []struct {
 		Code            string `mapstructure:"code"`
 		Zh              string `mapstructure:"zh"`
 		En              string `mapstructure:"en"`
@@ -155,6 +160,9 @@ func defaults(v *viper.Viper) {
 		"display_unit":                "yuan",
 		"display_decimals":            2,
 		"signatures":                  []string{},
+		"notices.title":               "",
+		"notices.issuer":              nil,
+		"notices.doc_no":              "",
 		"categories":                  []map[string]any{},
 		"grades.excellent":            "1.10",
 		"grades.good":                 "1.00",

@@ -24,6 +24,8 @@ type Document struct {
 	// Signatures are the signature lines (编制人, 审核人, 负责人); nil gives
 	// the language's defaults.
 	Signatures []string
+	// Notices is how the funding notices read (notices).
+	Notices NoticeText
 }
 
 // Unit is the unit a workbook shows its amounts in.

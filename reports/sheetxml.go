@@ -99,6 +99,7 @@ type sheetSetup struct {
 	drawing     bool  // the sheet carries a chart added through excelize
 	autoFilter  string
 	conditional []conditional
+	merges      []string // merged ranges, e.g. A1:F1
 }
 
 // conditional is a formula-based conditional format.
@@ -363,6 +364,15 @@ func (s *sheetXML) close() (part, error) {
 		b = append(b, `<autoFilter ref="`...)
 		b = append(b, t.autoFilter...)
 		b = append(b, `"/>`...)
+	}
+	if len(t.merges) > 0 {
+		b = fmt.Appendf(b, `<mergeCells count="%d">`, len(t.merges))
+		for _, m := range t.merges {
+			b = append(b, `<mergeCell ref="`...)
+			b = append(b, m...)
+			b = append(b, `"/>`...)
+		}
+		b = append(b, "</mergeCells>"...)
 	}
 	for i, c := range t.conditional {
 		b = fmt.Appendf(b, `<conditionalFormatting sqref="%s"><cfRule type="expression" dxfId="%d" priority="%d"><formula>`, c.sqref, c.dxf, i+1)

@@ -223,7 +223,7 @@ func newRoot(g *globals) *cobra.Command {
 	g.localizeHelp(root)
 	addProfiling(root, g)
 	root.AddCommand(newBudgetCmd(g), newReconcileCmd(g), newValidateCmd(g), newInitCmd(g), newTemplateCmd(g),
-		newScheduleCmd(g), newRunsCmd(g), newGenerateCmd(g), newApproveCmd(g), newVersionsCmd(g), newDiffCmd(g))
+		newScheduleCmd(g), newRunsCmd(g), newGenerateCmd(g), newApproveCmd(g), newVersionsCmd(g), newDiffCmd(g), newNoticesCmd(g))
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

@@ -33,6 +33,7 @@ type unit struct {
 	code, name, tier, parent string
 	socialWorkers            int
 	pilot, grade, contract   string
+	operator, town           string // hub and stations: the contracted organisation; stations: the town office
 	population, elderly      int64
 	children, assistance     int64
 }
@@ -113,11 +114,16 @@ func main() {
 	writeFunds(filepath.Join("data", "funds"), units)
 }
 
+// operators are the fictional social-work organisations that run the
+// stations, each running a few.
+var operators = []string{"神木市阳光社会工作服务中心", "神木市同心社会工作服务中心", "榆林市启航社会工作服务中心",
+	"神木市麟州社会工作服务社", "陕西博爱社会工作发展中心", "神木市沙海绿洲社会工作服务中心"}
+
 func between(rng *rand.Rand, lo, hi int64) int64 { return lo + rng.Int64N(hi-lo+1) }
 
 func buildUnits(rng *rand.Rand) []*unit {
 	hub := &unit{code: "SM00", name: "神木市社工服务中心（社工总站）", tier: tierHub,
-		socialWorkers: 6, pilot: "否", grade: "优秀", contract: "2"}
+		socialWorkers: 6, pilot: "否", grade: "优秀", contract: "2", operator: "神木市社会工作协会"}
 	units := []*unit{hub}
 
 	comms := append([]string(nil), communityNames...)
@@ -131,6 +137,7 @@ func buildUnits(rng *rand.Rand) []*unit {
 			code: fmt.Sprintf("SM%02d", i+1), name: s.area + "社工站", tier: tierStation,
 			parent: hub.code, socialWorkers: s.workers, pilot: yesNo(s.pilot),
 			grade: s.grade, contract: s.contract,
+			operator: operators[i%len(operators)], town: s.area + map[bool]string{true: "办事处", false: "人民政府"}[s.subdistrict],
 		}
 		units = append(units, st)
 		stationUnits = append(stationUnits, st)
@@ -257,10 +264,10 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func writeUnits(path string, units []*unit) {
 	rows := [][]string{{"code", "name", "tier", "parent", "social_workers", "pilot", "grade",
-		"contract_year", "population", "elderly", "children", "assistance"}}
+		"contract_year", "operator", "town", "population", "elderly", "children", "assistance"}}
 	for _, u := range units {
 		rows = append(rows, []string{u.code, u.name, u.tier, u.parent, strconv.Itoa(u.socialWorkers),
-			u.pilot, u.grade, u.contract, itoa(u.population), itoa(u.elderly), itoa(u.children), itoa(u.assistance)})
+			u.pilot, u.grade, u.contract, u.operator, u.town, itoa(u.population), itoa(u.elderly), itoa(u.children), itoa(u.assistance)})
 	}
 	writeCSV(path, false, rows)
 }

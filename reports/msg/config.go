@@ -38,6 +38,7 @@ var (
 	ConfigLanguage      = Def("config.language", "%q：请使用 zh 或 en", "%q: use zh or en")
 	ConfigBadCode       = Def("config.bad_code", "%q：请只用小写字母、数字和 _（例如 elderly_care）", "%q: use lower-case letters, digits and _ (e.g. elderly_care)")
 	ConfigDigits        = Def("config.digits", "%q：须为 %d 位数字（例如 %s），请按当年《政府收支分类科目》填写", "%q: must be exactly %d digits (e.g. %s), as in the year's classification of government revenue and expenditure")
+	ConfigControl       = Def("config.control", "%q 含有控制字符（如换行）：请写在一行内", "%q holds a control character (such as a line break): write it on one line")
 	ConfigTwice         = Def("config.twice", "%q 出现了两次", "%q appears twice")
 	ConfigNotCategory   = Def("config.not_category", "%q 不是类别", "%q is not a category")
 	ConfigMissingDriver = Def("config.missing_driver", "缺失：每个需求分配类别都须指定单位文件中的一个需求因素列（例如 population）", "missing: every demand category must name a driver column of the units file (e.g. population)")

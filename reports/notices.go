@@ -1,0 +1,526 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"fundalloc/allocation"
+	"fundalloc/reports/msg"
+	"fundalloc/sources"
+)
+
+// NoticeText is how the funding notices read (DESIGN §5 notices): the
+// title ({year} stands for the budget year; "" gives the catalogue's), the
+// issuer or issuers of a joint notice, and the document number.
+type NoticeText struct {
+	Title   string
+	Issuers []string
+	DocNo   string
+}
+
+// Notices is a budget as its funding notices show it (DESIGN §11): one
+// notice for the hub and each station, covering its own lines and its
+// rooms'.
+type Notices struct {
+	Year     int
+	RunDate  time.Time
+	Language string
+	Document Document
+	Text     NoticeText
+	// Version names the budget: v1, v2 … or draft. A draft's notices are
+	// marked 草稿（未经批准） on every page.
+	Version    string
+	Draft      bool
+	Plan       *allocation.Plan
+	Rules      *allocation.Rules // nil when the budget does not record them
+	Categories []sources.Category
+	Indicators []allocation.Indicator
+	TempDir    string
+
+	groups []noticeGroup
+	index  []int // unit index → its group
+}
+
+// noticeGroup is what one notice covers.
+type noticeGroup struct {
+	unit  int     // the hub or the station
+	lines []int32 // into Plan.Lines: the unit's, then its rooms' by room code
+	ind   []int32 // into Indicators
+	total allocation.Fen
+}
+
+// Prepare groups the lines and indicators by notice: the hub's own, and
+// each station's with its rooms'. It returns the notices' units in order
+// (the hub, then the stations by code) and their totals, which sum to every
+// line of the budget.
+func (n *Notices) Prepare() (units []int, totals []allocation.Fen) {
+	p := n.Plan
+	n.index = make([]int, len(p.Units))
+	byCode := make(map[string]int, len(p.Units))
+	for i := range p.Units {
+		byCode[p.Units[i].Code] = i
+		n.index[i] = -1
+	}
+	for i := range p.Units {
+		if p.Units[i].Tier == allocation.Hub {
+			n.index[i] = len(n.groups)
+			n.groups = append(n.groups, noticeGroup{unit: i})
+		}
+	}
+	for i := range p.Units {
+		if p.Units[i].Tier == allocation.Station {
+			n.index[i] = len(n.groups)
+			n.groups = append(n.groups, noticeGroup{unit: i})
+		}
+	}
+	groupOf := func(u int32) int {
+		if g := n.index[u]; g >= 0 {
+			return g
+		}
+		if parent, ok := byCode[p.Units[u].Parent]; ok {
+			return n.index[parent]
+		}
+		return -1
+	}
+	// Own lines first, then the rooms' (units are sorted by code, lines by
+	// stage first: two passes keep a notice's table readable).
+	for pass := range 2 {
+		for i, l := range p.Lines {
+			if own := n.index[l.Unit] >= 0; own != (pass == 0) {
+				continue
+			}
+			if g := groupOf(l.Unit); g >= 0 {
+				n.groups[g].lines = append(n.groups[g].lines, int32(i))
+				n.groups[g].total += l.Amount
+			}
+		}
+	}
+	for i, x := range n.Indicators {
+		if x.Unit < 0 {
+			continue
+		}
+		if g := groupOf(x.Unit); g >= 0 {
+			n.groups[g].ind = append(n.groups[g].ind, int32(i))
+		}
+	}
+	for _, g := range n.groups {
+		units = append(units, g.unit)
+		totals = append(totals, g.total)
+	}
+	return units, totals
+}
+
+// NoticeFileName is a notice's file name, <code>-<name>.xlsx, with the
+// characters a file system forbids (/ \ : * ? " < > |, control characters)
+// made _, leading dots and spaces dropped, and at most 120 bytes before
+// the extension. The document itself keeps the name as it is.
+func NoticeFileName(u *allocation.Unit) string {
+	s := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || strings.ContainsRune(`/\:*?"<>|`, r) || r == utf8.RuneError {
+			return '_'
+		}
+		return r
+	}, u.Code+"-"+u.Name)
+	s = strings.TrimLeft(s, ". ")
+	for len(s) > 120 {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	s = strings.TrimRight(s, ". ")
+	if s == "" {
+		s = "_"
+	}
+	return s + ".xlsx"
+}
+
+// title is the notices' title with the year put in.
+func (n *Notices) title(l lang) string {
+	t := n.Text.Title
+	if t == "" {
+		t = l.t("notice.title")
+	}
+	return strings.ReplaceAll(t, "{year}", fmt.Sprint(n.Year))
+}
+
+func (n *Notices) issuers(l lang) []string {
+	if len(n.Text.Issuers) > 0 {
+		return n.Text.Issuers
+	}
+	if n.Document.City != "" {
+		return []string{n.Document.City}
+	}
+	return []string{l.t("notice.issuer")}
+}
+
+// addressee is whom a notice is sent to (主送): a station's town, else the
+// station; the hub's operator, else the hub.
+func addressee(u *allocation.Unit) string {
+	switch {
+	case u.Tier == allocation.Station && u.Town != "":
+		return u.Town
+	case u.Tier == allocation.Hub && u.Operator != "":
+		return u.Operator
+	}
+	return u.Name
+}
+
+// noticeBook starts a one-sheet workbook for a notice or the index, with
+// the styles a document needs beyond the book's.
+type noticeStyles struct{ heading, center, body, right, section int }
+
+func (n *Notices) newBook(ctx context.Context, title string) (*book, noticeStyles, error) {
+	b, err := newBook(ctx, n.Language, n.TempDir, n.Document)
+	if err != nil {
+		return nil, noticeStyles{}, err
+	}
+	b.title = title
+	var ns noticeStyles
+	for _, s := range []struct {
+		id *int
+		s  excelize.Style
+	}{
+		{&ns.heading, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 16},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
+		{&ns.center, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 11}, Alignment: &excelize.Alignment{Horizontal: "center"}}},
+		{&ns.body, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 11}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&ns.right, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 11}, Alignment: &excelize.Alignment{Horizontal: "right"}}},
+		{&ns.section, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 11}}},
+	} {
+		if *s.id, err = b.f.NewStyle(&s.s); err != nil {
+			b.close()
+			return nil, ns, err
+		}
+	}
+	return b, ns, nil
+}
+
+// pageSetup is a notice's print setup: A4 portrait, one page wide, the
+// title in the page header, a draft marked on every page.
+func (n *Notices) pageSetup(b *book) page {
+	pg := b.page(false, true)
+	if n.Draft {
+		pg.header = "&L" + headerFooterText(b.l.t("notice.draft")) + strings.TrimPrefix(pg.header, "&L&A")
+	}
+	return pg
+}
+
+// WriteNotice writes the notice of units[k] (as Prepare returned them): the
+// title, the document number, the addressee, a short body, the table of its
+// lines and its rooms' (category, stage, what the amount rests on) with a
+// live total, the money's sources (fund type, source, document, the
+// category's codes) with a live total and a check cell that shows 0 when
+// the two tables agree, the contract, the signature block, the issuers, the
+// date and （盖章）. Every text comes from the catalogue in the budget's
+// language.
+func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
+	g := &n.groups[k]
+	p := n.Plan
+	u := &p.Units[g.unit]
+	l := langOf(n.Language)
+	title := n.title(l)
+	b, ns, err := n.newBook(ctx, title)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	st := b.style
+	sheet := l.t("sheet.notice")
+	if err := b.f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	const ncol = 6
+	var rows [][]any
+	var heights []float64
+	var merges []string
+	put := func(h float64, cells ...any) int {
+		rows = append(rows, cells)
+		heights = append(heights, h)
+		return len(rows)
+	}
+	merged := func(h float64, style int, text string) int {
+		r := put(h, excelize.Cell{StyleID: style, Value: text})
+		merges = append(merges, fmt.Sprintf("A%d:%s", r, cell(ncol, r)))
+		return r
+	}
+	merged(48, ns.heading, title)
+	docNo := n.Text.DocNo
+	if n.Draft {
+		docNo = strings.TrimSpace(docNo + "  " + l.t("notice.draft"))
+	}
+	merged(20, ns.center, docNo)
+	put(8)
+	merged(20, ns.body, l.t("notice.to", addressee(u)))
+	city := n.Document.City
+	version := n.Version
+	if n.Draft {
+		version = l.t("notice.draftname")
+	}
+	body := l.t("notice.body", city, n.Year, u.Name, b.moneyText(g.total), b.unitLabel(), version)
+	merged(rowHeight(body, 80)+4, ns.body, body)
+	put(8)
+
+	// Table 1: the lines.
+	merged(20, ns.section, l.t("notice.table1"))
+	hdr := func(labels ...string) {
+		cells := make([]any, len(labels))
+		for i, s := range labels {
+			cells[i] = excelize.Cell{StyleID: st.header, Value: s}
+		}
+		put(30, cells...)
+	}
+	hdr(l.t("col.no"), l.t("col.unitname"), l.t("col.category"), l.t("col.stage"), l.t("col.basisnote"), b.amountHeader(l.t("col.amount")))
+	first := len(rows) + 1
+	// The unit's own lines one by one; each room's summed on one row, its
+	// categories named, so that a station with many rooms still reads on a
+	// page or two.
+	no := 0
+	for j := 0; j < len(g.lines); {
+		line := &p.Lines[g.lines[j]]
+		lu := &p.Units[line.Unit]
+		no++
+		if lu.Tier != allocation.Room {
+			stage := l.t("stage." + line.Stage.String())
+			if line.Status == allocation.Reserved {
+				stage += l.t("notice.reserved")
+			}
+			basis := n.basis(l, b, line)
+			put(rowHeight(basis, 48), excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: lu.Name},
+				excelize.Cell{StyleID: st.wrap, Value: catName(l, n.Categories[line.Category])}, excelize.Cell{StyleID: st.wrap, Value: stage},
+				excelize.Cell{StyleID: st.wrap, Value: basis}, excelize.Cell{StyleID: st.amount, Value: b.money(line.Amount)})
+			j++
+			continue
+		}
+		var sum allocation.Fen
+		ncat := 0
+		for ; j < len(g.lines) && p.Lines[g.lines[j]].Unit == line.Unit; j++ {
+			sum += p.Lines[g.lines[j]].Amount
+			ncat++
+		}
+		basis := l.t("notice.basis.room")
+		put(rowHeight(basis, 48), excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: lu.Name},
+			excelize.Cell{StyleID: st.wrap, Value: l.t("notice.roomcats", ncat)}, excelize.Cell{StyleID: st.wrap, Value: l.t("stage.rooms")},
+			excelize.Cell{StyleID: st.wrap, Value: basis}, excelize.Cell{StyleID: st.amount, Value: b.money(sum)})
+	}
+	last := max(len(rows), first)
+	total1 := put(20, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold},
+		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold},
+		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(F%d:F%d)", first, last), Value: b.money(g.total)})
+	put(8)
+
+	// Table 2: where the money comes from.
+	merged(20, ns.section, l.t("notice.table2"))
+	hdr(l.t("col.no"), l.t("col.fund_type"), l.t("col.fund_source"), l.t("col.document_no"), l.t("col.codes"), b.amountHeader(l.t("col.amount")))
+	type key struct {
+		cat    int32
+		status allocation.Status
+		src    allocation.Source
+	}
+	sums := map[key]allocation.Fen{}
+	var order []key
+	for _, xi := range g.ind {
+		x := &n.Indicators[xi]
+		k := key{x.Category, x.Status, x.Source}
+		if _, seen := sums[k]; !seen {
+			order = append(order, k)
+		}
+		sums[k] += x.Amount
+	}
+	first2 := len(rows) + 1
+	var total2 allocation.Fen
+	for i, k := range order {
+		cat := n.Categories[k.cat]
+		codes := catName(l, cat)
+		if cat.FunctionCode != "" || cat.EconomicCode != "" {
+			codes += l.t("notice.codes", cat.FunctionCode, cat.EconomicCode)
+		}
+		ft := l.t("fundtype." + sources.FundType(k.src.Type).String())
+		if k.status == allocation.Reserved {
+			ft += l.t("notice.reserved")
+		}
+		put(rowHeight(codes, 48), excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.wrap, Value: ft},
+			excelize.Cell{StyleID: st.wrap, Value: l.t("fundsource." + sources.FundSource(k.src.From).String())},
+			excelize.Cell{StyleID: st.wrap, Value: k.src.Document}, excelize.Cell{StyleID: st.wrap, Value: codes},
+			excelize.Cell{StyleID: st.amount, Value: b.money(sums[k])})
+		total2 += sums[k]
+	}
+	last2 := max(len(rows), first2)
+	total2Row := put(20, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold},
+		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold},
+		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(F%d:F%d)", first2, last2), Value: b.money(total2)})
+	checkRow := put(20, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.check")}, excelize.Cell{StyleID: st.bold},
+		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("notice.checknote")},
+		excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("F%d-F%d", total1, total2Row)), Value: 0})
+	put(8)
+
+	// The contract.
+	if u.Tier != allocation.Room {
+		decision, reason := Decision(u)
+		op := u.Operator
+		if op == "" {
+			op = l.t("notice.nooperator")
+		}
+		cycle := l.t("notice.nocycle")
+		if u.ContractYear > 0 {
+			cycle = l.t("cycle.year", u.ContractYear)
+		}
+		text := l.t("notice.contract", op, cycle, l.t("grade."+u.Grade.String()), l.t(decisionLabel[decision]), b.reason(reason, u))
+		merged(rowHeight(text, 90), ns.body, text)
+		put(8)
+	}
+	put(36, b.signatures())
+	put(16)
+	for _, iss := range n.issuers(l) {
+		merged(20, ns.right, iss)
+	}
+	merged(20, ns.right, l.t("notice.date", n.RunDate.Year(), int(n.RunDate.Month()), n.RunDate.Day()))
+	merged(20, ns.right, l.t("notice.seal"))
+
+	sx, err := b.newSheet(sheetSetup{widths: []float64{6, 22, 14, 18, 40, 16}, page: n.pageSetup(b), merges: merges,
+		conditional: []conditional{b.checkRule(cell(ncol, checkRow))}})
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if len(r) > 0 {
+			sx.row(i+1, r, excelize.RowOpts{Height: heights[i]})
+		}
+	}
+	pt, err := sx.close()
+	if err != nil {
+		return err
+	}
+	b.parts[sheet] = pt
+	if err := b.f.SetDocProps(n.docProps(b, title+" "+u.Code)); err != nil {
+		return err
+	}
+	return b.save(w)
+}
+
+func (n *Notices) docProps(b *book, subject string) *excelize.DocProperties {
+	stamp := n.RunDate.UTC().Format(time.RFC3339)
+	return &excelize.DocProperties{Title: b.title, Subject: subject, Creator: "fundalloc", LastModifiedBy: "fundalloc",
+		Created: stamp, Modified: stamp, Category: "notice", Version: "1", Revision: "1",
+		Language: map[lang]string{zh: "zh-CN", en: "en"}[b.l]}
+}
+
+// rowHeight is the height of a row whose text wraps in a column about
+// width characters wide.
+func rowHeight(text string, width int) float64 {
+	lines := (int(displayWidth(text)) + width - 1) / width
+	return 15 * float64(max(lines, 1))
+}
+
+// basis says what a line's amount rests on, in words, from the budget's
+// recorded rules and the unit's own figures (DESIGN §7.1); a budget that
+// does not record its rules gives the stage alone.
+func (n *Notices) basis(l lang, b *book, line *allocation.Line) string {
+	p, r := n.Plan, n.Rules
+	u := &p.Units[line.Unit]
+	switch line.Stage {
+	case allocation.Directed:
+		return l.t("notice.basis.directed")
+	case allocation.HubProject:
+		if r != nil {
+			return l.t("notice.basis.hub", b.moneyText(r.Hub.Amount))
+		}
+	case allocation.Baseline:
+		if r != nil {
+			return l.t("notice.basis.baseline", u.SocialWorkers, b.moneyText(r.Baseline.PerWorker), b.moneyText(r.Baseline.PerStation))
+		}
+	case allocation.Pilot:
+		if r != nil {
+			return l.t("notice.basis.pilot", b.moneyText(r.Pilot.Amount))
+		}
+	case allocation.Demand, allocation.Rooms:
+		if r != nil {
+			if d := r.DriverIndex(int(line.Category), p.Drivers); d >= 0 && d < len(u.Drivers) {
+				name := driverName(p.Drivers[d]).Localize(msg.Lang(l))
+				if line.Stage == allocation.Rooms {
+					return l.t("notice.basis.rooms", name, u.Drivers[d].String())
+				}
+				return l.t("notice.basis.demand", name, u.Drivers[d].String(), r.Factors[u.Grade].String())
+			}
+		}
+	}
+	return l.t("stage." + line.Stage.String())
+}
+
+// WriteNoticeIndex writes index.xlsx: every notice with its addressee, its
+// file and its total; the total is a live SUM, set against the budget's
+// total (every line) by a check cell.
+func (n *Notices) WriteNoticeIndex(ctx context.Context, w io.Writer) error {
+	l := langOf(n.Language)
+	title := l.t("notice.indextitle", n.title(l), n.Version)
+	b, _, err := n.newBook(ctx, title)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	st := b.style
+	sheet := l.t("sheet.noticeindex")
+	if err := b.f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	cols := []column{{header: l.t("col.no"), style: st.int, width: 6}, {header: l.t("col.code"), style: st.text},
+		{header: l.t("col.name"), style: st.text}, {header: l.t("col.addressee"), style: st.text},
+		{header: l.t("col.operator"), style: st.text}, {header: l.t("col.file"), style: st.text},
+		{header: b.amountHeader(l.t("col.amount")), style: st.amount, width: 18}}
+	var total allocation.Fen
+	for _, g := range n.groups {
+		u := &n.Plan.Units[g.unit]
+		cols[1].fit(u.Code)
+		cols[2].fit(u.Name)
+		cols[3].fit(addressee(u))
+		cols[4].fit(u.Operator)
+		cols[5].fit(NoticeFileName(u))
+		total += g.total
+	}
+	t, err := b.newTable([]string{sheet}, cols, layout{})
+	if err != nil {
+		return err
+	}
+	for i, g := range n.groups {
+		u := &n.Plan.Units[g.unit]
+		if err := t.add([]any{excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.text, Value: u.Code},
+			excelize.Cell{StyleID: st.text, Value: u.Name}, excelize.Cell{StyleID: st.text, Value: addressee(u)},
+			excelize.Cell{StyleID: st.text, Value: u.Operator}, excelize.Cell{StyleID: st.text, Value: NoticeFileName(u)},
+			excelize.Cell{StyleID: st.amount, Value: b.money(g.total)}}); err != nil {
+			return err
+		}
+	}
+	t.end = t.row
+	var budget allocation.Fen
+	for _, line := range n.Plan.Lines {
+		budget += line.Amount
+	}
+	pad := func(label string) []any {
+		return []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: label}, excelize.Cell{StyleID: st.bold},
+			excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	}
+	tr := t.row + 1
+	for _, r := range [][]any{
+		append(pad(l.t("row.total")), excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(G2:G%d)", max(t.end, 2)), Value: b.money(total)}),
+		append(pad(l.t("notice.budgettotal")), excelize.Cell{StyleID: st.boldAmount, Value: b.money(budget)}),
+		append(pad(l.t("row.check")), excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("G%d-G%d", tr, tr+1)), Value: 0}),
+	} {
+		t.row++
+		t.sx.row(t.row, r)
+	}
+	t.sx.tail.conditional = append(t.sx.tail.conditional, b.checkRule(cell(7, t.row)))
+	t.sx.tail.page = n.pageSetup(b)
+	t.sign()
+	if err := t.finish(); err != nil {
+		return err
+	}
+	if err := b.f.SetDocProps(n.docProps(b, title)); err != nil {
+		return err
+	}
+	return b.save(w)
+}
