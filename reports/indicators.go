@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -47,7 +48,8 @@ func indicatorRowOf(l lang, bb *Budget, x *allocation.Indicator) indicatorRow {
 	if x.Unit >= 0 {
 		u := &bb.Plan.Units[x.Unit]
 		r.code, r.name = u.Code, u.Name
-		r.project = l.t("project.unit", city, bb.Year, u.Name)
+		// A unit named after its city (神木市社工服务中心) does not repeat it.
+		r.project = l.t("project.unit", city, bb.Year, strings.TrimPrefix(u.Name, bb.Document.City))
 		r.status = l.t("status." + x.Status.String())
 	} else {
 		r.name = l.t("status.unallocated")
@@ -106,8 +108,7 @@ func (b *book) writeIndicators(bb *Budget, name, poolSheet string) error {
 	styles := []int{st.text, st.text, st.text, st.text, st.center, st.center, st.center, st.text, st.text, st.text, st.text, st.amount, st.text}
 	cols := make([]column, len(h))
 	for i := range h {
-		cols[i] = column{header: h[i], style: styles[i]}
-		cols[i].fit(h[i])
+		cols[i] = column{header: h[i], style: styles[i]} // headers wrap: the content sets the width
 	}
 	rows := make([]indicatorRow, len(bb.Indicators))
 	var total allocation.Fen

@@ -157,7 +157,7 @@ var _ = table([][3]string{
 	{"status.unallocated", "待分配", "unallocated"},
 	{"project.unit", "%s%d年度%s运营服务项目", "Operating services of %[3]s %[2]d%[1]s"},
 	{"project.unallocated", "%s%d年度%s资金（待分配）", "%[3]s money to allocate %[2]d%[1]s"},
-	{"note.nonfiscal", "非财政资金，不录入预算管理一体化系统", "not fiscal money: not entered in the integrated budget system"},
+	{"note.nonfiscal", "非财政资金", "not fiscal money"},
 
 	{"tier.hub", "总站", "Hub"},
 	{"tier.station", "社工站", "Station"},
