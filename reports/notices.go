@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -43,6 +44,11 @@ type Notices struct {
 	Categories []sources.Category
 	Indicators []allocation.Indicator
 	TempDir    string
+	// Previous is the version before this one (v1 for v2), nil for v1 or a
+	// draft: its notices then show, per line, 已下达 (the previous
+	// version), 本次调整 (the change) and 调整后 (this version), so that no
+	// money is booked twice (DESIGN §11).
+	Previous *allocation.Plan
 
 	groups []noticeGroup
 	index  []int // unit index → its group
@@ -235,7 +241,12 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 	if err := b.f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	const ncol = 6
+	ncol := 6
+	revision := n.Previous != nil
+	if revision {
+		ncol = 8
+	}
+	prev := n.previous(g)
 	var rows [][]any
 	var heights []float64
 	var merges []string
@@ -263,6 +274,9 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		version = l.t("notice.draftname")
 	}
 	body := l.t("notice.body", city, n.Year, u.Name, b.moneyText(g.total), b.unitLabel(), version)
+	if revision {
+		body += l.t("notice.body.revision", b.moneyText(prev.total), b.moneyText(g.total-prev.total), b.unitLabel())
+	}
 	merged(rowHeight(body, 80)+4, ns.body, body)
 	put(8)
 
@@ -275,8 +289,26 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		}
 		put(30, cells...)
 	}
-	hdr(l.t("col.no"), l.t("col.unitname"), l.t("col.category"), l.t("col.stage"), l.t("col.basisnote"), b.amountHeader(l.t("col.amount")))
+	if revision {
+		hdr(l.t("col.no"), l.t("col.unitname"), l.t("col.category"), l.t("col.stage"), l.t("col.basisnote"),
+			b.amountHeader(l.t("col.issued")), b.amountHeader(l.t("col.change")), b.amountHeader(l.t("col.adjusted")))
+	} else {
+		hdr(l.t("col.no"), l.t("col.unitname"), l.t("col.category"), l.t("col.stage"), l.t("col.basisnote"), b.amountHeader(l.t("col.amount")))
+	}
 	first := len(rows) + 1
+	// amounts are a row's amount cells: this version's, or with a
+	// previous version, what it issued, the change (a formula) and this
+	// version's.
+	amounts := func(before, now allocation.Fen) []any {
+		if !revision {
+			return []any{excelize.Cell{StyleID: st.amount, Value: b.money(now)}}
+		}
+		r := len(rows) + 1
+		return []any{excelize.Cell{StyleID: st.amount, Value: b.money(before)},
+			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("H%d-F%d", r, r), Value: b.money(now - before)},
+			excelize.Cell{StyleID: st.amount, Value: b.money(now)}}
+	}
+	seen := map[lineKey]bool{}
 	// The unit's own lines one by one; each room's summed on one row, its
 	// categories named, so that a station with many rooms still reads on a
 	// page or two.
@@ -291,9 +323,11 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 				stage += l.t("notice.reserved")
 			}
 			basis := n.basis(l, b, line)
-			put(rowHeight(basis, 48), excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: lu.Name},
+			k := lineKey{lu.Code, p.Categories[line.Category], line.Stage}
+			seen[k] = true
+			put(rowHeight(basis, 48), append([]any{excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: lu.Name},
 				excelize.Cell{StyleID: st.wrap, Value: catName(l, n.Categories[line.Category])}, excelize.Cell{StyleID: st.wrap, Value: stage},
-				excelize.Cell{StyleID: st.wrap, Value: basis}, excelize.Cell{StyleID: st.amount, Value: b.money(line.Amount)})
+				excelize.Cell{StyleID: st.wrap, Value: basis}}, amounts(prev.lines[k], line.Amount)...)...)
 			j++
 			continue
 		}
@@ -304,14 +338,40 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 			ncat++
 		}
 		basis := l.t("notice.basis.room")
-		put(rowHeight(basis, 48), excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: lu.Name},
+		k := lineKey{unit: lu.Code}
+		seen[k] = true
+		put(rowHeight(basis, 48), append([]any{excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: lu.Name},
 			excelize.Cell{StyleID: st.wrap, Value: l.t("notice.roomcats", ncat)}, excelize.Cell{StyleID: st.wrap, Value: l.t("stage.rooms")},
-			excelize.Cell{StyleID: st.wrap, Value: basis}, excelize.Cell{StyleID: st.amount, Value: b.money(sum)})
+			excelize.Cell{StyleID: st.wrap, Value: basis}}, amounts(prev.lines[k], sum)...)...)
+	}
+	// What the previous version gave and this one no longer does.
+	for _, k := range prev.order {
+		if seen[k] {
+			continue
+		}
+		no++
+		cat, stage := l.t("notice.roomcats", 0), l.t("stage.rooms")
+		if k.cat != "" {
+			cat, stage = k.cat, l.t("stage."+k.stage.String())
+			if c := slices.IndexFunc(n.Categories, func(c sources.Category) bool { return c.Code == k.cat }); c >= 0 {
+				cat = catName(l, n.Categories[c])
+			}
+		}
+		put(16, append([]any{excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: prev.names[k.unit]},
+			excelize.Cell{StyleID: st.wrap, Value: cat}, excelize.Cell{StyleID: st.wrap, Value: stage},
+			excelize.Cell{StyleID: st.wrap, Value: l.t("notice.gone")}}, amounts(prev.lines[k], 0)...)...)
 	}
 	last := max(len(rows), first)
-	total1 := put(20, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold},
-		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold},
-		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(F%d:F%d)", first, last), Value: b.money(g.total)})
+	totalCells := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold},
+		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	amountCol := "F"
+	if revision {
+		amountCol = "H"
+		totalCells = append(totalCells, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(F%d:F%d)", first, last), Value: b.money(prev.total)},
+			excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(G%d:G%d)", first, last), Value: b.money(g.total - prev.total)})
+	}
+	total1 := put(20, append(totalCells,
+		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s%d:%s%d)", amountCol, first, amountCol, last), Value: b.money(g.total)})...)
 	put(8)
 
 	// Table 2: where the money comes from.
@@ -356,7 +416,7 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(F%d:F%d)", first2, last2), Value: b.money(total2)})
 	checkRow := put(20, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.check")}, excelize.Cell{StyleID: st.bold},
 		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("notice.checknote")},
-		excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("F%d-F%d", total1, total2Row)), Value: 0})
+		excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s%d-F%d", amountCol, total1, total2Row)), Value: 0})
 	put(8)
 
 	// The contract.
@@ -382,7 +442,11 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 	merged(20, ns.right, l.t("notice.date", n.RunDate.Year(), int(n.RunDate.Month()), n.RunDate.Day()))
 	merged(20, ns.right, l.t("notice.seal"))
 
-	sx, err := b.newSheet(sheetSetup{widths: []float64{6, 22, 14, 18, 40, 16}, page: n.pageSetup(b), merges: merges,
+	widths := []float64{6, 22, 14, 18, 40, 16}
+	if revision {
+		widths = []float64{6, 20, 13, 16, 34, 14, 14, 14}
+	}
+	sx, err := b.newSheet(sheetSetup{widths: widths, page: n.pageSetup(b), merges: merges,
 		conditional: []conditional{b.checkRule(cell(ncol, checkRow))}})
 	if err != nil {
 		return err
@@ -401,6 +465,51 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		return err
 	}
 	return b.save(w)
+}
+
+// lineKey is a notice's row across versions: a unit's own line by unit
+// code, category code and stage; a room's row by its code alone.
+type lineKey struct {
+	unit, cat string
+	stage     allocation.Stage
+}
+
+// previousGroup is what the previous version gave a notice's rows.
+type previousGroup struct {
+	lines map[lineKey]allocation.Fen
+	order []lineKey         // in the previous version's order
+	names map[string]string // unit code → name, for rows gone
+	total allocation.Fen
+}
+
+// previous sums the previous version's lines of the notice's unit and its
+// rooms (a room is its station's if it was then); empty without one.
+func (n *Notices) previous(g *noticeGroup) previousGroup {
+	pg := previousGroup{lines: map[lineKey]allocation.Fen{}, names: map[string]string{}}
+	q := n.Previous
+	if q == nil {
+		return pg
+	}
+	code := n.Plan.Units[g.unit].Code
+	for _, l := range q.Lines {
+		u := &q.Units[l.Unit]
+		var k lineKey
+		switch {
+		case u.Code == code:
+			k = lineKey{u.Code, q.Categories[l.Category], l.Stage}
+		case u.Tier == allocation.Room && u.Parent == code:
+			k = lineKey{unit: u.Code}
+		default:
+			continue
+		}
+		if _, ok := pg.lines[k]; !ok {
+			pg.order = append(pg.order, k)
+		}
+		pg.lines[k] += l.Amount
+		pg.names[u.Code] = u.Name
+		pg.total += l.Amount
+	}
+	return pg
 }
 
 func (n *Notices) docProps(b *book, subject string) *excelize.DocProperties {

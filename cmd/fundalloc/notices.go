@@ -119,6 +119,14 @@ func notices(ctx context.Context, g *globals, cfg *config.Config, version string
 			return nil, badInput(msg.NoticesCategories, res.budget, len(bf.Plan.Categories), len(cfg.Categories))
 		}
 	}
+	// From v2 on, a notice sets this version against the one before.
+	if num, ok := sources.ParseVersion(res.budget); ok && num > 1 {
+		prev, _, err := budgetArg(g, cfg, rec, fmt.Sprintf("v%d", num-1))
+		if err != nil {
+			return nil, err
+		}
+		n.Previous = prev.Plan
+	}
 	units, totals := n.Prepare()
 	for _, t := range totals {
 		res.total += t

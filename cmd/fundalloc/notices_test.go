@@ -20,6 +20,13 @@ import (
 // converted copy.
 func noticeTotal(t *testing.T, f *excelize.File) (total, check decimal.Decimal) {
 	t.Helper()
+	return noticeColumn(t, f, 5)
+}
+
+// noticeColumn is noticeTotal in column col (0-based) of table 1: with a
+// previous version, 5 is 已下达 and 7 调整后.
+func noticeColumn(t *testing.T, f *excelize.File, col int) (total, check decimal.Decimal) {
+	t.Helper()
 	sheet := f.GetSheetList()[0]
 	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -32,7 +39,7 @@ func noticeTotal(t *testing.T, f *excelize.File) (total, check decimal.Decimal) 
 		}
 		switch {
 		case r[1] == "合计" && found == 0:
-			total, err = decimal.NewFromString(r[5])
+			total, err = decimal.NewFromString(r[col])
 			found++
 		case strings.HasPrefix(r[1], "校验"):
 			check, err = decimal.NewFromString(r[5])
@@ -154,6 +161,41 @@ func TestNoticesSampleCity(t *testing.T) {
 		t.Fatalf("after approval: exit %d %s", r.code, r.stderr)
 	}
 	check(filepath.Join(dir, "out", "notices", "2026", "v1"), false)
+	// v2: another hub amount; the hub's notice sets v2 against v1.
+	if r := fundalloc(t, dir, map[string]string{"FUNDALLOC_STAGES_HUB_AMOUNT": "1500000.00"}, "budget", "-q"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := fundalloc(t, dir, nil, "approve", "--doc-no", "神财社〔2026〕40号", "--date", "2026-06-05", "-q"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := fundalloc(t, dir, nil, "notices", "-q"); r.code != 0 || r.stderr != "" {
+		t.Fatalf("v2: exit %d %s", r.code, r.stderr)
+	}
+	v2data, err := os.ReadFile(filepath.Join(dir, "out", "budget-2026.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bf2, err := sources.ReadBudgetFile("budget-2026.json", strings.NewReader(string(v2data)), 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want2, _ := groupTotals(t, bf2)
+	if want2["SM00"] == want["SM00"] {
+		t.Fatal("the hub's money did not change")
+	}
+	hub := &bf2.Plan.Units[slices.IndexFunc(bf2.Plan.Units, func(u allocation.Unit) bool { return u.Code == "SM00" })]
+	f, err := excelize.OpenFile(filepath.Join(dir, "out", "notices", "2026", "v2", reports.NoticeFileName(hub)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, _ := noticeColumn(t, f, 5)
+	change, _ := noticeColumn(t, f, 6)
+	adjusted, chk := noticeColumn(t, f, 7)
+	f.Close()
+	if !issued.Equal(decimal.New(int64(want["SM00"]), -2)) || !adjusted.Equal(decimal.New(int64(want2["SM00"]), -2)) ||
+		!change.Equal(adjusted.Sub(issued)) || !chk.IsZero() {
+		t.Errorf("v2 hub notice: issued %s change %s adjusted %s check %s; want %s → %s", issued, change, adjusted, chk, want["SM00"], want2["SM00"])
+	}
 	if r := fundalloc(t, dir, nil, "notices", "--version", "v7", "-q"); r.code != 2 {
 		t.Errorf("--version v7: exit %d %s", r.code, r.stderr)
 	}
