@@ -105,3 +105,25 @@ func BenchmarkReconcile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIndicators splits a province-sized plan by source: one source in
+// most categories (as a city without documents has), three in the first.
+func BenchmarkIndicators(b *testing.B) {
+	in, r := benchCity(2000, 15, 20000)
+	p, err := Allocate(in, r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := make([]Source, len(p.Funds))
+	for i, f := range p.Funds {
+		if f.Category == 0 {
+			src[i] = Source{Type: uint8(i % 2), From: uint8(i % 3 / 2), Document: fmt.Sprintf("民财〔2026〕%d号", i%3)}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Indicators(p, src, 200); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

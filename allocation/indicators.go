@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -73,14 +74,35 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 		return nil, errors.New("allocation: one source per fund line needed")
 	}
 	nc := len(p.Categories)
-	unitOf := make(map[string]int32, len(p.Units))
-	for i := range p.Units {
-		unitOf[p.Units[i].Code] = int32(i)
+	// Every source gets its rank in Source order, so that an indicator's
+	// key (unit, category, source, status) packs into one integer whose
+	// order is the result's.
+	ranked := slices.Clone(sources)
+	slices.SortFunc(ranked, Source.Compare)
+	ranked = slices.CompactFunc(ranked, func(a, b Source) bool { return a.Compare(b) == 0 })
+	rank := func(s Source) uint64 {
+		r, _ := slices.BinarySearchFunc(ranked, s, Source.Compare)
+		return uint64(r)
 	}
-	// The pooled sources of each category, sorted, with their balances.
+	unitBits, catBits, rankBits := bits.Len(uint(len(p.Units))), bits.Len(uint(nc)), bits.Len(uint(len(ranked)))
+	if unitBits+catBits+rankBits+1 > 64 {
+		return nil, fmt.Errorf("allocation: indicators: %w", ErrOverflow)
+	}
+	key := func(unit, cat int32, st Status, r uint64) uint64 {
+		u := uint64(unit)
+		if unit < 0 {
+			u = uint64(len(p.Units)) // unallocated sorts last
+		}
+		return (u<<catBits|uint64(cat))<<(rankBits+1) | r<<1 | uint64(st)
+	}
+
+	// The pooled sources of each category in Source order, with their
+	// ranks and balances, and the designated fund lines of each unit and
+	// category.
 	type pool struct {
-		src []Source
-		bal []Fen
+		rank  []uint64
+		bal   []Fen
+		total Fen
 	}
 	pools := make([]pool, nc)
 	type uc struct{ unit, cat int32 }
@@ -90,49 +112,51 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 			return nil, fmt.Errorf("allocation: fund line %s: %w", f.ID, ErrInvariant)
 		}
 		if f.Unit != "" {
-			u, ok := unitOf[f.Unit]
+			u, ok := slices.BinarySearchFunc(p.Units, f.Unit, func(u Unit, code string) int { return cmp.Compare(u.Code, code) })
 			if !ok {
 				return nil, fmt.Errorf("allocation: fund line %s names no unit: %w", f.ID, ErrInvariant)
 			}
-			k := uc{u, int32(f.Category)}
+			k := uc{int32(u), int32(f.Category)}
 			designated[k] = append(designated[k], i)
 			continue
 		}
 		pl := &pools[f.Category]
-		j, found := slices.BinarySearchFunc(pl.src, sources[i], Source.Compare)
+		r := rank(sources[i])
+		j, found := slices.BinarySearch(pl.rank, r)
 		if !found {
-			pl.src = slices.Insert(pl.src, j, sources[i])
+			pl.rank = slices.Insert(pl.rank, j, r)
 			pl.bal = slices.Insert(pl.bal, j, 0)
 		}
 		var err error
 		if pl.bal[j], err = pl.bal[j].Add(f.Amount); err != nil {
 			return nil, err
 		}
-	}
-	if maxSources > 0 {
-		for c := range pools {
-			if n := len(pools[c].src); n > maxSources {
-				return nil, &TooManySourcesError{Category: c, Count: n, Limit: maxSources}
-			}
+		if pl.total, err = pl.total.Add(f.Amount); err != nil {
+			return nil, err
 		}
+	}
+	most := 0
+	for c := range pools {
+		n := len(pools[c].rank)
+		if maxSources > 0 && n > maxSources {
+			return nil, &TooManySourcesError{Category: c, Count: n, Limit: maxSources}
+		}
+		most = max(most, n)
 	}
 
-	type key struct {
-		unit, cat int32
-		status    Status
-		src       Source
+	// Each line's shares by source, as (key, amount) pairs; sorting them
+	// by key brings a unit's shares of one source and status together.
+	type share struct {
+		key    uint64
+		amount Fen
 	}
-	sum := map[key]Fen{}
-	add := func(k key, a Fen) {
-		if a > 0 {
-			sum[k] += a // bounded by the pool, which fits
-		}
-	}
+	shares := make([]share, 0, len(p.Lines)+len(p.Funds))
+	ws, draw, rem, idx := make([]uint64, most), make([]Fen, most), make([]uint64, most), make([]int32, 0, most)
 	for _, l := range p.Lines {
 		if l.Stage == Directed {
 			var got Fen
 			for _, i := range designated[uc{l.Unit, l.Category}] {
-				add(key{l.Unit, l.Category, l.Status, sources[i]}, p.Funds[i].Amount)
+				shares = append(shares, share{key(l.Unit, l.Category, l.Status, rank(sources[i])), p.Funds[i].Amount})
 				got += p.Funds[i].Amount
 			}
 			if got != l.Amount {
@@ -142,44 +166,55 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 			continue
 		}
 		pl := &pools[l.Category]
-		var avail Fen
-		for _, b := range pl.bal {
-			avail += b
-		}
-		if l.Amount > avail {
+		if l.Amount > pl.total {
 			return nil, fmt.Errorf("allocation: %s line of %s needs %s, its category holds %s: %w",
-				l.Stage, p.Units[l.Unit].Code, l.Amount, avail, ErrInvariant)
+				l.Stage, p.Units[l.Unit].Code, l.Amount, pl.total, ErrInvariant)
 		}
-		draw, err := ApportionFen(l.Amount, pl.bal)
-		if err != nil {
-			return nil, err
+		pl.total -= l.Amount
+		if len(pl.bal) == 1 { // one source: the line draws on it alone
+			pl.bal[0] -= l.Amount
+			shares = append(shares, share{key(l.Unit, l.Category, l.Status, pl.rank[0]), l.Amount})
+			continue
 		}
-		for j, d := range draw {
-			pl.bal[j] -= d // never below zero: a share of a balance is at most the balance
-			add(key{l.Unit, l.Category, l.Status, pl.src[j]}, d)
+		// Apportion over the balances; their sum, the category's pooled
+		// money left, fits in 64 bits.
+		n := len(pl.bal)
+		for j, b := range pl.bal {
+			ws[j] = uint64(b)
+		}
+		apportionSum(l.Amount, ws[:n], uint64(pl.total+l.Amount), draw[:n], rem[:n], idx)
+		for j, d := range draw[:n] {
+			if d > 0 {
+				pl.bal[j] -= d // never below zero: a share of a balance is at most the balance
+				shares = append(shares, share{key(l.Unit, l.Category, l.Status, pl.rank[j]), d})
+			}
 		}
 	}
 	for c := range pools {
 		for j, b := range pools[c].bal {
-			add(key{-1, int32(c), Allocated, pools[c].src[j]}, b)
+			if b > 0 {
+				shares = append(shares, share{key(-1, int32(c), Allocated, pools[c].rank[j]), b})
+			}
 		}
 	}
 
-	out := make([]Indicator, 0, len(sum))
-	for k, a := range sum {
-		out = append(out, Indicator{Unit: k.unit, Category: k.cat, Status: k.status, Source: k.src, Amount: a})
+	slices.SortFunc(shares, func(a, b share) int { return cmp.Compare(a.key, b.key) })
+	out := make([]Indicator, 0, len(shares))
+	catMask, rankMask := uint64(1)<<catBits-1, uint64(1)<<rankBits-1
+	for i := 0; i < len(shares); {
+		k, sum := shares[i].key, Fen(0)
+		for ; i < len(shares) && shares[i].key == k; i++ {
+			sum += shares[i].amount // bounded by the pool, which fits
+		}
+		if sum <= 0 {
+			continue
+		}
+		unit := int32(k >> (rankBits + 1 + catBits))
+		if int(unit) == len(p.Units) {
+			unit = -1
+		}
+		out = append(out, Indicator{Unit: unit, Category: int32(k >> (rankBits + 1) & catMask), Status: Status(k & 1),
+			Source: ranked[k>>1&rankMask], Amount: sum})
 	}
-	slices.SortFunc(out, func(a, b Indicator) int {
-		if c := cmp.Compare(uint32(a.Unit), uint32(b.Unit)); c != 0 { // -1 sorts last
-			return c
-		}
-		if c := cmp.Compare(a.Category, b.Category); c != 0 {
-			return c
-		}
-		if c := a.Source.Compare(b.Source); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Status, b.Status)
-	})
 	return out, nil
 }

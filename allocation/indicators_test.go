@@ -1,9 +1,11 @@
 package allocation
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -133,6 +135,13 @@ func TestIndicatorsRandomCities(t *testing.T) {
 			t.Fatalf("city %d: %v", i, err)
 		}
 		checkIndicators(t, fmt.Sprintf("city %d", i), p, src, ind)
+		want, err := indicatorsReference(p, src, 0)
+		if err != nil {
+			t.Fatalf("city %d: reference: %v", i, err)
+		}
+		if !slices.Equal(ind, want) {
+			t.Fatalf("city %d: indicators differ from the reference:\n%v\n%v", i, ind, want)
+		}
 	}
 }
 
@@ -147,4 +156,122 @@ func TestIndicatorsRefuseAMismatch(t *testing.T) {
 	if _, err := Indicators(p, src[:4], 0); !errors.Is(err, ErrInvariant) {
 		t.Errorf("err = %v, want ErrInvariant", err)
 	}
+}
+
+// indicatorsReference is the first Indicators, written with maps: the plain
+// statement of DESIGN §12 that the faster one must match exactly.
+func indicatorsReference(p *Plan, sources []Source, maxSources int) ([]Indicator, error) {
+	if len(sources) != len(p.Funds) {
+		return nil, errors.New("allocation: one source per fund line needed")
+	}
+	nc := len(p.Categories)
+	unitOf := make(map[string]int32, len(p.Units))
+	for i := range p.Units {
+		unitOf[p.Units[i].Code] = int32(i)
+	}
+	// The pooled sources of each category, sorted, with their balances.
+	type pool struct {
+		src []Source
+		bal []Fen
+	}
+	pools := make([]pool, nc)
+	type uc struct{ unit, cat int32 }
+	designated := map[uc][]int{}
+	for i, f := range p.Funds {
+		if f.Category < 0 || f.Category >= nc {
+			return nil, fmt.Errorf("allocation: fund line %s: %w", f.ID, ErrInvariant)
+		}
+		if f.Unit != "" {
+			u, ok := unitOf[f.Unit]
+			if !ok {
+				return nil, fmt.Errorf("allocation: fund line %s names no unit: %w", f.ID, ErrInvariant)
+			}
+			k := uc{u, int32(f.Category)}
+			designated[k] = append(designated[k], i)
+			continue
+		}
+		pl := &pools[f.Category]
+		j, found := slices.BinarySearchFunc(pl.src, sources[i], Source.Compare)
+		if !found {
+			pl.src = slices.Insert(pl.src, j, sources[i])
+			pl.bal = slices.Insert(pl.bal, j, 0)
+		}
+		var err error
+		if pl.bal[j], err = pl.bal[j].Add(f.Amount); err != nil {
+			return nil, err
+		}
+	}
+	if maxSources > 0 {
+		for c := range pools {
+			if n := len(pools[c].src); n > maxSources {
+				return nil, &TooManySourcesError{Category: c, Count: n, Limit: maxSources}
+			}
+		}
+	}
+
+	type key struct {
+		unit, cat int32
+		status    Status
+		src       Source
+	}
+	sum := map[key]Fen{}
+	add := func(k key, a Fen) {
+		if a > 0 {
+			sum[k] += a // bounded by the pool, which fits
+		}
+	}
+	for _, l := range p.Lines {
+		if l.Stage == Directed {
+			var got Fen
+			for _, i := range designated[uc{l.Unit, l.Category}] {
+				add(key{l.Unit, l.Category, l.Status, sources[i]}, p.Funds[i].Amount)
+				got += p.Funds[i].Amount
+			}
+			if got != l.Amount {
+				return nil, fmt.Errorf("allocation: directed line of %s: fund lines give %s, the line %s: %w",
+					p.Units[l.Unit].Code, got, l.Amount, ErrInvariant)
+			}
+			continue
+		}
+		pl := &pools[l.Category]
+		var avail Fen
+		for _, b := range pl.bal {
+			avail += b
+		}
+		if l.Amount > avail {
+			return nil, fmt.Errorf("allocation: %s line of %s needs %s, its category holds %s: %w",
+				l.Stage, p.Units[l.Unit].Code, l.Amount, avail, ErrInvariant)
+		}
+		draw, err := ApportionFen(l.Amount, pl.bal)
+		if err != nil {
+			return nil, err
+		}
+		for j, d := range draw {
+			pl.bal[j] -= d // never below zero: a share of a balance is at most the balance
+			add(key{l.Unit, l.Category, l.Status, pl.src[j]}, d)
+		}
+	}
+	for c := range pools {
+		for j, b := range pools[c].bal {
+			add(key{-1, int32(c), Allocated, pools[c].src[j]}, b)
+		}
+	}
+
+	out := make([]Indicator, 0, len(sum))
+	for k, a := range sum {
+		out = append(out, Indicator{Unit: k.unit, Category: k.cat, Status: k.status, Source: k.src, Amount: a})
+	}
+	slices.SortFunc(out, func(a, b Indicator) int {
+		if c := cmp.Compare(uint32(a.Unit), uint32(b.Unit)); c != 0 { // -1 sorts last
+			return c
+		}
+		if c := cmp.Compare(a.Category, b.Category); c != 0 {
+			return c
+		}
+		if c := a.Source.Compare(b.Source); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Status, b.Status)
+	})
+	return out, nil
 }
