@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/errgroup"
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
@@ -619,18 +619,10 @@ func (b *book) close() {
 // parallel runs the functions on up to GOMAXPROCS goroutines and returns
 // the first error. The sheet writers it runs share nothing but b.parts.
 func parallel(fns ...func() error) error {
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	errs := make([]error, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			errs[i] = fn()
-		}()
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, fn := range fns {
+		g.Go(fn)
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return g.Wait()
 }

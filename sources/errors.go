@@ -12,9 +12,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 
 	"fundalloc/reports/msg"
 )
@@ -158,25 +159,16 @@ func (p *Problems) Append(q *Problems) {
 	q.list, q.dropped, q.notes = nil, 0, nil
 }
 
-// eachParallel calls fn(0) … fn(n-1) on up to GOMAXPROCS goroutines.
+// eachParallel calls fn(0) … fn(n-1) on up to GOMAXPROCS goroutines, with
+// the one fan-out the code base uses (errgroup); fn reports its problems
+// itself.
 func eachParallel(n int, fn func(i int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range n {
-		next <- i
+		g.Go(func() error { fn(i); return nil })
 	}
-	close(next)
-	wg.Wait()
+	g.Wait()
 }
 
 // Len returns how many problems were found, kept or not.

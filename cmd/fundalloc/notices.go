@@ -6,9 +6,9 @@ import (
 	"io"
 	"path"
 	"runtime"
-	"sync"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"fundalloc/allocation"
 	"fundalloc/config"
@@ -151,31 +151,18 @@ func notices(ctx context.Context, g *globals, cfg *config.Config, version string
 	b := reports.NewBatch(ctx)
 	// Notices are small and many: one workbook per goroutine, as many as
 	// there are processors.
-	jobs := make(chan int)
-	var once sync.Once
-	var first error
-	fail := func(err error) { once.Do(func() { first = err }) }
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range jobs {
-				name := reports.NoticeFileName(&bf.Plan.Units[units[k]])
-				if err := b.WriteIn(dir, name, func(w io.Writer) error { return n.WriteNotice(ctx, w, k) }); err != nil {
-					fail(err)
-				}
-			}
-		}()
-	}
+	var writers errgroup.Group
+	writers.SetLimit(runtime.GOMAXPROCS(0))
 	for k := range units {
 		if ctx.Err() != nil {
 			break
 		}
-		jobs <- k
+		writers.Go(func() error {
+			name := reports.NoticeFileName(&bf.Plan.Units[units[k]])
+			return b.WriteIn(dir, name, func(w io.Writer) error { return n.WriteNotice(ctx, w, k) })
+		})
 	}
-	close(jobs)
-	wg.Wait()
+	first := writers.Wait()
 	if first == nil {
 		first = b.WriteIn(dir, "index.xlsx", func(w io.Writer) error { return n.WriteNoticeIndex(ctx, w) })
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"sync"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
 
 	"fundalloc/allocation"
 	"fundalloc/config"
@@ -132,18 +134,16 @@ func readPrior(cfg *config.Config, p *sources.Problems) (*sources.BudgetFile, []
 // hashSources computes the SHA-256 of every source, in parallel.
 func hashSources(srcs []sources.Source) ([]allocation.FileHash, error) {
 	out := make([]allocation.FileHash, len(srcs))
-	errs := make([]error, len(srcs))
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range srcs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sum, err := s.SHA256()
-			out[i], errs[i] = allocation.FileHash{Path: s.Name, SHA256: sum}, err
-		}()
+		g.Go(func() (err error) {
+			out[i].Path = s.Name
+			out[i].SHA256, err = s.SHA256()
+			return err
+		})
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return out, g.Wait()
 }
 
 // describe says why a configured file could not be found: a missing file

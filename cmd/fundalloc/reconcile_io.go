@@ -7,7 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"fundalloc/allocation"
 	"fundalloc/config"
@@ -110,18 +111,14 @@ func writeReconciliation(ctx context.Context, cfg *config.Config, opts reconcile
 	// workbook, whose sheets are written elsewhere first, is told.
 	prog.phase(msg.CmdWriting, -1)
 	b := reports.NewBatch(ctx)
-	errs := make([]error, len(outs))
-	var wg sync.WaitGroup
-	for i, o := range outs {
+	var writers errgroup.Group
+	for _, o := range outs {
 		res.outputs = append(res.outputs, out.Join(o.name))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = b.WriteIn(out, o.name, func(w io.Writer) error { return o.write(ctx, prog.writer(w), rc) })
-		}()
+		writers.Go(func() error {
+			return b.WriteIn(out, o.name, func(w io.Writer) error { return o.write(ctx, prog.writer(w), rc) })
+		})
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := writers.Wait(); err != nil {
 		b.Abort()
 		return nil, stopped(ctx, err)
 	}
