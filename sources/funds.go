@@ -252,7 +252,7 @@ func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundT
 		ft.Sheets[fi] = t.sheet
 		if t.h != nil {
 			ft.cols[fi] = fundFileCols{sheet: t.sheet, id: t.h.index[fID] + 1, idLabel: t.h.label(fID), unit: t.h.index[fUnit] + 1, unitLabel: t.h.label(fUnit),
-				amount: t.h.index[fAmount] + 1, amountLabel: t.h.label(fAmount)}
+				amount: t.h.index[fAmount] + 1, amountLabel: t.h.label(fAmount), document: t.h.index[fDocumentNo] + 1, docLabel: t.h.label(fDocumentNo)}
 		}
 	})
 	ft.Lines = concatChunks(lines)
@@ -300,9 +300,41 @@ func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundT
 
 // fundFileCols locates the columns of one fund file that later checks name.
 type fundFileCols struct {
-	sheet                           string
-	id, unit, amount                int // spreadsheet columns; 0 when absent
-	idLabel, unitLabel, amountLabel colLabel
+	sheet                                     string
+	id, unit, amount, document                int // spreadsheet columns; 0 when absent
+	idLabel, unitLabel, amountLabel, docLabel colLabel
+}
+
+// CheckSources reports, in every category, the pooled fund line that brings
+// its money's sources (fund type, fund source and document number, DESIGN
+// §12) past max, at its document number; max ≤ 0 means no limit. Lines are
+// taken in file and row order, so the line named is the first one too many.
+func (ft *FundTable) CheckSources(cats *Categories, max int, p *Problems) {
+	if max <= 0 {
+		return
+	}
+	type source struct {
+		cat int
+		src allocation.Source
+	}
+	seen := map[source]bool{}
+	count := map[int]int{} // by category
+	for i := range ft.Lines {
+		l := &ft.Lines[i]
+		if l.Unit != "" {
+			continue // designated money keeps its own source
+		}
+		s := source{l.Category, allocation.Source{Type: uint8(l.FundType), From: uint8(l.FundSource), Document: l.DocumentNo}}
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		if count[l.Category]++; count[l.Category] == max+1 {
+			c := ft.cols[l.File]
+			p.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.document,
+				Err: msg.SrcTooManySources.Wrap(ErrLimit, cats.list[l.Category].Code, max)})
+		}
+	}
 }
 
 // CheckUnits reports designated units that are not in the units file.

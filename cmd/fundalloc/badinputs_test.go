@@ -587,6 +587,16 @@ func badInputs() []badCase {
 		{name: "funds bad fund type", kind: "funds: a fund type that is not one",
 			want:  `funds/a.csv:2:F: fund_type "专项" is not a fund type: use general_budget, gov_fund, state_capital, special_account, unit_funds, donation (一般公共预算资金, 政府性基金预算资金, 国有资本经营预算资金, 财政专户管理资金, 单位资金, 社会捐赠资金)`,
 			files: map[string]any{"funds/a.csv": "id,category,provider,amount,designated_unit,fund_type\nF1,charity,p,1.00,,专项\n"}, file: "funds/a.csv"},
+		{name: "funds too many sources", kind: "funds: a category's pooled money from more documents than limits.max_sources",
+			want:   `funds/a.csv:3:F: category charity's pooled money has more sources (fund type, fund source and document number) than limits.max_sources, 1, from this line on: check the document numbers`,
+			files:  map[string]any{"funds/a.csv": "id,category,provider,amount,designated_unit,document_no\nF1,charity,p,1.00,,民财〔2026〕1号\nF2,charity,p,2.00,,民财〔2026〕2号\n"},
+			config: appendConfig("limits:\n  max_sources: 1\n"), file: "funds/a.csv"},
+		{name: "config bad function code", kind: "categories: a function classification code that is not 7 digits",
+			want: `fundalloc.yaml: categories[0].function_code: "208100": must be exactly 7 digits (e.g. 2080208), as in the year's classification of government revenue and expenditure`,
+			config: func(s string) string {
+				return strings.Replace(s, "fiscal_year: 2026\n", "fiscal_year: 2026\ncategories:\n  - {code: elderly_care, zh: 养老服务, en: Elderly care, function_code: \"208100\", economic_code: \"3022７\"}\n  - {code: charity, zh: 慈善资源, en: Charity}\n", 1)
+			},
+			args: validate, file: "fundalloc.yaml"},
 		{name: "config unknown column", kind: "columns: a column the table does not have",
 			want:   `fundalloc.yaml: columns.ledgers.vouchr: "vouchr" is not a column of ledgers (its columns: voucher, date, unit, category, amount, description, debit, credit, entry)`,
 			config: appendConfig("columns:\n  ledgers: {vouchr: 凭证字号}\n"), file: "fundalloc.yaml"},

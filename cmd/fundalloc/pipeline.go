@@ -71,6 +71,7 @@ func readInputs(ctx context.Context, cfg *config.Config, prog *progress) (*input
 		return nil, err
 	}
 	in.funds.CheckUnits(in.units, &fundProblems)
+	in.funds.CheckSources(in.cats, cfg.Limits.MaxSources, &fundProblems)
 	all := unitProblems
 	all.Append(&p)
 	all.Append(&fundProblems)

@@ -141,11 +141,12 @@ var (
 	SrcNotFundSource = Def("sources.not_fund_source", "%s %q 不是指标来源：请填 local 或 transfer（本级安排、上级转移支付）", "%s %q is not a fund source: use local or transfer (本级安排, 上级转移支付)")
 
 	// Fund lines.
-	SrcNotCategory   = Def("sources.not_category", "%s %q 不是资金类别；请使用：%s", "%s %q is not a category; use one of: %s")
-	SrcDupID         = Def("sources.dup_id", "%s %q 重复使用（第一次在%s）；编号在所有资金来源文件中必须唯一", "%s %q is used twice (first at %s); ids are unique across all fund files")
-	SrcAtRow         = Def("sources.at_row", "第 %d 行", "row %d")
-	SrcAtFileRow     = Def("sources.at_file_row", " %s 第 %d 行", "%s row %d")
-	SrcDesignatedBad = Def("sources.designated_unknown", "%s %q 不是 %s 中的单位编码%s", "%s %q is not a unit code in %s%s")
+	SrcNotCategory    = Def("sources.not_category", "%s %q 不是资金类别；请使用：%s", "%s %q is not a category; use one of: %s")
+	SrcDupID          = Def("sources.dup_id", "%s %q 重复使用（第一次在%s）；编号在所有资金来源文件中必须唯一", "%s %q is used twice (first at %s); ids are unique across all fund files")
+	SrcAtRow          = Def("sources.at_row", "第 %d 行", "row %d")
+	SrcAtFileRow      = Def("sources.at_file_row", " %s 第 %d 行", "%s row %d")
+	SrcTooManySources = Def("sources.too_many_sources", "类别 %s 的统筹资金来源（资金性质、指标来源与指标文号的组合）至此超过 limits.max_sources 的 %d 个：请核对指标文号", "category %s's pooled money has more sources (fund type, fund source and document number) than limits.max_sources, %d, from this line on: check the document numbers")
+	SrcDesignatedBad  = Def("sources.designated_unknown", "%s %q 不是 %s 中的单位编码%s", "%s %q is not a unit code in %s%s")
 
 	// Ledgers.
 	SrcNoVoucher       = Def("sources.no_voucher", "%s 为空：没有编号的凭证无法核对", "%s is empty: a voucher without a number cannot be checked")
