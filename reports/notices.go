@@ -277,6 +277,9 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 	if revision {
 		body += l.t("notice.body.revision", b.moneyText(prev.total), b.moneyText(g.total-prev.total), b.unitLabel())
 	}
+	if u.Reserved() {
+		body += l.t("notice.body.reserved")
+	}
 	merged(rowHeight(body, 80)+4, ns.body, body)
 	put(8)
 

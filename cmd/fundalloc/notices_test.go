@@ -131,6 +131,16 @@ func TestNoticesSampleCity(t *testing.T) {
 			if strings.Contains(hf.OddHeader, "草稿（未经批准）") != draft {
 				t.Errorf("%s: header %q, draft %v", u.Code, hf.OddHeader, draft)
 			}
+			// An unqualified operator's station is told its money is held
+			// for re-procurement, not paid to it; no other is.
+			rows, _ := f.GetRows(f.GetSheetList()[0])
+			var text strings.Builder
+			for _, row := range rows {
+				text.WriteString(strings.Join(row, " "))
+			}
+			if held := strings.Contains(text.String(), "本站资金暂予保留"); held != u.Reserved() {
+				t.Errorf("%s (grade %s): the notice says the money is held: %v", u.Code, u.Grade, held)
+			}
 			f.Close()
 		}
 		f, err := excelize.OpenFile(filepath.Join(folder, "index.xlsx"))

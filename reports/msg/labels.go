@@ -112,6 +112,8 @@ var _ = table([][3]string{
 	{"notice.body", "根据《%s%d年度社会工作服务资金分配预算》（%[6]s），现下达%[3]s%[2]d年度社会工作服务资金%[4]s%[5]s（含所辖社工室），明细及资金来源见下表。请按规定用途专款专用，按合同约定拨付承接机构，做好资金管理和绩效评价，不得挤占、挪用。",
 		"Under the %[2]d social-work fund budget of %[1]s (%[6]s), %[3]s receives %[4]s %[5]s for %[2]d (its rooms included), as set out below with the sources of the money. The money is for the stated purposes only: pay it to the operator under the contract, keep it accounted for and evaluate its results."},
 	{"notice.draftname", "草稿", "draft"},
+	{"notice.body.reserved", "本站承接机构评估等级为不合格，本站资金暂予保留，用于重新采购社会工作服务，待新的承接机构确定后按新合同拨付，在此之前不得拨付原承接机构；所辖社工室资金照常下达。",
+		" The station's operator was graded unqualified: the station's own money is reserved for re-procuring the service and is paid under the new contract once an operator is chosen, never to the present operator; its rooms' money is issued as usual."},
 	{"notice.body.revision", "此前已下达%[1]s%[3]s，本次调整%[2]s%[3]s，以调整后金额为准，已下达资金不重复拨付。", " Of it, %[1]s %[3]s was issued before; this revision changes it by %[2]s %[3]s. The adjusted amount stands; money already issued is not paid twice."},
 	{"notice.gone", "本版本不再安排", "no longer in this version"},
 	{"col.issued", "已下达", "Issued"},
