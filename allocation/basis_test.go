@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // checkBasis checks that every line's basis explains its amount on its
@@ -43,12 +44,12 @@ func checkBasis(t *testing.T, p *Plan, r Rules) {
 			if _, ok := p.Totals[b.Ref].Fen(); !ok {
 				t.Fatalf("line %d (%s): total %s is not an amount", i, l.Stage, p.Totals[b.Ref])
 			}
-			if !share(l.Amount, b.Granted, b.Weight, p.Totals[b.Ref]) {
-				t.Fatalf("line %d (%s): %s is not %s × %s ÷ %s", i, l.Stage, l.Amount, b.Granted, b.Weight, p.Totals[b.Ref])
+			if !share(l.Amount, b.Granted, b.Weight(), p.Totals[b.Ref]) {
+				t.Fatalf("line %d (%s): %s is not %s × %s ÷ %s", i, l.Stage, l.Amount, b.Granted, b.Weight(), p.Totals[b.Ref])
 			}
 		case Demand:
-			if !share(b.Granted, b.Pot, b.Weight, p.Totals[b.Ref]) {
-				t.Fatalf("line %d: demand share %s is not %s × %s ÷ %s", i, b.Granted, b.Pot, b.Weight, p.Totals[b.Ref])
+			if !share(b.Granted, b.Pot, b.Weight(), p.Totals[b.Ref]) {
+				t.Fatalf("line %d: demand share %s is not %s × %s ÷ %s", i, b.Granted, b.Pot, b.Weight(), p.Totals[b.Ref])
 			}
 			kept := b.Granted
 			if l.Amount != b.Granted {
@@ -58,12 +59,12 @@ func checkBasis(t *testing.T, p *Plan, r Rules) {
 			if l.Amount != kept {
 				t.Fatalf("line %d: demand %s, but %s less the rooms' share is %s", i, l.Amount, b.Granted, kept)
 			}
-			if w, _ := b.Value.Mul(b.Factor); w.Cmp(b.Weight) != 0 {
-				t.Fatalf("line %d: weight %s is not %s × %s", i, b.Weight, b.Value, b.Factor)
+			if w, _ := b.Value().Mul(b.Factor()); w.Cmp(b.Weight()) != 0 {
+				t.Fatalf("line %d: weight %s is not %s × %s", i, b.Weight(), b.Value(), b.Factor())
 			}
 		case Rooms:
-			if !share(l.Amount, b.Pot, b.Weight, p.Totals[b.Ref]) {
-				t.Fatalf("line %d: rooms %s is not %s × %s ÷ %s", i, l.Amount, b.Pot, b.Weight, p.Totals[b.Ref])
+			if !share(l.Amount, b.Pot, b.Weight(), p.Totals[b.Ref]) {
+				t.Fatalf("line %d: rooms %s is not %s × %s ÷ %s", i, l.Amount, b.Pot, b.Weight(), p.Totals[b.Ref])
 			}
 		}
 	}
@@ -73,7 +74,7 @@ func checkBasis(t *testing.T, p *Plan, r Rules) {
 	for _, l := range p.Lines {
 		if l.Stage == Demand && !seen[[2]int32{l.Basis.Ref, l.Unit}] {
 			seen[[2]int32{l.Basis.Ref, l.Unit}] = true
-			stationWeights[l.Basis.Ref] = append(stationWeights[l.Basis.Ref], l.Basis.Weight)
+			stationWeights[l.Basis.Ref] = append(stationWeights[l.Basis.Ref], l.Basis.Weight())
 		}
 	}
 	for ref, ws := range stationWeights {
@@ -142,5 +143,13 @@ func TestSum(t *testing.T) {
 		if s.Rat().Cmp(want) != 0 {
 			t.Errorf("SumOf(%v).Rat() = %s, want %s", c.in, s.Rat().RatString(), c.want)
 		}
+	}
+}
+
+// TestLineSize holds a Line to 88 bytes: a national plan holds 4.5 million
+// of them, and every byte is 4.5 MB to fault in.
+func TestLineSize(t *testing.T) {
+	if n := unsafe.Sizeof(Line{}); n != 88 {
+		t.Errorf("a Line is %d bytes, want 88", n)
 	}
 }

@@ -328,7 +328,7 @@ func (a *allocator) draw(stage Stage, units []int32, needs []Fen, cats []int) er
 		ref := a.total(sumFen(bal)) // the balances sum to at most avail
 		for j, c := range cats {
 			a.balance[c] -= split[j]
-			a.add(stage, u, c, split[j], Basis{Need: needs[k], Granted: granted[k], Weight: Ratio{Num: uint64(bal[j])}, Driver: -1, From: -1, Ref: ref})
+			a.add(stage, u, c, split[j], Basis{Need: needs[k], Granted: granted[k], Driver: -1, From: -1, Ref: ref}.withRatios(Ratio{}, Ratio{}, Ratio{Num: uint64(bal[j])}))
 		}
 	}
 	return nil
@@ -399,7 +399,7 @@ func (a *allocator) demand() error {
 			a.demandLine[i][c] = -1
 			if pt != nil {
 				a.demandLine[i][c] = a.add(Demand, s, c, pt.split[i], Basis{Pot: pt.amount, Granted: pt.split[i], Driver: int32(pt.driver),
-					Value: pt.values[i], Factor: factors[i], Weight: pt.weights[i], From: -1, Ref: pt.total})
+					From: -1, Ref: pt.total}.withRatios(pt.values[i], factors[i], pt.weights[i]))
 			}
 		}
 	}
@@ -484,7 +484,7 @@ func (a *allocator) rooms() error {
 			}
 			drv := a.plan.Lines[a.demandLine[i][c]].Basis.Driver
 			w := u.Drivers[drv]
-			a.add(Rooms, int32(r), c, amount, Basis{Pot: passed[i*nc+c], Driver: drv, Value: w, Factor: One, Weight: w, From: a.stations[i], Ref: totals[i*nc+c]})
+			a.add(Rooms, int32(r), c, amount, Basis{Pot: passed[i*nc+c], Driver: drv, From: a.stations[i], Ref: totals[i*nc+c]}.withRatios(w, One, w))
 		}
 	}
 	// A station that passed everything down keeps a zero demand line: drop it.

@@ -114,7 +114,7 @@ func TestAllocateByHand(t *testing.T) {
 	for _, l := range p.Lines {
 		if l.Stage == Demand && p.Units[l.Unit].Code == "S2" && l.Category == 0 {
 			b := l.Basis
-			if b.Pot != 613_333 || b.Value != r("300") || b.Factor != r("0.9") || b.Weight != r("270") || p.Drivers[b.Driver] != "pop" {
+			if b.Pot != 613_333 || b.Value() != r("300") || b.Factor() != r("0.9") || b.Weight() != r("270") || p.Drivers[b.Driver] != "pop" {
 				t.Errorf("S2 demand basis = %+v", b)
 			}
 		}

@@ -371,10 +371,10 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 		cols[12].fit(b.basis(bb, drivers, ln))
 		switch ln.Stage {
 		case allocation.HubProject, allocation.Baseline, allocation.Pilot:
-			cols[11].fitAmount(b, allocation.Fen(ln.Basis.Weight.Num))
+			cols[11].fitAmount(b, allocation.Fen(ln.Basis.Weight().Num))
 		case allocation.Demand, allocation.Rooms:
-			cols[9].fit(ln.Basis.Value.String())
-			cols[11].fit(ln.Basis.Weight.String())
+			cols[9].fit(ln.Basis.Value().String())
+			cols[11].fit(ln.Basis.Weight().String())
 		}
 		cols[13].fitAmount(b, ln.Amount)
 	}
@@ -413,11 +413,11 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 			switch ln.Stage {
 			case allocation.Demand, allocation.Rooms:
 				row[8] = excelize.Cell{StyleID: st.text, Value: drivers[bs.Driver]}
-				row[9] = excelize.Cell{StyleID: st.decimal, Value: bs.Value}
-				row[10] = excelize.Cell{StyleID: st.decimal, Value: bs.Factor}
-				row[11] = excelize.Cell{StyleID: st.decimal, Value: bs.Weight}
+				row[9] = excelize.Cell{StyleID: st.decimal, Value: bs.Value()}
+				row[10] = excelize.Cell{StyleID: st.decimal, Value: bs.Factor()}
+				row[11] = excelize.Cell{StyleID: st.decimal, Value: bs.Weight()}
 			case allocation.HubProject, allocation.Baseline, allocation.Pilot:
-				row[11] = excelize.Cell{StyleID: st.amount, Value: b.money(allocation.Fen(bs.Weight.Num))}
+				row[11] = excelize.Cell{StyleID: st.amount, Value: b.money(allocation.Fen(bs.Weight().Num))}
 			}
 			basis := b.basis(bb, drivers, ln)
 			row[12] = excelize.Cell{StyleID: st.wrap, Value: basis}
@@ -487,16 +487,16 @@ func (b *book) basis(bb *Budget, drivers []string, ln *allocation.Line) string {
 			need = l.t("basis.scaled", need, Yuan(bs.Granted))
 		}
 		total, _ := p.Totals[bs.Ref].Fen() // the balances of a draw, in fen
-		return l.t("basis.draw", need, Yuan(allocation.Fen(bs.Weight.Num)), Yuan(total))
+		return l.t("basis.draw", need, Yuan(allocation.Fen(bs.Weight().Num)), Yuan(total))
 	case allocation.Demand:
-		s := l.t("basis.demand", Yuan(bs.Pot), group(bs.Weight.String()), drivers[bs.Driver], group(bs.Value.String()),
-			decimals(bs.Factor.String(), 2), group(p.Totals[bs.Ref].String()))
+		s := l.t("basis.demand", Yuan(bs.Pot), group(bs.Weight().String()), drivers[bs.Driver], group(bs.Value().String()),
+			decimals(bs.Factor().String(), 2), group(p.Totals[bs.Ref].String()))
 		if bs.Granted != ln.Amount { // part of it went down to the station's rooms
 			s = l.t("basis.keep", s, decimals(bb.Rules.Rooms.Share.String(), 2))
 		}
 		return s
 	case allocation.Rooms:
-		return l.t("basis.rooms", p.Units[bs.From].Code, Yuan(bs.Pot), drivers[bs.Driver], group(bs.Value.String()), group(p.Totals[bs.Ref].String()))
+		return l.t("basis.rooms", p.Units[bs.From].Code, Yuan(bs.Pot), drivers[bs.Driver], group(bs.Value().String()), group(p.Totals[bs.Ref].String()))
 	}
 	return ""
 }
