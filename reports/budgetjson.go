@@ -415,7 +415,14 @@ const hexDigits = "0123456789abcdef"
 // AppendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
 // as encoding/json does.
 func AppendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
+	return append(appendJSONEscaped(append(b, '"'), s), '"')
+}
+
+// appendJSONEscaped appends s escaped as AppendJSONString does, without the
+// quotes. Escaping is rune by rune, so pieces of valid UTF-8 (or pieces
+// whose next piece does not begin with a continuation byte) escaped one by
+// one give what their concatenation gives.
+func appendJSONEscaped(b []byte, s string) []byte {
 	start := 0 // s[start:i] is plain and not yet appended
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -453,8 +460,7 @@ func AppendJSONString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 // jsonPlain marks the ASCII bytes a JSON string holds as they are.

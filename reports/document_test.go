@@ -491,3 +491,42 @@ func TestProblemWriterMatchesTheCatalogue(t *testing.T) {
 		t.Errorf("DESIGN's example: %s", got)
 	}
 }
+
+// The problem writer's JSON sentences are AppendJSONString of its plain
+// ones, with and without the row index, for units whose codes and names
+// need escaping or are not valid UTF-8.
+func TestProblemWriterJSONMatchesAppendJSONString(t *testing.T) {
+	rc := testReconciliation(t)
+	odd := []allocation.Unit{
+		{Code: `Q"1`, Name: "引号\"<b>&\u2028\n\t名", Tier: allocation.Station, Parent: "H"},
+		{Code: "Q2\xe4\xb8", Name: "\xb8\xe4坏", Tier: allocation.Station, Parent: "H"},
+		{Code: "Q3\\", Name: "名\x01\xe4", Tier: allocation.Station, Parent: "H"},
+	}
+	rc.Units = append(rc.Units, odd...)
+	rc.Rows = []allocation.Row{
+		{Unit: "Q\"1", Flags: allocation.FlagOverspend | allocation.FlagAhead, Annual: 221_651_19, PlanToDate: 200_000_00, Actual: 288_146_53},
+		{Unit: "Q2\xe4\xb8", Flags: allocation.FlagMisuse, Actual: -5},
+		{Unit: "Q3\\", Flags: allocation.FlagAhead, Annual: 1_000_000_000_00, PlanToDate: 1_00, Actual: 123_456_789_012_34, Reserved: true},
+		{Unit: "Q3\\", Category: 0, Flags: allocation.FlagBehind, Annual: 100, PlanToDate: 99, Actual: 0, Reserved: true},
+		{Unit: "S1", Flags: allocation.FlagBehind, Annual: 100, PlanToDate: 99, Actual: 0},
+		{Unit: "X\u2029", Flags: allocation.FlagOverspend, Annual: 100, PlanToDate: 99, Actual: 200},
+	}
+	rc.Problems = allocation.Problems(rc.Rows)
+	if len(rc.Problems) < len(rc.Rows) {
+		t.Fatalf("%d problems for %d rows", len(rc.Problems), len(rc.Rows))
+	}
+	for _, l := range []msg.Lang{msg.ZH, msg.EN} {
+		for _, indexed := range []bool{false, true} {
+			w := newProblemWriter(rc, l)
+			if indexed {
+				w.indexRows()
+			}
+			for i := range rc.Problems {
+				want := string(AppendJSONString(nil, string(w.append(nil, i))))
+				if got := string(w.appendJSON([]byte("x"), i)); got != "x"+want {
+					t.Errorf("%v indexed %v problem %d:\n got %s\nwant x%s", l, indexed, i, got, want)
+				}
+			}
+		}
+	}
+}

@@ -122,6 +122,14 @@ type problemWriter struct {
 	forms    [len(allocation.BySeverity)]form // by severity − 1
 	reserved string
 	cats     [][]byte
+	// For appendJSON: the same pieces escaped for a JSON string.
+	jforms    [len(allocation.BySeverity)]form
+	jreserved string
+	jcats     [][]byte
+	// rowUnit is, for each row, the index of its unit in units (-1 when
+	// unknown), once indexRows has run: rows come sorted by unit, so the
+	// units map is asked once per unit, not once per problem.
+	rowUnit []int32
 }
 
 // form is a message's text split at its verbs: lits[0] arg[0] lits[1] …
@@ -158,15 +166,90 @@ func newProblemWriter(rc *Reconciliation, l msg.Lang) *problemWriter {
 	p := &problemWriter{rc: rc, units: rc.unitIndex(), reserved: msg.RcProblemReserved.In(l)}
 	for i, m := range []*msg.Message{msg.RcProblemOverspend, msg.RcProblemMisuse, msg.RcProblemAhead, msg.RcProblemBehind} {
 		p.forms[i] = compileForm(m.Form(l))
+		p.jforms[i] = form{args: p.forms[i].args}
+		for _, lit := range p.forms[i].lits {
+			p.jforms[i].lits = append(p.jforms[i].lits, string(appendJSONEscaped(nil, lit)))
+		}
 	}
+	p.jreserved = string(appendJSONEscaped(nil, p.reserved))
 	for _, c := range rc.Categories {
 		name := c.Zh
 		if l == msg.EN {
 			name = c.En
 		}
 		p.cats = append(p.cats, []byte(cmp.Or(name, c.Code)))
+		p.jcats = append(p.jcats, appendJSONEscaped(nil, cmp.Or(name, c.Code)))
 	}
 	return p
+}
+
+// indexRows finds every row's unit once, for a writer that renders many
+// problems.
+func (p *problemWriter) indexRows() {
+	p.rowUnit = make([]int32, len(p.rc.Rows))
+	k, prev := int32(-1), ""
+	for i := range p.rc.Rows {
+		u := p.rc.Rows[i].Unit
+		if i == 0 || u != prev {
+			k, prev = -1, u
+			if j, ok := p.units.byCode[u]; ok {
+				k = int32(j)
+			}
+		}
+		p.rowUnit[i] = k
+	}
+}
+
+// unitName is the name of row's unit, "" when it has none or is unknown.
+func (p *problemWriter) unitName(row int32, r *allocation.Row) string {
+	if p.rowUnit != nil {
+		if k := p.rowUnit[row]; k >= 0 {
+			return p.units.units[k].Name
+		}
+		return ""
+	}
+	if k, ok := p.units.byCode[r.Unit]; ok {
+		return p.units.units[k].Name
+	}
+	return ""
+}
+
+// appendJSON appends the i-th problem's sentence to b as a JSON string: what
+// AppendJSONString makes of append's sentence, without building it first.
+// The catalogue's pieces are escaped once; the unit's code and name are
+// escaped here; amounts need no escaping.
+func (p *problemWriter) appendJSON(b []byte, i int) []byte {
+	pr := p.rc.Problems[i]
+	r := &p.rc.Rows[pr.Row]
+	var scratch [64]byte
+	var args [5][]byte
+	args[1] = p.jcats[r.Category]
+	args[2] = appendYuan(scratch[:0], r.Actual)
+	ref := r.Annual
+	if pr.Flag != allocation.FlagOverspend {
+		ref = r.PlanToDate
+	}
+	args[3] = appendYuan(args[2][len(args[2]):], ref)
+	args[4] = appendYuan(args[3][len(args[3]):], pr.Stake)
+	b = append(b, '"')
+	f := &p.jforms[pr.Severity-1]
+	for k, lit := range f.lits {
+		b = append(b, lit...)
+		if k < len(f.args) {
+			if a := f.args[k]; a == 0 {
+				b = appendJSONEscaped(b, r.Unit)
+				if name := p.unitName(pr.Row, r); name != "" {
+					b = appendJSONEscaped(append(b, ' '), name)
+				}
+			} else {
+				b = append(b, args[a]...)
+			}
+		}
+	}
+	if r.Reserved {
+		b = append(b, p.jreserved...)
+	}
+	return append(b, '"')
 }
 
 // append appends the i-th problem's sentence to b.
@@ -176,8 +259,8 @@ func (p *problemWriter) append(b []byte, i int) []byte {
 	var args [5][]byte
 	var scratch [64]byte
 	who := append(scratch[:0:0], r.Unit...)
-	if k, ok := p.units.byCode[r.Unit]; ok && p.units.units[k].Name != "" {
-		who = append(append(who, ' '), p.units.units[k].Name...)
+	if name := p.unitName(pr.Row, r); name != "" {
+		who = append(append(who, ' '), name...)
 	}
 	args[0], args[1] = who, p.cats[r.Category]
 	args[2] = appendYuan(scratch[:0], r.Actual)

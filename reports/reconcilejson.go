@@ -86,7 +86,7 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 	j.end()
 	j.raw(",\n  \"problems\": [")
 	words := newProblemWriter(rc, language)
-	var sentence []byte
+	words.indexRows()
 	for i, p := range rc.Problems {
 		r := &rc.Rows[p.Row]
 		j.sep(i)
@@ -100,8 +100,7 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		j.str(p.Flag.Name())
 		j.field("amount", p.Stake)
 		j.raw(`, "message": `)
-		sentence = words.append(sentence[:0], i)
-		j.str(string(sentence))
+		j.buf = words.appendJSON(j.buf, i)
 		j.raw("}")
 		if err := j.flushIfFull(); err != nil {
 			return err
