@@ -26,6 +26,16 @@ func mainCode() int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(50)
 	}
+	// A national reconcile holds about 1.15 GB live while it reads the
+	// ledgers; at GOGC=50 alone its peak RSS was 1.88 GB. A soft limit of
+	// 1,400 MiB makes the collector work harder only near it: 1.45 GB, and
+	// no more CPU time (at 1,250 MiB it collected so often that the run took
+	// 20% more). A run whose live heap exceeds the limit still completes:
+	// the runtime caps the collector at half the CPU. GOMEMLIMIT in the
+	// environment wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(1400 << 20)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return run(ctx, os.Args[1:], os.Stdout, os.Stderr)
