@@ -55,7 +55,10 @@ type sheetXML struct {
 	zw    *flate.Writer
 	crc   hash.Hash32
 	count *countingWriter
-	size  int64 // uncompressed bytes
+	// fw buffers the compressed bytes: the compressor hands them on in
+	// pieces of about 240 bytes, a system call each without it.
+	fw   *bufio.Writer
+	size int64 // uncompressed bytes
 }
 
 // part is a written worksheet part, compressed or not.
@@ -112,7 +115,8 @@ type conditional struct {
 func newSheetXML(ctx context.Context, dir *outdir.Dir, f *os.File, setup sheetSetup) *sheetXML {
 	s := &sheetXML{ctx: ctx, dir: dir, file: f, buf: make([]byte, 0, 4096), tail: setup}
 	if !setup.drawing {
-		s.count = &countingWriter{w: f}
+		s.fw = bufio.NewWriterSize(f, 256<<10)
+		s.count = &countingWriter{w: s.fw}
 		s.zw, _ = flate.NewWriter(s.count, flate.BestSpeed) // big sheets: speed over the last few per cent
 		s.crc = crc32.NewIEEE()
 	}
@@ -398,6 +402,9 @@ func (s *sheetXML) close() (part, error) {
 	}
 	if s.err == nil && s.zw != nil {
 		s.err = s.zw.Close()
+	}
+	if s.err == nil && s.fw != nil {
+		s.err = s.fw.Flush()
 	}
 	pt := part{name: outdir.TempName(s.file), compressed: s.zw != nil, size: s.size}
 	if s.crc != nil {
