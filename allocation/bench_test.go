@@ -117,7 +117,7 @@ func BenchmarkIndicators(b *testing.B) {
 	src := make([]Source, len(p.Funds))
 	for i, f := range p.Funds {
 		if f.Category == 0 {
-			src[i] = Source{Type: uint8(i % 2), From: uint8(i % 3 / 2), Document: fmt.Sprintf("民财〔2026〕%d号", i%3)}
+			src[i] = Source{Type: FundType(i % 2), From: FundSource(i % 3 / 2), Document: fmt.Sprintf("民财〔2026〕%d号", i%3)}
 		}
 	}
 	b.ReportAllocs()

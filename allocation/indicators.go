@@ -8,14 +8,47 @@ import (
 	"slices"
 )
 
+// FundType is a fund line's fund type (资金性质, DESIGN §3.2 and §12). The
+// zero value is GeneralBudget; the order is the one indicators list them
+// in.
+type FundType uint8
+
+// The fund types.
+const (
+	GeneralBudget FundType = iota
+	GovFund
+	StateCapital
+	SpecialAccount
+	UnitFunds
+	Donation
+)
+
+var fundTypeCodes = [...]string{"general_budget", "gov_fund", "state_capital", "special_account", "unit_funds", "donation"}
+
+// String is the fund type's code, e.g. general_budget.
+func (f FundType) String() string { return fundTypeCodes[f] }
+
+// FundSource is where a fund line's money comes from (指标来源). The zero
+// value is Local.
+type FundSource uint8
+
+// The fund sources.
+const (
+	Local    FundSource = iota // 本级安排
+	Transfer                   // 上级转移支付
+)
+
+// String is the fund source's code, local or transfer.
+func (f FundSource) String() string { return [...]string{"local", "transfer"}[f] }
+
 // Source is where a category's money comes from (DESIGN §12): a fund type,
-// a fund source and the document that granted it. Type and From are the
-// edges' codes in the order DESIGN §3.2 lists them (fund types from
-// general_budget to donation; local before transfer), so sources sort as
-// §12 asks: by fund type, then fund source, then document number.
+// a fund source and the document that granted it. Fund types and sources
+// are numbered in the order DESIGN §3.2 lists them (general_budget to
+// donation; local before transfer), so sources sort as §12 asks: by fund
+// type, then fund source, then document number.
 type Source struct {
-	Type     uint8
-	From     uint8
+	Type     FundType
+	From     FundSource
 	Document string // 指标文号; "" when the fund line names none
 }
 

@@ -128,7 +128,7 @@ func TestIndicatorsRandomCities(t *testing.T) {
 		}
 		src := make([]Source, len(p.Funds))
 		for j := range src {
-			src[j] = Source{Type: uint8(rng.IntN(6)), From: uint8(rng.IntN(2)), Document: docs[rng.IntN(len(docs))]}
+			src[j] = Source{Type: FundType(rng.IntN(6)), From: FundSource(rng.IntN(2)), Document: docs[rng.IntN(len(docs))]}
 		}
 		ind, err := Indicators(p, src, 0)
 		if err != nil {

@@ -37,8 +37,8 @@ func indicatorRowOf(l lang, bb *Budget, x *allocation.Indicator) indicatorRow {
 	cat := bb.Categories[x.Category]
 	r := indicatorRow{
 		category: catName(l, cat), function: cat.FunctionCode, economic: cat.EconomicCode, govEconomic: cat.GovEconomicCode,
-		fundType:   l.t("fundtype." + sources.FundType(x.Source.Type).String()),
-		fundSource: l.t("fundsource." + sources.FundSource(x.Source.From).String()),
+		fundType:   l.t("fundtype." + x.Source.Type.String()),
+		fundSource: l.t("fundsource." + x.Source.From.String()),
 		document:   x.Source.Document, amount: x.Amount,
 	}
 	city := bb.Document.City
@@ -56,7 +56,7 @@ func indicatorRowOf(l lang, bb *Budget, x *allocation.Indicator) indicatorRow {
 		r.project = l.t("project.unallocated", city, bb.Year, r.category)
 		r.status = l.t("status.unallocated")
 	}
-	if sources.FundType(x.Source.Type) == sources.Donation {
+	if x.Source.Type == allocation.Donation {
 		r.note = l.t("note.nonfiscal")
 	}
 	return r

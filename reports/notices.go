@@ -403,12 +403,12 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		if cat.FunctionCode != "" || cat.EconomicCode != "" {
 			codes += l.t("notice.codes", cat.FunctionCode, cat.EconomicCode)
 		}
-		ft := l.t("fundtype." + sources.FundType(k.src.Type).String())
+		ft := l.t("fundtype." + k.src.Type.String())
 		if k.status == allocation.Reserved {
 			ft += l.t("notice.reserved")
 		}
 		put(rowHeight(codes, 48), excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.wrap, Value: ft},
-			excelize.Cell{StyleID: st.wrap, Value: l.t("fundsource." + sources.FundSource(k.src.From).String())},
+			excelize.Cell{StyleID: st.wrap, Value: l.t("fundsource." + k.src.From.String())},
 			excelize.Cell{StyleID: st.wrap, Value: k.src.Document}, excelize.Cell{StyleID: st.wrap, Value: codes},
 			excelize.Cell{StyleID: st.amount, Value: b.money(sums[k])})
 		total2 += sums[k]

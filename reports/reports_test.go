@@ -56,8 +56,8 @@ func testBudget(t *testing.T) *Budget {
 	for i, f := range in.Funds {
 		ft.Lines = append(ft.Lines, sources.FundLine{Fund: f, Provider: "=cmd|' /C calc'!A0", Description: "-@x", File: 0, Row: int32(i + 2)})
 	}
-	ft.Lines[0].DocumentNo, ft.Lines[0].FundSource = "=HYPERLINK(\"http://x\")", sources.Transfer
-	ft.Lines[1].FundType = sources.Donation
+	ft.Lines[0].DocumentNo, ft.Lines[0].FundSource = "=HYPERLINK(\"http://x\")", allocation.Transfer
+	ft.Lines[1].FundType = allocation.Donation
 	ind, err := allocation.Indicators(p, ft.Sources(), 0)
 	if err != nil {
 		t.Fatal(err)

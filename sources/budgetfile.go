@@ -358,8 +358,8 @@ var (
 	tierOf       = names(allocation.Room + 1)
 	statusOf     = names(allocation.Reserved + 1)
 	gradeOf      = names(allocation.Unqualified + 1)
-	fundTypeOf   = names(Donation + 1)
-	fundSourceOf = names(Transfer + 1)
+	fundTypeOf   = names(allocation.Donation + 1)
+	fundSourceOf = names(allocation.Transfer + 1)
 )
 
 // names maps the names of the values 0 … n−1 of an enumeration to them.
@@ -638,7 +638,7 @@ func (r *budgetReader) fund(i int) error {
 	// Written since fund types were read; a budget from before has none.
 	ft, ok := fundTypeOf[f.FundType]
 	fs, ok2 := fundSourceOf[f.FundSource]
-	rf.source = allocation.Source{Type: uint8(ft), From: uint8(fs), Document: f.DocumentNo}
+	rf.source = allocation.Source{Type: ft, From: fs, Document: f.DocumentNo}
 	if !ok && f.FundType != "" {
 		r.enum(at("fund_type"), f.FundType, nameList(fundTypeOf))
 		rf.bad = true

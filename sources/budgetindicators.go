@@ -59,7 +59,7 @@ func (r *budgetReader) indicator(i int) error {
 		r.enum(at("fund_source"), x.FundSource, nameList(fundSourceOf))
 		ri.bad = true
 	}
-	ri.source = allocation.Source{Type: uint8(ft), From: uint8(fs), Document: x.DocumentNo}
+	ri.source = allocation.Source{Type: ft, From: fs, Document: x.DocumentNo}
 	if ri.amount, ok = r.positive(at("amount"), x.Amount); !ok {
 		ri.bad = true
 	}

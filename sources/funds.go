@@ -20,53 +20,20 @@ const (
 	fDocumentNo
 )
 
-// FundType is a fund line's fund type (资金性质, DESIGN §3.2 and §12). The
-// zero value is GeneralBudget; the order is the one indicators list them
-// in.
-type FundType uint8
-
-// The fund types.
-const (
-	GeneralBudget FundType = iota
-	GovFund
-	StateCapital
-	SpecialAccount
-	UnitFunds
-	Donation
-)
-
-var fundTypeCodes = [...]string{"general_budget", "gov_fund", "state_capital", "special_account", "unit_funds", "donation"}
-
-// String is the fund type's code, e.g. general_budget.
-func (f FundType) String() string { return fundTypeCodes[f] }
-
-// FundSource is where a fund line's money comes from (指标来源). The zero
-// value is Local.
-type FundSource uint8
-
-// The fund sources.
-const (
-	Local    FundSource = iota // 本级安排
-	Transfer                   // 上级转移支付
-)
-
-// String is the fund source's code, local or transfer.
-func (f FundSource) String() string { return [...]string{"local", "transfer"}[f] }
-
 // fundTypeNames and fundSourceNames read the fund_type and fund_source
 // columns: the code, or the Chinese name (normalised as headers are).
 var (
-	fundTypeNames = map[string]FundType{
-		"general_budget": GeneralBudget, "一般公共预算资金": GeneralBudget, "一般公共预算": GeneralBudget,
-		"gov_fund": GovFund, "政府性基金预算资金": GovFund, "政府性基金预算": GovFund, "政府性基金": GovFund,
-		"state_capital": StateCapital, "国有资本经营预算资金": StateCapital, "国有资本经营预算": StateCapital,
-		"special_account": SpecialAccount, "财政专户管理资金": SpecialAccount, "财政专户": SpecialAccount,
-		"unit_funds": UnitFunds, "单位资金": UnitFunds,
-		"donation": Donation, "社会捐赠资金(非财政)": Donation, "社会捐赠资金": Donation, "社会捐赠": Donation,
+	fundTypeNames = map[string]allocation.FundType{
+		"general_budget": allocation.GeneralBudget, "一般公共预算资金": allocation.GeneralBudget, "一般公共预算": allocation.GeneralBudget,
+		"gov_fund": allocation.GovFund, "政府性基金预算资金": allocation.GovFund, "政府性基金预算": allocation.GovFund, "政府性基金": allocation.GovFund,
+		"state_capital": allocation.StateCapital, "国有资本经营预算资金": allocation.StateCapital, "国有资本经营预算": allocation.StateCapital,
+		"special_account": allocation.SpecialAccount, "财政专户管理资金": allocation.SpecialAccount, "财政专户": allocation.SpecialAccount,
+		"unit_funds": allocation.UnitFunds, "单位资金": allocation.UnitFunds,
+		"donation": allocation.Donation, "社会捐赠资金(非财政)": allocation.Donation, "社会捐赠资金": allocation.Donation, "社会捐赠": allocation.Donation,
 	}
-	fundSourceNames = map[string]FundSource{
-		"local": Local, "本级安排": Local, "本级": Local,
-		"transfer": Transfer, "上级转移支付": Transfer, "转移支付": Transfer, "上级转移支付资金": Transfer,
+	fundSourceNames = map[string]allocation.FundSource{
+		"local": allocation.Local, "本级安排": allocation.Local, "本级": allocation.Local,
+		"transfer": allocation.Transfer, "上级转移支付": allocation.Transfer, "转移支付": allocation.Transfer, "上级转移支付资金": allocation.Transfer,
 	}
 )
 
@@ -159,8 +126,8 @@ type FundLine struct {
 	DocumentNo  string // the document that granted the money (指标文号); may be empty
 	File        int32  // index into FundTable.Files
 	Row         int32
-	FundType    FundType   // 资金性质
-	FundSource  FundSource // 指标来源
+	FundType    allocation.FundType   // 资金性质
+	FundSource  allocation.FundSource // 指标来源
 }
 
 // FundTable is every fund line of every fund file.
@@ -177,7 +144,7 @@ func (t *FundTable) Sources() []allocation.Source {
 	out := make([]allocation.Source, len(t.Lines))
 	for i := range t.Lines {
 		l := &t.Lines[i]
-		out[i] = allocation.Source{Type: uint8(l.FundType), From: uint8(l.FundSource), Document: l.DocumentNo}
+		out[i] = allocation.Source{Type: l.FundType, From: l.FundSource, Document: l.DocumentNo}
 	}
 	return out
 }
@@ -227,9 +194,9 @@ func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundT
 				line.Amount = v
 			}
 			line.Unit = t.text(cells, fUnit)
-			line.FundType = GeneralBudget
+			line.FundType = allocation.GeneralBudget
 			if line.Category >= 0 && cats.list[line.Category].Code == "charity" {
-				line.FundType = Donation
+				line.FundType = allocation.Donation
 			}
 			if s := t.text(cells, fFundType); s != "" {
 				if ft, ok := fundTypeNames[normHeader(s)]; ok {
@@ -238,7 +205,7 @@ func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundT
 					t.bad(row, fFundType, msg.SrcNotFundType.Wrap(ErrBadEnum, t.h.label(fFundType), s, fundTypeHint))
 				}
 			}
-			line.FundSource = Local
+			line.FundSource = allocation.Local
 			if s := t.text(cells, fFundSource); s != "" {
 				if fs, ok := fundSourceNames[normHeader(s)]; ok {
 					line.FundSource = fs
@@ -324,7 +291,7 @@ func (ft *FundTable) CheckSources(cats *Categories, max int, p *Problems) {
 		if l.Unit != "" {
 			continue // designated money keeps its own source
 		}
-		s := source{l.Category, allocation.Source{Type: uint8(l.FundType), From: uint8(l.FundSource), Document: l.DocumentNo}}
+		s := source{l.Category, allocation.Source{Type: l.FundType, From: l.FundSource, Document: l.DocumentNo}}
 		if seen[s] {
 			continue
 		}

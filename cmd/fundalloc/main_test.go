@@ -85,8 +85,8 @@ func TestBudgetSampleCity(t *testing.T) {
 	}
 	var transfer, donation bool
 	for _, x := range bf.Indicators {
-		transfer = transfer || x.Source.Document == "陕财社〔2026〕8号" && x.Source.From == uint8(sources.Transfer)
-		donation = donation || x.Unit >= 0 && bf.Plan.Units[x.Unit].Code == "SM15-06" && x.Source.Type == uint8(sources.Donation)
+		transfer = transfer || x.Source.Document == "陕财社〔2026〕8号" && x.Source.From == allocation.Transfer
+		donation = donation || x.Unit >= 0 && bf.Plan.Units[x.Unit].Code == "SM15-06" && x.Source.Type == allocation.Donation
 	}
 	if len(bf.Indicators) == 0 || !transfer || !donation {
 		t.Errorf("indicators read back: %d, transfer %v, SM15-06's donation %v", len(bf.Indicators), transfer, donation)
