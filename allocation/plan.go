@@ -100,6 +100,19 @@ type Fund struct {
 	Unit     string // designated unit's code; empty for pooled money
 }
 
+// Category is a fund category (DESIGN §5): its code, its names and its
+// classification codes. The allocation knows a category by its index and
+// its code; the names and codes are for what people read.
+type Category struct {
+	Code string
+	Zh   string
+	En   string
+	// The classification codes of DESIGN §12, "" when not configured:
+	// 支出功能分类 (7 digits), 部门预算支出经济分类 and 政府预算支出经济分类
+	// (5 digits each).
+	FunctionCode, EconomicCode, GovEconomicCode string
+}
+
 // Input is everything the allocation reads besides its rules.
 type Input struct {
 	Categories []string // category codes in configured order

@@ -39,7 +39,7 @@ type Config struct {
 	// Document is how the workbooks read as documents: city,
 	// display_unit, display_decimals and signatures (DESIGN §5, §7.1).
 	Document   reports.Document
-	Categories []sources.Category
+	Categories []allocation.Category
 	// Rules are the stage parameters (grades and stages, DESIGN §4.3,
 	// §4.5). Their demand drivers are the units file's driver columns as
 	// the reader names them (sources.DriverName).
@@ -90,8 +90,8 @@ type Job struct {
 }
 
 // DefaultCategories are the seven fund categories of DESIGN §1.
-func DefaultCategories() []sources.Category {
-	return []sources.Category{
+func DefaultCategories() []allocation.Category {
+	return []allocation.Category{
 		{Code: "social_assistance", Zh: "社会救助", En: "Social assistance"},
 		{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"},
 		{Code: "child_welfare", Zh: "儿童福利", En: "Child welfare"},

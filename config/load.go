@@ -630,7 +630,7 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 				}
 				return s
 			}
-			cfg.Categories = append(cfg.Categories, sources.Category{Code: code, Zh: zh, En: en,
+			cfg.Categories = append(cfg.Categories, allocation.Category{Code: code, Zh: zh, En: en,
 				FunctionCode:    digits("function_code", c.FunctionCode, 7, "2080208"),
 				EconomicCode:    digits("economic_code", c.EconomicCode, 5, "30227"),
 				GovEconomicCode: digits("gov_economic_code", c.GovEconomicCode, 5, "50205")})

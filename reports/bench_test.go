@@ -47,9 +47,9 @@ func benchPlan(b *testing.B, stations, rooms, funds int) *Budget {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cats := make([]sources.Category, 7)
+	cats := make([]allocation.Category, 7)
 	for i, c := range in.Categories {
-		cats[i] = sources.Category{Code: c, Zh: c, En: c}
+		cats[i] = allocation.Category{Code: c, Zh: c, En: c}
 	}
 	return &Budget{Year: 2026, RunDate: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Language: "zh", Plan: p, Categories: cats, Funds: ft,
 		Rules: r}

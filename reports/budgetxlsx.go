@@ -27,7 +27,7 @@ type Budget struct {
 	// sample city's configuration.
 	Config     string
 	Plan       *allocation.Plan
-	Categories []sources.Category
+	Categories []allocation.Category
 	Funds      *sources.FundTable
 	Inputs     []allocation.FileHash
 	Rules      allocation.Rules // the stage parameters the plan was computed with
@@ -258,7 +258,7 @@ const (
 	srcRow
 )
 
-func (b *book) catName(cats []sources.Category, c int) string {
+func (b *book) catName(cats []allocation.Category, c int) string {
 	if b.l == en {
 		return cats[c].En
 	}

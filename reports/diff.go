@@ -20,7 +20,7 @@ type DiffReport struct {
 	Language   string
 	Document   Document // the city, the display unit, the signature lines
 	Diff       *allocation.Diff
-	Categories []sources.Category // names for the diff's category codes, where known
+	Categories []allocation.Category // names for the diff's category codes, where known
 	RunDate    time.Time
 	TempDir    string // for temporary files: the output folder
 }

@@ -239,7 +239,7 @@ func TestDecision(t *testing.T) {
 // date, listed out of date order.
 func testReconciliation(t *testing.T) *Reconciliation {
 	t.Helper()
-	cats := []sources.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}}
+	cats := []allocation.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}}
 	lg := Ledger{Files: []string{"ledgers/oct.csv"}, Sheets: []string{""},
 		Exceptions: []sources.Exception{{Voucher: "V3", File: "ledgers/oct.csv", Row: 4, Flag: sources.BadDate,
 			Text: msg.SrcNotDate.With("日期", "2026-13-01")}},
@@ -359,7 +359,7 @@ func TestWarningNamesTheDriverInWords(t *testing.T) {
 	if len(p.Warnings) != 1 {
 		t.Fatalf("warnings: %+v", p.Warnings)
 	}
-	text := WarningText(p, []sources.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}}, p.Warnings[0])
+	text := WarningText(p, []allocation.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}}, p.Warnings[0])
 	if zh := text.Localize(msg.ZH); !strings.Contains(zh, `"老年人口"`) || strings.Contains(zh, "elderly") {
 		t.Errorf("zh: %s", zh)
 	}

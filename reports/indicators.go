@@ -8,7 +8,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
-	"fundalloc/sources"
 )
 
 // indicatorRow is one row of the indicator table (DESIGN §12) in words: the
@@ -62,7 +61,7 @@ func indicatorRowOf(l lang, bb *Budget, x *allocation.Indicator) indicatorRow {
 	return r
 }
 
-func catName(l lang, c sources.Category) string {
+func catName(l lang, c allocation.Category) string {
 	if l == en {
 		return c.En
 	}

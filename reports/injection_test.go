@@ -78,7 +78,7 @@ func TestCSVTextIsNeverAFormula(t *testing.T) {
 // amounts, dates, descriptions and file names all look like formulas.
 func TestCompanionCSVsAreNotFormulas(t *testing.T) {
 	name := "=oct.csv"
-	cats := []sources.Category{{Code: "charity", Zh: "=慈善", En: "@charity"}}
+	cats := []allocation.Category{{Code: "charity", Zh: "=慈善", En: "@charity"}}
 	lg := Ledger{Files: []string{name}, Sheets: []string{""}, List: listOf([]LedgerVoucher{
 		{Voucher: "=V1", Date: "2026-03-01", Unit: "+S1", Category: "=慈善", Amount: -20_50, Description: `=HYPERLINK("http://evil.example/","v")`, Row: 2, Month: 3},
 		{Voucher: "@V2", Date: "=DATE(2026;1;1)", Unit: "-S2", Category: "@cat", AmountText: "+1+1", Description: "@SUM(1)", Row: 3,

@@ -14,7 +14,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // NoticeText is how the funding notices read (DESIGN §5 notices): the
@@ -41,7 +40,7 @@ type Notices struct {
 	Draft      bool
 	Plan       *allocation.Plan
 	Rules      *allocation.Rules // nil when the budget does not record them
-	Categories []sources.Category
+	Categories []allocation.Category
 	Indicators []allocation.Indicator
 	TempDir    string
 	// Previous is the version before this one (v1 for v2), nil for v1 or a
@@ -356,7 +355,7 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		cat, stage := l.t("notice.roomcats", 0), l.t("stage.rooms")
 		if k.cat != "" {
 			cat, stage = k.cat, l.t("stage."+k.stage.String())
-			if c := slices.IndexFunc(n.Categories, func(c sources.Category) bool { return c.Code == k.cat }); c >= 0 {
+			if c := slices.IndexFunc(n.Categories, func(c allocation.Category) bool { return c.Code == k.cat }); c >= 0 {
 				cat = catName(l, n.Categories[c])
 			}
 		}

@@ -7,7 +7,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // WriteReconcileJSON writes the reconciliation JSON of DESIGN §8: fiscal
@@ -163,7 +162,7 @@ type Reconciliation struct {
 	// Config is the configuration file's path, or "" for the embedded
 	// sample city's configuration.
 	Config     string
-	Categories []sources.Category
+	Categories []allocation.Category
 	Units      []allocation.Unit // the units file, for names and the station grouping
 	Rows       []allocation.Row
 	Stations   []allocation.Rollup  // the hub's and each station's roll-up

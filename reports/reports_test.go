@@ -25,7 +25,7 @@ import (
 // testBudget allocates a tiny city whose texts try formula injection.
 func testBudget(t *testing.T) *Budget {
 	t.Helper()
-	cats := []sources.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}, {Code: "charity", Zh: "慈善资源", En: "Charity"}}
+	cats := []allocation.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}, {Code: "charity", Zh: "慈善资源", En: "Charity"}}
 	one := allocation.Int(1)
 	in := allocation.Input{
 		Categories: []string{"elderly_care", "charity"},

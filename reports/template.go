@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"fundalloc/allocation"
 	"fundalloc/reports/msg"
 	"fundalloc/sources"
 )
@@ -57,7 +58,7 @@ func (k TemplateKind) FileName() string { return k.String() + ".xlsx" }
 type Template struct {
 	Language   string    // zh or en: sheet names, notes and drop-down values
 	RunDate    time.Time // the workbook's creation date, so a re-run gives the same bytes
-	Categories []sources.Category
+	Categories []allocation.Category
 	// FiscalYear bounds the ledger's dates to that calendar year; 0 accepts
 	// any date.
 	FiscalYear int

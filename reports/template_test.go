@@ -20,7 +20,7 @@ import (
 	"fundalloc/sources"
 )
 
-var templateCats = []sources.Category{
+var templateCats = []allocation.Category{
 	{Code: "social_assistance", Zh: "社会救助", En: "Social assistance"},
 	{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"},
 	{Code: "charity", Zh: "慈善资源", En: "Charity"},

@@ -3,7 +3,6 @@ package reports
 import (
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // WarningText puts a warning of the allocation in words, for the budget
@@ -11,7 +10,7 @@ import (
 // label, units by tier, code and name, categories by name (cats, in the
 // plan's category order), amounts in yuan. The language is chosen when the
 // text is rendered.
-func WarningText(p *allocation.Plan, cats []sources.Category, w allocation.Warning) msg.Text {
+func WarningText(p *allocation.Plan, cats []allocation.Category, w allocation.Warning) msg.Text {
 	stage := msg.Get("stage." + w.Stage.String())
 	switch w.Kind {
 	case allocation.Shortfall:
@@ -43,7 +42,7 @@ func unitText(p *allocation.Plan, u int) msg.Text {
 }
 
 // categoryName is a category's name in the language of the text.
-type categoryName sources.Category
+type categoryName allocation.Category
 
 func (c categoryName) Localize(l msg.Lang) string {
 	if l == msg.EN {
@@ -54,7 +53,7 @@ func (c categoryName) Localize(l msg.Lang) string {
 
 // categoryText names the category c: by its configured names, or by its
 // code when cats does not hold it.
-func categoryText(p *allocation.Plan, cats []sources.Category, c int) msg.Localizer {
+func categoryText(p *allocation.Plan, cats []allocation.Category, c int) msg.Localizer {
 	if c < len(cats) && cats[c].Code == p.Categories[c] {
 		return categoryName(cats[c])
 	}

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"fundalloc/allocation"
 )
 
 // The scale data sets come from `fundalloc generate`; set FUNDALLOC_BENCH_DATA
@@ -16,7 +18,7 @@ func benchData(b *testing.B) Base {
 	return Base{Dir: dir}
 }
 
-var benchCats = NewCategories([]Category{
+var benchCats = NewCategories([]allocation.Category{
 	{Code: "social_assistance"}, {Code: "elderly_care"}, {Code: "child_welfare"}, {Code: "community_governance"},
 	{Code: "social_affairs"}, {Code: "partner_org"}, {Code: "charity"},
 })

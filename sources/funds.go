@@ -40,25 +40,14 @@ var (
 // fundTypeHint lists the fund types for a message.
 const fundTypeHint = "general_budget, gov_fund, state_capital, special_account, unit_funds, donation (一般公共预算资金, 政府性基金预算资金, 国有资本经营预算资金, 财政专户管理资金, 单位资金, 社会捐赠资金)"
 
-// Category is a fund category: its code and its names.
-type Category struct {
-	Code string
-	Zh   string
-	En   string
-	// The classification codes of DESIGN §12, "" when not configured:
-	// 支出功能分类 (7 digits), 部门预算支出经济分类 and 政府预算支出经济分类
-	// (5 digits each).
-	FunctionCode, EconomicCode, GovEconomicCode string
-}
-
 // Categories finds categories by code, Chinese or English name.
 type Categories struct {
-	list  []Category
+	list  []allocation.Category
 	index map[string]int
 }
 
 // NewCategories indexes a category list; order is kept.
-func NewCategories(list []Category) *Categories {
+func NewCategories(list []allocation.Category) *Categories {
 	c := &Categories{list: list, index: map[string]int{}}
 	for i, cat := range list {
 		for _, k := range []string{cat.Code, cat.Zh, cat.En} {
@@ -81,7 +70,7 @@ func (c *Categories) Lookup(s string) int {
 }
 
 // List returns the categories in order.
-func (c *Categories) List() []Category { return c.list }
+func (c *Categories) List() []allocation.Category { return c.list }
 
 // Codes returns the category codes in order.
 func (c *Categories) Codes() []string {
@@ -98,7 +87,7 @@ func (c *Categories) Codes() []string {
 // English by code and Chinese name ("social_assistance 社会救助").
 func (c *Categories) hint() msg.Localizer { return categoryHint(c.list) }
 
-type categoryHint []Category
+type categoryHint []allocation.Category
 
 func (h categoryHint) Localize(l msg.Lang) string {
 	parts := make([]string, len(h))

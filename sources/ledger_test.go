@@ -219,7 +219,7 @@ func TestLedgerAmountsASpreadsheetShows(t *testing.T) {
 // by Chinese name in Chinese, so that the message reads in one language;
 // by code and name in English.
 func TestCategoryHintFollowsTheLanguage(t *testing.T) {
-	cats := NewCategories([]Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}, {Code: "charity", Zh: "慈善资源"}, {Code: "misc"}})
+	cats := NewCategories([]allocation.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}, {Code: "charity", Zh: "慈善资源"}, {Code: "misc"}})
 	if got, want := cats.hint().Localize(msg.ZH), "养老服务、慈善资源、misc"; got != want {
 		t.Errorf("zh: %q, want %q", got, want)
 	}

@@ -12,7 +12,7 @@ import (
 	"fundalloc/allocation"
 )
 
-var testCats = NewCategories([]Category{
+var testCats = NewCategories([]allocation.Category{
 	{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"},
 	{Code: "charity", Zh: "慈善资源", En: "Charity"},
 })

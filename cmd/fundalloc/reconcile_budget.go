@@ -142,10 +142,10 @@ func recomputedBudget(ctx context.Context, cfg *config.Config, rc *reports.Recon
 
 // categoriesFor names a budget file's categories from the config where it
 // knows them.
-func categoriesFor(cfg *config.Config, codes []string) []sources.Category {
-	out := make([]sources.Category, len(codes))
+func categoriesFor(cfg *config.Config, codes []string) []allocation.Category {
+	out := make([]allocation.Category, len(codes))
 	for i, code := range codes {
-		out[i] = sources.Category{Code: code, Zh: code, En: code}
+		out[i] = allocation.Category{Code: code, Zh: code, En: code}
 		for _, c := range cfg.Categories {
 			if c.Code == code {
 				out[i] = c
