@@ -3,7 +3,9 @@
 # $BENCH_DIR), runs each scenario of the README's table three times under
 # /usr/bin/time -v, and prints the median wall time and peak RSS as a
 # Markdown table. Usage: scripts/bench.sh [scenario ...]
-# Scenarios: sample province national-csv national-xlsx reconcile (default: all).
+# Scenarios: sample province national-csv national-csv-workbook national-xlsx
+# reconcile notices (default: all). BIN=path measures that binary instead of
+# building this tree (to compare with an older build on the same data).
 # Needs /usr/bin/time (Debian package "time") and about 2 GB of disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,11 +14,13 @@ RUNS=${RUNS:-3}
 mkdir -p "$BENCH_DIR"
 bin="$BENCH_DIR/fundalloc"
 go build -o "$bin" ./cmd/fundalloc
+gen_bin=$bin
+[ -z "${BIN:-}" ] || bin=$BIN
 [ -x /usr/bin/time ] || { echo "bench.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
 gen() { # gen NAME ARGS...: generate a data set once
 	local name=$1; shift
-	[ -f "$BENCH_DIR/$name/fundalloc.yaml" ] || "$bin" generate --out "$BENCH_DIR/$name" -q "$@"
+	[ -f "$BENCH_DIR/$name/fundalloc.yaml" ] || "$gen_bin" generate --out "$BENCH_DIR/$name" -q "$@"
 }
 
 # measure LABEL ARGS...: runs fundalloc ARGS $RUNS times, prints a table row.
@@ -36,7 +40,7 @@ measure() {
 }
 
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(sample province national-csv national-xlsx reconcile)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(sample province national-csv national-csv-workbook national-xlsx reconcile notices)
 echo "fundalloc benchmarks · $(date -u +%Y-%m-%d) · $(nproc) cores · $(free -g | awk '/Mem:/ {print $2}') GiB · median of $RUNS"
 echo
 echo "| run | wall | peak RSS | all runs (s) |"
@@ -51,6 +55,13 @@ for s in "${scenarios[@]}"; do
 	national-csv)
 		gen national-csv --preset national
 		measure "national, CSV inputs, budget JSON only" budget --no-workbook --config "$BENCH_DIR/national-csv/fundalloc.yaml" --out "$BENCH_DIR/out-national-csv" ;;
+	national-csv-workbook)
+		gen national-csv --preset national
+		measure "national, CSV inputs, budget JSON + workbook" budget --config "$BENCH_DIR/national-csv/fundalloc.yaml" --out "$BENCH_DIR/out-national-csv-wb" ;;
+	notices)
+		gen province-xlsx --preset province --format xlsx
+		"$bin" budget --config "$BENCH_DIR/province-xlsx/fundalloc.yaml" --out "$BENCH_DIR/out-notices" -q
+		measure "province notices (1,301 workbooks and an index)" notices --config "$BENCH_DIR/province-xlsx/fundalloc.yaml" --out "$BENCH_DIR/out-notices" ;;
 	national-xlsx)
 		gen national-xlsx --preset national --format xlsx
 		measure "national, xlsx inputs, budget JSON + workbook" budget --config "$BENCH_DIR/national-xlsx/fundalloc.yaml" --out "$BENCH_DIR/out-national-xlsx" ;;
