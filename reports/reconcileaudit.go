@@ -224,13 +224,7 @@ func (p *problemWriter) appendJSON(b []byte, i int) []byte {
 	var scratch [64]byte
 	var args [5][]byte
 	args[1] = p.jcats[r.Category]
-	args[2] = appendYuan(scratch[:0], r.Actual)
-	ref := r.Annual
-	if pr.Flag != allocation.FlagOverspend {
-		ref = r.PlanToDate
-	}
-	args[3] = appendYuan(args[2][len(args[2]):], ref)
-	args[4] = appendYuan(args[3][len(args[3]):], pr.Stake)
+	amountArgs(&args, scratch[:0], pr, r)
 	b = append(b, '"')
 	f := &p.jforms[pr.Severity-1]
 	for k, lit := range f.lits {
@@ -263,13 +257,7 @@ func (p *problemWriter) append(b []byte, i int) []byte {
 		who = append(append(who, ' '), name...)
 	}
 	args[0], args[1] = who, p.cats[r.Category]
-	args[2] = appendYuan(scratch[:0], r.Actual)
-	ref := r.Annual
-	if pr.Flag != allocation.FlagOverspend {
-		ref = r.PlanToDate
-	}
-	args[3] = appendYuan(args[2][len(args[2]):], ref)
-	args[4] = appendYuan(args[3][len(args[3]):], pr.Stake)
+	amountArgs(&args, scratch[:0], pr, r)
 	f := &p.forms[pr.Severity-1]
 	for k, lit := range f.lits {
 		b = append(b, lit...)
@@ -281,6 +269,19 @@ func (p *problemWriter) append(b []byte, i int) []byte {
 		b = append(b, p.reserved...)
 	}
 	return b
+}
+
+// amountArgs fills a problem sentence's amounts, args[2:5], into buf: what
+// was spent, what it is compared with (the year's budget for OVERSPEND, the
+// plan to date otherwise) and the amount at stake.
+func amountArgs(args *[5][]byte, buf []byte, pr allocation.Problem, r *allocation.Row) {
+	args[2] = appendYuan(buf, r.Actual)
+	ref := r.Annual
+	if pr.Flag != allocation.FlagOverspend {
+		ref = r.PlanToDate
+	}
+	args[3] = appendYuan(args[2][len(args[2]):], ref)
+	args[4] = appendYuan(args[3][len(args[3]):], pr.Stake)
 }
 
 // appendYuan appends an amount as Yuan formats it.
