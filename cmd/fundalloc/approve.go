@@ -31,11 +31,7 @@ func newApproveCmd(g *globals) *cobra.Command {
 			if opts.docNo == "" {
 				return usageError{msg.ApproveNeedDocNo.Err()}
 			}
-			cfg, err := g.loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			lock, err := g.lockOut(cmd.Context(), cfg, "fundalloc approve", g.waitNotice)
+			cfg, lock, err := g.configLocked(cmd)
 			if err != nil {
 				return err
 			}

@@ -21,11 +21,7 @@ func newBudgetCmd(g *globals) *cobra.Command {
 		Use:   "budget",
 		Short: g.t(msg.CmdBudgetShort),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			lock, err := g.lockOut(cmd.Context(), cfg, "fundalloc budget", g.waitNotice)
+			cfg, lock, err := g.configLocked(cmd)
 			if err != nil {
 				return err
 			}

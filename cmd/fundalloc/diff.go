@@ -25,11 +25,7 @@ func newDiffCmd(g *globals) *cobra.Command {
 		Short: g.t(msg.DiffShort),
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			lock, err := g.lockOut(cmd.Context(), cfg, "fundalloc diff", g.waitNotice)
+			cfg, lock, err := g.configLocked(cmd)
 			if err != nil {
 				return err
 			}

@@ -29,6 +29,21 @@ func (g *globals) lockOut(ctx context.Context, cfg *config.Config, command strin
 	return scheduler.Acquire(ctx, cfg.Out, scheduler.OutputLock, g.holder(cfg.Schedule.Location, command), g.lockWait, waiting)
 }
 
+// configLocked loads the configuration and takes its output folder's lock
+// for the command, as every command that writes there does first; the
+// caller releases the lock.
+func (g *globals) configLocked(cmd *cobra.Command) (*config.Config, *scheduler.Lock, error) {
+	cfg, err := g.loadConfig(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	lock, err := g.lockOut(cmd.Context(), cfg, "fundalloc "+cmd.Name(), g.waitNotice)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, lock, nil
+}
+
 // lockFolder takes the output lock of a folder that init, template or
 // generate writes to (DESIGN §13): they remove the temporary files they
 // find there, which must not be those of a run writing to it now.

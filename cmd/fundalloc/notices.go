@@ -24,11 +24,7 @@ func newNoticesCmd(g *globals) *cobra.Command {
 		Short: g.t(msg.NoticesShort),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			lock, err := g.lockOut(cmd.Context(), cfg, "fundalloc notices", g.waitNotice)
+			cfg, lock, err := g.configLocked(cmd)
 			if err != nil {
 				return err
 			}

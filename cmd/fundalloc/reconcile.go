@@ -28,11 +28,7 @@ func newReconcileCmd(g *globals) *cobra.Command {
 			if month == "" {
 				return usageError{msg.CmdRcNeedsMonth.Err()}
 			}
-			cfg, err := g.loadConfig(cmd)
-			if err != nil {
-				return err
-			}
-			lock, err := g.lockOut(cmd.Context(), cfg, "fundalloc reconcile", g.waitNotice)
+			cfg, lock, err := g.configLocked(cmd)
 			if err != nil {
 				return err
 			}
