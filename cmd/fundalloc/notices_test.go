@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,14 +90,7 @@ func TestNoticesSampleCity(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "警告：本年度尚无批准版本") || !strings.Contains(r.stdout, "已写出 21 份资金下达通知") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "out", "budget-2026.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bf, err := sources.ReadBudgetFile("budget-2026.json", strings.NewReader(string(data)), 1<<30)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bf := readDraft(t, dir)
 	want, all := groupTotals(t, bf)
 	check := func(folder string, draft bool) {
 		t.Helper()
@@ -181,14 +175,7 @@ func TestNoticesSampleCity(t *testing.T) {
 	if r := fundalloc(t, dir, nil, "notices", "-q"); r.code != 0 || r.stderr != "" {
 		t.Fatalf("v2: exit %d %s", r.code, r.stderr)
 	}
-	v2data, err := os.ReadFile(filepath.Join(dir, "out", "budget-2026.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bf2, err := sources.ReadBudgetFile("budget-2026.json", strings.NewReader(string(v2data)), 1<<30)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bf2 := readDraft(t, dir)
 	want2, _ := groupTotals(t, bf2)
 	if want2["SM00"] == want["SM00"] {
 		t.Fatal("the hub's money did not change")
@@ -229,14 +216,7 @@ func TestNoticeAndIndicatorsRecalculate(t *testing.T) {
 	if r := fundalloc(t, dir, nil, "notices", "-q"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "out", "budget-2026.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bf, err := sources.ReadBudgetFile("budget-2026.json", strings.NewReader(string(data)), 1<<30)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bf := readDraft(t, dir)
 	want, _ := groupTotals(t, bf)
 	var pool allocation.Fen
 	for _, e := range bf.Plan.Pool {
@@ -297,4 +277,19 @@ func TestNoticeAndIndicatorsRecalculate(t *testing.T) {
 	if err1 != nil || err2 != nil || err3 != nil || !s.Round(2).Equal(decimal.New(int64(pool), -2)) || !b.Round(2).Equal(s.Round(2)) || !c.IsZero() {
 		t.Errorf("LibreOffice 预算指标: total %q, budget %q, check %q; want %s", sum, budget, check, pool)
 	}
+}
+
+// readDraft reads the draft budget JSON in dir's output folder through the
+// checked reader.
+func readDraft(t *testing.T, dir string) *sources.BudgetFile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "out", "budget-2026.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bf, err := sources.ReadBudgetFile("budget-2026.json", bytes.NewReader(data), 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bf
 }
