@@ -24,19 +24,18 @@ type asyncWriter struct {
 	done    chan error
 	failed  atomic.Pointer[error] // the first write error, for Write
 	started int64                 // bytes handed to writeback
+	made    int                   // buffers made so far, at most asyncBufs
 }
 
 const (
 	asyncBuf       = 1 << 20
+	asyncBufs      = 5        // one being filled, the rest queued or being written
 	asyncWriteback = 32 << 20 // start writeback every 32 MB
 )
 
 func newAsyncWriter(ctx context.Context, f *os.File) *asyncWriter {
-	w := &asyncWriter{f: f, ctx: ctx, full: make(chan []byte, 4), free: make(chan []byte, 5), done: make(chan error, 1)}
-	for range 5 {
-		w.free <- make([]byte, 0, asyncBuf)
-	}
-	w.cur = <-w.free
+	w := &asyncWriter{f: f, ctx: ctx, full: make(chan []byte, asyncBufs-1), free: make(chan []byte, asyncBufs), done: make(chan error, 1)}
+	w.cur, w.made = make([]byte, 0, asyncBuf), 1
 	go w.loop()
 	return w
 }
@@ -73,10 +72,25 @@ func (w *asyncWriter) Write(p []byte) (int, error) {
 				return n - len(p), err
 			}
 			w.full <- w.cur
-			w.cur = <-w.free
+			w.cur = w.next()
 		}
 	}
 	return n, nil
+}
+
+// next returns a free buffer, making one while fewer than asyncBufs exist:
+// a small output never pays for the five a big one keeps busy.
+func (w *asyncWriter) next() []byte {
+	select {
+	case buf := <-w.free:
+		return buf
+	default:
+	}
+	if w.made < asyncBufs {
+		w.made++
+		return make([]byte, 0, asyncBuf)
+	}
+	return <-w.free
 }
 
 // stopped returns why writing should stop, if it should.

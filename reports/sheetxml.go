@@ -61,6 +61,17 @@ type sheetXML struct {
 	size int64 // uncompressed bytes
 }
 
+// release gives the sheet's compressor and buffers back for the next sheet.
+func (s *sheetXML) release() {
+	putBuffer(&sheetBufPool, s.w)
+	putBuffer(&fileBufPool, s.fw)
+	if s.zw != nil {
+		s.zw.Reset(nil)
+		flatePool.Put(s.zw)
+	}
+	s.w, s.fw, s.zw = nil, nil, nil
+}
+
 // part is a written worksheet part, compressed or not.
 type part struct {
 	name       string // in the book's temporary folder
@@ -115,12 +126,12 @@ type conditional struct {
 func newSheetXML(ctx context.Context, dir *outdir.Dir, f *os.File, setup sheetSetup) *sheetXML {
 	s := &sheetXML{ctx: ctx, dir: dir, file: f, buf: make([]byte, 0, 4096), tail: setup}
 	if !setup.drawing {
-		s.fw = bufio.NewWriterSize(f, 256<<10)
+		s.fw = getBuffer(&fileBufPool, f)
 		s.count = &countingWriter{w: s.fw}
-		s.zw, _ = flate.NewWriter(s.count, flate.BestSpeed) // big sheets: speed over the last few per cent
+		s.zw = getFlate(s.count)
 		s.crc = crc32.NewIEEE()
 	}
-	s.w = bufio.NewWriterSize(s, 1<<20)
+	s.w = getBuffer(&sheetBufPool, s)
 	b := s.buf[:0]
 	b = append(b, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`...)
@@ -416,5 +427,6 @@ func (s *sheetXML) close() (part, error) {
 	if s.err != nil {
 		s.dir.Remove(pt.name)
 	}
+	s.release()
 	return pt, s.err
 }

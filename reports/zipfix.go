@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"cmp"
-	"compress/flate"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -51,7 +50,7 @@ func saveDeterministic(b *book, w io.Writer) error {
 	})
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestSpeed) // big sheets: speed over the last few per cent
+		return pooledFlate{getFlate(out)}, nil
 	})
 	for _, zf := range files {
 		src, replaced := replace[zf.Name]
