@@ -199,3 +199,20 @@ func TestRatioString(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFen: ParseFen reads back what String writes, and nothing else.
+func TestParseFen(t *testing.T) {
+	for _, f := range []Fen{0, 5, -5, 123450, -123450, MaxExactFen, MaxFen, -MaxFen} {
+		if got, err := ParseFen(f.String()); err != nil || got != f {
+			t.Errorf("ParseFen(%q) = %v, %v; want %v", f.String(), got, err, f)
+		}
+	}
+	for _, s := range []string{"", "1", "1.5", "1.500", ".50", "-", "--1.00", "1,234.50", "¥1.00", " 1.00", "1.0x", "a.bc", "92233720368547758.08"} {
+		if got, err := ParseFen(s); err == nil {
+			t.Errorf("ParseFen(%q) = %v, want an error", s, got)
+		}
+	}
+	if _, err := ParseFen("92233720368547758.08"); !errors.Is(err, ErrOverflow) {
+		t.Errorf("ParseFen past MaxFen: %v, want ErrOverflow", err)
+	}
+}

@@ -75,6 +75,11 @@ type Indicator struct {
 	Amount   Fen // > 0
 }
 
+// Unallocated is the status of an indicator of a category's unallocated
+// money (待分配), whose Unit is -1: what a budget JSON writes for it in
+// place of its Status.
+const Unallocated = "unallocated"
+
 // TooManySourcesError reports a category whose pooled money comes from more
 // sources than the limit (DESIGN §12, limits.max_sources).
 type TooManySourcesError struct {

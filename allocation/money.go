@@ -52,6 +52,39 @@ func (f Fen) appendTo(b []byte) []byte {
 	return append(b, '.', byte('0'+c/10), byte('0'+c%10))
 }
 
+// ParseFen reads an amount as String writes it: an optional "-", digits, a
+// point and exactly two decimals ("1234.50", "-0.05"). Money typed by
+// people, with separators or a currency sign, is read at the edges.
+func ParseFen(s string) (Fen, error) {
+	t, neg := s, false
+	if len(t) > 0 && t[0] == '-' {
+		t, neg = t[1:], true
+	}
+	n := len(t)
+	if n < 4 || t[n-3] != '.' {
+		return 0, errors.New("not an amount in yuan with two decimals")
+	}
+	var v uint64
+	for i := 0; i < n; i++ {
+		if i == n-3 {
+			continue
+		}
+		c := t[i]
+		if c < '0' || c > '9' {
+			return 0, errors.New("not an amount in yuan with two decimals")
+		}
+		d := uint64(c - '0')
+		if v > (math.MaxInt64-d)/10 {
+			return 0, ErrOverflow
+		}
+		v = v*10 + d
+	}
+	if neg {
+		return -Fen(v), nil
+	}
+	return Fen(v), nil
+}
+
 // Add returns a+b, or ErrOverflow.
 func (a Fen) Add(b Fen) (Fen, error) {
 	s := a + b

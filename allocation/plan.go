@@ -121,6 +121,11 @@ type Input struct {
 	Funds      []Fund
 }
 
+// SocialWorkers is the driver name of Unit.SocialWorkers (the units file's
+// social_workers column), which the demand stage may use like any other
+// driver.
+const SocialWorkers = "social_workers"
+
 // Rules are the stage parameters of DESIGN §4.5, declared once: the
 // configuration fills them, the budget JSON records them and reads them
 // back, and the workbooks show them. A category list holds indexes into the

@@ -7,7 +7,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // WriteBudgetJSON writes the budget JSON of DESIGN §6.1: fiscal year,
@@ -174,7 +173,7 @@ func (j *jsonWriter) indicator(bb *Budget, i int) {
 	x := &bb.Indicators[i]
 	j.sep(i)
 	j.raw(`{"unit": `)
-	status := sources.Unallocated
+	status := allocation.Unallocated
 	if x.Unit >= 0 {
 		j.str(bb.Plan.Units[x.Unit].Code)
 		status = x.Status.String()
@@ -308,7 +307,7 @@ func (j *jsonWriter) unit(p *allocation.Plan, i int) {
 	j.raw(`, "drivers": {`)
 	n := 0
 	for d, name := range p.Drivers {
-		if name == sources.SocialWorkers || d >= len(u.Drivers) {
+		if name == allocation.SocialWorkers || d >= len(u.Drivers) {
 			continue
 		}
 		if n > 0 {

@@ -8,7 +8,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // DiffReport is what the outputs of `fundalloc diff` show (DESIGN §10):
@@ -133,9 +132,10 @@ func orNone(s string, l msg.Lang) string {
 	return s
 }
 
-// yuanText shows an amount written "1234.50" with thousands separators.
+// yuanText shows an amount as Fen.String writes it ("1234.50") with
+// thousands separators; any other text as it is.
 func yuanText(s string) string {
-	if f, err := sources.ParseAmount(s); err == nil && s != "" {
+	if f, err := allocation.ParseFen(s); err == nil {
 		return Yuan(f)
 	}
 	return s

@@ -919,8 +919,8 @@ func (r *budgetReader) unitsFromLines() []allocation.Unit {
 // with their driver names: social_workers, then the others by name.
 func (r *budgetReader) checkUnits() ([]allocation.Unit, []string) {
 	first := map[string]int{}
-	drivers := []string{SocialWorkers}
-	known := map[string]bool{SocialWorkers: true}
+	drivers := []string{allocation.SocialWorkers}
+	known := map[string]bool{allocation.SocialWorkers: true}
 	hubs := 0
 	for k := range r.units {
 		u := &r.units[k]

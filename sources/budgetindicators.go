@@ -10,10 +10,6 @@ import (
 	"fundalloc/reports/msg"
 )
 
-// Unallocated is the status a budget JSON's indicator of a category's
-// unallocated money carries (待分配); its unit is "".
-const Unallocated = "unallocated"
-
 // rawIndicator is one indicator as read.
 type rawIndicator struct {
 	unit, category string
@@ -43,10 +39,10 @@ func (r *budgetReader) indicator(i int) error {
 	ri := rawIndicator{unit: x.Unit, category: x.Category, index: i, bad: bad}
 	at := func(field string) string { return fmt.Sprintf("indicators[%d].%s", i, field) }
 	var ok bool
-	if x.Status == Unallocated {
+	if x.Status == allocation.Unallocated {
 		ri.unallocated = true
 	} else if ri.status, ok = statusOf[x.Status]; !ok {
-		r.enum(at("status"), x.Status, nameList(statusOf)+", "+Unallocated)
+		r.enum(at("status"), x.Status, nameList(statusOf)+", "+allocation.Unallocated)
 		ri.bad = true
 	}
 	ft, ok := fundTypeOf[x.FundType]

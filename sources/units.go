@@ -22,10 +22,6 @@ const (
 	uTown
 )
 
-// SocialWorkers is the driver name of the social_workers column, which the
-// demand stage may use like any other driver.
-const SocialWorkers = "social_workers"
-
 // UnitTable is a validated units file.
 type UnitTable struct {
 	Source  string
@@ -73,7 +69,7 @@ func ReadUnits(src Source, opt Options, p *Problems) *UnitTable {
 	cols := slices.Clip(unitColumns)
 	for _, d := range opt.Drivers {
 		name := DriverName(d)
-		if name != SocialWorkers && colIndex(cols, name) < 0 {
+		if name != allocation.SocialWorkers && colIndex(cols, name) < 0 {
 			cols = append(cols, driverColumn(name))
 		}
 	}
@@ -89,7 +85,7 @@ func ReadUnits(src Source, opt Options, p *Problems) *UnitTable {
 	n := 0 // units read so far
 	t, ok := scanTable(src, &opt, newMatcher(cols, opt.Columns), &lp, func(t *table, row int, cells []Cell) {
 		if ut.Drivers == nil { // the first row: name the driver columns
-			ut.Drivers = []string{SocialWorkers}
+			ut.Drivers = []string{allocation.SocialWorkers}
 			for k := len(unitColumns); k < len(cols); k++ {
 				if t.h.has(k) {
 					drivers = append(drivers, k)
