@@ -100,6 +100,44 @@ type Fund struct {
 	Unit     string // designated unit's code; empty for pooled money
 }
 
+// FundRecord is a fund line as read (DESIGN §3.2): the core's Fund, where
+// its money comes from, the texts a person reads, and the file and row it
+// was read from, for the budget's list of fund lines.
+type FundRecord struct {
+	Fund
+	Source      Source // 资金性质, 指标来源 and 指标文号
+	Provider    string
+	Description string
+	File        int32 // index into FundRecords.Files
+	Row         int32 // the spreadsheet's row number
+}
+
+// FundRecords is every fund line of every fund file, in file and row
+// order, with the files' names and the sheet read from each ("" for CSV).
+type FundRecords struct {
+	Files  []string
+	Sheets []string
+	Lines  []FundRecord
+}
+
+// Funds returns the lines as the allocation's input takes them.
+func (r *FundRecords) Funds() []Fund {
+	out := make([]Fund, len(r.Lines))
+	for i := range r.Lines {
+		out[i] = r.Lines[i].Fund
+	}
+	return out
+}
+
+// Sources returns each line's source, as Indicators takes them.
+func (r *FundRecords) Sources() []Source {
+	out := make([]Source, len(r.Lines))
+	for i := range r.Lines {
+		out[i] = r.Lines[i].Source
+	}
+	return out
+}
+
 // Category is a fund category (DESIGN §5): its code, its names and its
 // classification codes. The allocation knows a category by its index and
 // its code; the names and codes are for what people read.

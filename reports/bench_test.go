@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fundalloc/allocation"
-	"fundalloc/sources"
 )
 
 // benchPlan allocates a synthetic city of the given size.
@@ -31,9 +30,9 @@ func benchPlan(b *testing.B, stations, rooms, funds int) *Budget {
 				Drivers: []allocation.Ratio{{}, allocation.Int(uint64(300 + rng.IntN(3000)))}})
 		}
 	}
-	ft := &sources.FundTable{Files: []string{"funds.csv"}, Sheets: []string{""}}
+	ft := &allocation.FundRecords{Files: []string{"funds.csv"}, Sheets: []string{""}}
 	for f := range funds {
-		fl := sources.FundLine{Fund: allocation.Fund{ID: fmt.Sprintf("F%07d", f), Category: f % 7, Amount: allocation.Fen(1_000_000 + rng.Int64N(100_000_000))},
+		fl := allocation.FundRecord{Fund: allocation.Fund{ID: fmt.Sprintf("F%07d", f), Category: f % 7, Amount: allocation.Fen(1_000_000 + rng.Int64N(100_000_000))},
 			Provider: "神木市慈善协会", Description: "慈善一日捐", Row: int32(f + 2)}
 		ft.Lines = append(ft.Lines, fl)
 		in.Funds = append(in.Funds, fl.Fund)

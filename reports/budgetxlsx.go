@@ -13,7 +13,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // Budget is everything the budget workbook shows.
@@ -28,7 +27,7 @@ type Budget struct {
 	Config     string
 	Plan       *allocation.Plan
 	Categories []allocation.Category
-	Funds      *sources.FundTable
+	Funds      *allocation.FundRecords
 	Inputs     []allocation.FileHash
 	Rules      allocation.Rules // the stage parameters the plan was computed with
 	TempDir    string           // for temporary files: the output folder; "" for the system's

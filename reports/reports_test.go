@@ -52,12 +52,12 @@ func testBudget(t *testing.T) *Budget {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ft := &sources.FundTable{Files: []string{"funds/a.csv"}, Sheets: []string{""}}
+	ft := &allocation.FundRecords{Files: []string{"funds/a.csv"}, Sheets: []string{""}}
 	for i, f := range in.Funds {
-		ft.Lines = append(ft.Lines, sources.FundLine{Fund: f, Provider: "=cmd|' /C calc'!A0", Description: "-@x", File: 0, Row: int32(i + 2)})
+		ft.Lines = append(ft.Lines, allocation.FundRecord{Fund: f, Provider: "=cmd|' /C calc'!A0", Description: "-@x", File: 0, Row: int32(i + 2)})
 	}
-	ft.Lines[0].DocumentNo, ft.Lines[0].FundSource = "=HYPERLINK(\"http://x\")", allocation.Transfer
-	ft.Lines[1].FundType = allocation.Donation
+	ft.Lines[0].Source.Document, ft.Lines[0].Source.From = "=HYPERLINK(\"http://x\")", allocation.Transfer
+	ft.Lines[1].Source.Type = allocation.Donation
 	ind, err := allocation.Indicators(p, ft.Sources(), 0)
 	if err != nil {
 		t.Fatal(err)

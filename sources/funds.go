@@ -107,44 +107,12 @@ func (h categoryHint) Localize(l msg.Lang) string {
 	return strings.Join(parts, ", ")
 }
 
-// FundLine is a fund line with where it came from.
-type FundLine struct {
-	allocation.Fund
-	Provider    string
-	Description string
-	DocumentNo  string // the document that granted the money (指标文号); may be empty
-	File        int32  // index into FundTable.Files
-	Row         int32
-	FundType    allocation.FundType   // 资金性质
-	FundSource  allocation.FundSource // 指标来源
-}
-
-// FundTable is every fund line of every fund file.
+// FundTable is every fund line of every fund file, as the core and the
+// budget take them, with the columns of each file that the later checks
+// locate their problems at.
 type FundTable struct {
-	Files  []string // source names
-	Sheets []string // the sheet read from each file ("" for CSV)
-	Lines  []FundLine
-	cols   []fundFileCols
-}
-
-// Sources returns each line's source (DESIGN §12): fund type, fund source
-// and document number, as allocation.Indicators takes them.
-func (t *FundTable) Sources() []allocation.Source {
-	out := make([]allocation.Source, len(t.Lines))
-	for i := range t.Lines {
-		l := &t.Lines[i]
-		out[i] = allocation.Source{Type: l.FundType, From: l.FundSource, Document: l.DocumentNo}
-	}
-	return out
-}
-
-// Funds returns the lines as the core's fund lines.
-func (t *FundTable) Funds() []allocation.Fund {
-	out := make([]allocation.Fund, len(t.Lines))
-	for i := range t.Lines {
-		out[i] = t.Lines[i].Fund
-	}
-	return out
+	allocation.FundRecords
+	cols []fundFileCols
 }
 
 // ReadFunds reads and validates fund lines from every source (DESIGN §3.2):
@@ -156,14 +124,15 @@ func (t *FundTable) Funds() []allocation.Fund {
 // afterwards, by CheckUnits.
 func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundTable {
 	m := newMatcher(fundColumns, opt.Columns)
-	ft := &FundTable{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), cols: make([]fundFileCols, len(srcs))}
-	lines := make([]chunked[FundLine], len(srcs))
+	ft := &FundTable{FundRecords: allocation.FundRecords{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs))},
+		cols: make([]fundFileCols, len(srcs))}
+	lines := make([]chunked[allocation.FundRecord], len(srcs))
 	probs := make([]Problems, len(srcs))
 	eachParallel(len(srcs), func(fi int) {
 		src := srcs[fi]
 		ft.Files[fi] = src.Name
 		t, _ := scanTable(src, &opt, m, &probs[fi], func(t *table, row int, cells []Cell) {
-			line := FundLine{File: int32(fi), Row: int32(row)}
+			line := allocation.FundRecord{File: int32(fi), Row: int32(row)}
 			line.ID, _ = t.required(row, cells, fID)
 			if s, ok := t.required(row, cells, fCategory); ok {
 				line.Category = cats.Lookup(s)
@@ -183,26 +152,26 @@ func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundT
 				line.Amount = v
 			}
 			line.Unit = t.text(cells, fUnit)
-			line.FundType = allocation.GeneralBudget
+			line.Source.Type = allocation.GeneralBudget
 			if line.Category >= 0 && cats.list[line.Category].Code == "charity" {
-				line.FundType = allocation.Donation
+				line.Source.Type = allocation.Donation
 			}
 			if s := t.text(cells, fFundType); s != "" {
 				if ft, ok := fundTypeNames[normHeader(s)]; ok {
-					line.FundType = ft
+					line.Source.Type = ft
 				} else {
 					t.bad(row, fFundType, msg.SrcNotFundType.Wrap(ErrBadEnum, t.h.label(fFundType), s, fundTypeHint))
 				}
 			}
-			line.FundSource = allocation.Local
+			line.Source.From = allocation.Local
 			if s := t.text(cells, fFundSource); s != "" {
 				if fs, ok := fundSourceNames[normHeader(s)]; ok {
-					line.FundSource = fs
+					line.Source.From = fs
 				} else {
 					t.bad(row, fFundSource, msg.SrcNotFundSource.Wrap(ErrBadEnum, t.h.label(fFundSource), s))
 				}
 			}
-			line.DocumentNo = t.text(cells, fDocumentNo)
+			line.Source.Document = t.text(cells, fDocumentNo)
 			lines[fi].add(line)
 		})
 		ft.Sheets[fi] = t.sheet
@@ -280,7 +249,7 @@ func (ft *FundTable) CheckSources(cats *Categories, max int, p *Problems) {
 		if l.Unit != "" {
 			continue // designated money keeps its own source
 		}
-		s := source{l.Category, allocation.Source{Type: l.FundType, From: l.FundSource, Document: l.DocumentNo}}
+		s := source{l.Category, l.Source}
 		if seen[s] {
 			continue
 		}

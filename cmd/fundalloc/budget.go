@@ -157,7 +157,7 @@ func budgetBook(cfg *config.Config, in *inputs, plan *allocation.Plan, runDate t
 		Config:     configPath(cfg),
 		Plan:       plan,
 		Categories: cfg.Categories,
-		Funds:      in.funds,
+		Funds:      &in.funds.FundRecords,
 		Inputs:     in.hashes,
 		TempDir:    cfg.Out,
 		Rules:      cfg.Rules,
