@@ -12,7 +12,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 func openBook(t *testing.T, bb *Budget) *excelize.File {
@@ -241,13 +240,13 @@ func testReconciliation(t *testing.T) *Reconciliation {
 	t.Helper()
 	cats := []allocation.Category{{Code: "elderly_care", Zh: "养老服务", En: "Elderly care"}}
 	lg := Ledger{Files: []string{"ledgers/oct.csv"}, Sheets: []string{""},
-		Exceptions: []sources.Exception{{Voucher: "V3", File: "ledgers/oct.csv", Row: 4, Flag: sources.BadDate,
-			Text: msg.SrcNotDate.With("日期", "2026-13-01")}},
+		Exceptions: []allocation.Exception{{Voucher: "V3", File: "ledgers/oct.csv", Row: 4, Kind: allocation.BadDate,
+			Why: msg.SrcNotDate.Err("日期", "2026-13-01")}},
 		List: listOf([]LedgerVoucher{
 			{Voucher: "V2", Date: "2026-11-02", Unit: "S1", Category: "elderly_care", Amount: 20_00, Description: "活动", Row: 3, Month: 11},
 			{Voucher: "V1", Date: "2026-03-01", Unit: "S1", Category: "elderly_care", Amount: 300_50, Description: "活动", Row: 2, Month: 3},
 			{Voucher: "V3", Date: "2026-13-01", Unit: "S2", Category: "elderly_care", Amount: 5_00, Description: "活动", Row: 4,
-				Exceptions: []string{sources.BadDate}},
+				Exceptions: allocation.BadDate},
 		})}
 	return &Reconciliation{Year: 2026, Month: "2026-10", MonthNum: 10, RunDate: "2026-11-01", Language: "zh", Budget: "recomputed",
 		Document: Document{City: "神木市"}, Categories: cats, Ledger: lg, Inputs: []allocation.FileHash{{Path: "ledgers/oct.csv", SHA256: "cd"}},

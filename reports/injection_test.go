@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fundalloc/allocation"
-	"fundalloc/sources"
 )
 
 // injections are texts a spreadsheet opening a CSV file would run as
@@ -82,9 +81,9 @@ func TestCompanionCSVsAreNotFormulas(t *testing.T) {
 	lg := Ledger{Files: []string{name}, Sheets: []string{""}, List: listOf([]LedgerVoucher{
 		{Voucher: "=V1", Date: "2026-03-01", Unit: "+S1", Category: "=慈善", Amount: -20_50, Description: `=HYPERLINK("http://evil.example/","v")`, Row: 2, Month: 3},
 		{Voucher: "@V2", Date: "=DATE(2026;1;1)", Unit: "-S2", Category: "@cat", AmountText: "+1+1", Description: "@SUM(1)", Row: 3,
-			Exceptions: []string{sources.UnknownCategory, sources.BadAmount, sources.BadDate}},
+			Exceptions: allocation.UnknownCategory | allocation.BadAmount | allocation.BadDate},
 		{Voucher: "-V3", Date: "2026-04-01", Unit: "=X", Category: "charity", Amount: 5_00, Description: "=cmd|' /C calc'!A0", Row: 4, Month: 4,
-			Exceptions: []string{sources.UnknownUnit}},
+			Exceptions: allocation.UnknownUnit},
 	})}
 	rc := &Reconciliation{Year: 2026, Month: "2026-10", MonthNum: 10, Language: "zh", Categories: cats, Ledger: lg,
 		Units: []allocation.Unit{

@@ -10,7 +10,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // Ledger is what the reconciliation outputs show of the vouchers read: the
@@ -18,7 +17,7 @@ import (
 // reads for them (reports never opens an input file).
 type Ledger struct {
 	Files, Sheets []string // per ledger file; LedgerVoucher.File indexes them
-	Exceptions    []sources.Exception
+	Exceptions    []allocation.Exception
 	// List yields every voucher read, in the files' order, then an error
 	// if the listing failed (a file changed since it was read). Each call
 	// lists them again; the voucher yielded is reused for the next.
@@ -32,8 +31,8 @@ type LedgerVoucher struct {
 	Amount                                     allocation.Fen
 	AmountText                                 string // the amount as written, when it is not an amount
 	File, Row                                  int
-	Exceptions                                 []string // its exception kinds; none when counted
-	Month                                      int      // 1–12 in the fiscal year, 0 when outside it or undated
+	Exceptions                                 allocation.Exceptions // its exception kinds; none when counted
+	Month                                      int                   // 1–12 in the fiscal year, 0 when outside it or undated
 }
 
 // BudgetOfRecord names the version of record a month was reconciled

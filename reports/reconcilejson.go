@@ -116,9 +116,9 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		j.raw(`, "row": `)
 		j.buf = strconv.AppendInt(j.buf, int64(e.Row), 10)
 		j.raw(`, "flag": `)
-		j.str(e.Flag)
+		j.str(e.Kind.Name())
 		j.raw(`, "message": `)
-		j.str(e.Text.Localize(language)) // DESIGN §3.5: the message follows language, the flag stays a code
+		j.str(msg.Localize(e.Why, language)) // DESIGN §3.5: the message follows language, the flag stays a code
 		j.raw("}")
 		if err := j.flushIfFull(); err != nil {
 			return err

@@ -12,7 +12,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // Detail sheet columns.
@@ -353,14 +352,15 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 		{header: l.t("col.sheet"), style: st.text}, {header: l.t("col.row"), style: st.int},
 		{header: l.t("col.flag"), style: st.text}, {header: l.t("col.message"), style: st.text},
 	}
-	for i, e := range rc.Ledger.Exceptions {
+	for i := range rc.Ledger.Exceptions {
 		if i > 5000 {
 			break
 		}
+		e := &rc.Ledger.Exceptions[i]
 		cols[0].fit(e.Voucher)
 		cols[1].fit(e.File)
 		cols[2].fit(e.Sheet)
-		cols[4].fit(l.t("exc." + e.Flag))
+		cols[4].fit(l.t("exc." + e.Kind.Name()))
 		cols[5].fit(b.exceptionText(e))
 	}
 	cols[5].width = min(cols[5].width, 80)
@@ -368,14 +368,15 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range rc.Ledger.Exceptions {
+	for i := range rc.Ledger.Exceptions {
+		e := &rc.Ledger.Exceptions[i]
 		text := b.exceptionText(e)
 		if err := t.add([]any{
 			excelize.Cell{StyleID: st.text, Value: e.Voucher},
 			excelize.Cell{StyleID: st.text, Value: e.File},
 			excelize.Cell{StyleID: st.text, Value: e.Sheet},
 			excelize.Cell{StyleID: st.int, Value: e.Row},
-			excelize.Cell{StyleID: st.text, Value: l.t("exc." + e.Flag)},
+			excelize.Cell{StyleID: st.text, Value: l.t("exc." + e.Kind.Name())},
 			excelize.Cell{StyleID: st.wrap, Value: text},
 		}, wrapped(text, cols[5].width)...); err != nil {
 			return nil, err
@@ -446,9 +447,10 @@ func (b *book) ledgerRow(row []any, rc *Reconciliation, v *LedgerVoucher) []any 
 // exceptions in words.
 func (b *book) ledgerStatus(rc *Reconciliation, v *LedgerVoucher) string {
 	switch {
-	case len(v.Exceptions) > 0:
-		words := make([]string, len(v.Exceptions))
-		for i, k := range v.Exceptions {
+	case v.Exceptions != 0:
+		names := v.Exceptions.List()
+		words := make([]string, len(names))
+		for i, k := range names {
 			words[i] = b.l.t("exc." + k)
 		}
 		return strings.Join(words, b.l.t("sep"))
@@ -490,7 +492,9 @@ func (b *book) flagWords(f allocation.Flags) string {
 }
 
 // exceptionText is an exception's message as the workbook shows it.
-func (b *book) exceptionText(e sources.Exception) string { return e.Text.Localize(msg.Lang(b.l)) }
+func (b *book) exceptionText(e *allocation.Exception) string {
+	return msg.Localize(e.Why, msg.Lang(b.l))
+}
 
 // phasing says how the annual budget is phased over the months: 平均分配,
 // or the twelve monthly percentages.
@@ -586,15 +590,15 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	g.skip(1)
 	g.add(title(l.t("rc.exceptions")))
 	g.add(head(l.t("col.flag")), head(l.t("rc.count")))
-	for _, kind := range []string{sources.UnknownUnit, sources.UnknownCategory, sources.DuplicateVoucher, sources.OutOfPeriod,
-		sources.BadAmount, sources.BadDate, sources.MissingVoucher} {
+	for _, kind := range []allocation.Exceptions{allocation.UnknownUnit, allocation.UnknownCategory, allocation.DuplicateVoucher,
+		allocation.OutOfPeriod, allocation.BadAmount, allocation.BadDate, allocation.MissingVoucher} {
 		n := 0
 		for _, e := range rc.Ledger.Exceptions {
-			if e.Flag == kind {
+			if e.Kind == kind {
 				n++
 			}
 		}
-		word := l.t("exc." + kind)
+		word := l.t("exc." + kind.Name())
 		g.add(txt(word), excelize.Cell{StyleID: st.int, Formula: ex.countIf(exFlag, word), Value: n})
 	}
 	g.skip(1)

@@ -51,7 +51,7 @@ func readAs(t *testing.T, name string, data []byte) (string, []*Error) {
 			}
 		}
 		for _, e := range l.Exceptions {
-			if e.File != name || e.Row < 2 || e.Flag == "" {
+			if e.File != name || e.Row < 2 || e.Kind.Name() == "" {
 				t.Fatalf("%s: exception not located: %+v", name, e)
 			}
 		}

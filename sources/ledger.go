@@ -26,63 +26,15 @@ const (
 	lEntry
 )
 
-// Exception kinds: row-level problems of a ledger (DESIGN §8). A voucher
-// with an exception is reported and not counted; it never stops a run.
-const (
-	MissingVoucher   = "MISSING_VOUCHER"
-	UnknownUnit      = "UNKNOWN_UNIT"
-	UnknownCategory  = "UNKNOWN_CATEGORY"
-	DuplicateVoucher = "DUPLICATE_VOUCHER"
-	OutOfPeriod      = "OUT_OF_PERIOD"
-	BadAmount        = "BAD_AMOUNT"
-	BadDate          = "BAD_DATE"
-)
-
-// Exception is one row-level problem of a ledger.
-type Exception struct {
-	Voucher string
-	File    string
-	Sheet   string
-	Row     int
-	Flag    string
-	Text    msg.Text // what is wrong, rendered in the reader's language
-}
-
-// Kinds is a set of exception kinds.
-type Kinds uint8
-
-// kindNames are the exception kinds in the order a row's are listed.
-var kindNames = [...]string{MissingVoucher, UnknownUnit, UnknownCategory, DuplicateVoucher, OutOfPeriod, BadAmount, BadDate}
-
-func kindBit(kind string) Kinds {
-	for i, n := range kindNames {
-		if n == kind {
-			return 1 << i
-		}
-	}
-	panic("sources: unknown exception kind " + kind)
-}
-
-// String lists the kinds' names, separated by spaces.
-func (k Kinds) String() string {
-	var names []string
-	for i, n := range kindNames {
-		if k&(1<<i) != 0 {
-			names = append(names, n)
-		}
-	}
-	return strings.Join(names, " ")
-}
-
 // Entry is one voucher as kept after reading: what the reconciliation and
 // its counts need. The voucher's texts are not kept (a national ledger has
 // millions of them); List reads them again for the listing.
 type Entry struct {
 	Unit     int32 // the unit, as the index the caller's lookup gave; -1 when unknown
 	Amount   allocation.Fen
-	Category int16 // index into the categories, -1 when unknown
-	Month    int8  // 1–12 when dated inside the fiscal year, else 0
-	Flags    Kinds // its exceptions; none when counted
+	Category int16                 // index into the categories, -1 when unknown
+	Month    int8                  // 1–12 when dated inside the fiscal year, else 0
+	Flags    allocation.Exceptions // its exceptions; none when counted
 	File     int32
 	Row      int32
 }
@@ -97,7 +49,7 @@ type Ledger struct {
 	Files      []string
 	Sheets     []string
 	Entries    []Entry
-	Exceptions []Exception
+	Exceptions []allocation.Exception
 
 	srcs []Source // to read the files again for List
 	opt  Options
@@ -185,9 +137,9 @@ func (us *Units) find(s string, label colLabel) (int32, msg.Text) {
 // with the column: when every data row of a file has one, the file is
 // refused (DESIGN §3.3).
 var wholeColumn = [...]struct {
-	kind string
+	kind allocation.Exceptions
 	col  int
-}{{BadDate, lDate}, {UnknownUnit, lUnit}, {UnknownCategory, lCategory}, {BadAmount, lAmount}}
+}{{allocation.BadDate, lDate}, {allocation.UnknownUnit, lUnit}, {allocation.UnknownCategory, lCategory}, {allocation.BadAmount, lAmount}}
 
 // ReadLedgers reads expenditure ledgers (DESIGN §3.3). File-level problems
 // (missing file, missing column, unreadable, a column that fails on every
@@ -206,7 +158,7 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 	m := newMatcher(ledgerColumns, opt.Columns)
 	entries := make([][]Entry, len(srcs))
 	keys := make([][]voucherKey, len(srcs)) // by entry: the duplicate key
-	excs := make([][]Exception, len(srcs))
+	excs := make([][]allocation.Exception, len(srcs))
 	probs := make([]Problems, len(srcs))
 	eachParallel(len(srcs), func(fi int) {
 		src := srcs[fi]
@@ -216,24 +168,24 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 		t, ok := scanTable(src, &opt, m, &probs[fi], func(t *table, row int, cells []Cell) {
 			e := Entry{File: int32(fi), Row: int32(row), Unit: -1, Category: -1}
 			voucher := t.text(cells, lVoucher)
-			flag := func(kind string, text msg.Text) {
-				e.Flags |= kindBit(kind)
+			flag := func(kind allocation.Exceptions, text msg.Text) {
+				e.Flags |= kind
 				excs[fi] = append(excs[fi], exception(strings.Clone(voucher), src.Name, t.sheet, row, kind, text))
 			}
 			code := t.text(cells, lUnit)
 			catRaw := t.text(cells, lCategory)
 			if voucher == "" {
-				flag(MissingVoucher, msg.SrcNoVoucher.With(t.h.label(lVoucher)))
+				flag(allocation.MissingVoucher, msg.SrcNoVoucher.With(t.h.label(lVoucher)))
 			}
 			if code == "" {
-				flag(UnknownUnit, msg.SrcEmpty.With(t.h.label(lUnit)))
+				flag(allocation.UnknownUnit, msg.SrcEmpty.With(t.h.label(lUnit)))
 			} else if u, why := units.find(code, t.h.label(lUnit)); u >= 0 {
 				e.Unit = u
 			} else {
-				flag(UnknownUnit, why)
+				flag(allocation.UnknownUnit, why)
 			}
 			if e.Category = int16(cats.Lookup(catRaw)); e.Category < 0 {
-				flag(UnknownCategory, msg.SrcNotCategory.With(t.h.label(lCategory), catRaw, cats.hint()))
+				flag(allocation.UnknownCategory, msg.SrcNotCategory.With(t.h.label(lCategory), catRaw, cats.hint()))
 			}
 			date, text, dateErr := t.date(cells, lDate)
 			key := voucherKey{voucher: voucher}
@@ -241,7 +193,7 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 				if date.Year() == year {
 					e.Month = int8(date.Month())
 				} else {
-					flag(OutOfPeriod, msg.SrcOutOfPeriod.With(text, year))
+					flag(allocation.OutOfPeriod, msg.SrcOutOfPeriod.With(text, year))
 				}
 				if t.h.has(lEntry) {
 					key.month = int32(date.Year()*100 + int(date.Month()))
@@ -251,15 +203,15 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 				key.entry, key.hasEntry = t.text(cells, lEntry), true
 			}
 			if v, why := t.ledgerAmount(cells); why != nil {
-				flag(BadAmount, *why)
+				flag(allocation.BadAmount, *why)
 			} else {
 				e.Amount = v
 			}
 			if dateErr != nil {
-				flag(BadDate, *dateErr)
+				flag(allocation.BadDate, *dateErr)
 			}
 			for i, w := range wholeColumn {
-				if e.Flags&kindBit(w.kind) != 0 {
+				if e.Flags&w.kind != 0 {
 					if failed[i]++; len(sample[i]) < 3 {
 						sample[i] = append(sample[i], strconv.Quote(t.text(cells, t.failedColumn(w.col))))
 					}
@@ -310,8 +262,8 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 				if v.hasEntry {
 					text = msg.SrcDupEntry.With(v.voucher, v.entry, int(v.month%100), where)
 				}
-				e.Flags |= kindBit(DuplicateVoucher)
-				excs[e.File] = append(excs[e.File], exception(strings.Clone(v.voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row), DuplicateVoucher, text))
+				e.Flags |= allocation.DuplicateVoucher
+				excs[e.File] = append(excs[e.File], exception(strings.Clone(v.voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row), allocation.DuplicateVoucher, text))
 			}
 			if e.Flags != 0 {
 				continue
@@ -320,14 +272,14 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 				total += a
 				continue
 			}
-			e.Flags |= kindBit(BadAmount)
+			e.Flags |= allocation.BadAmount
 			excs[e.File] = append(excs[e.File], exception(strings.Clone(v.voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row),
-				BadAmount, msg.SrcOverTotal.With(colLabel{zh: "金额", en: "amount"}, e.Amount, msg.SrcVouchersNoun)))
+				allocation.BadAmount, msg.SrcOverTotal.With(colLabel{zh: "金额", en: "amount"}, e.Amount, msg.SrcVouchersNoun)))
 		}
 	}
 	for fi := range excs {
-		slices.SortStableFunc(excs[fi], func(a, b Exception) int {
-			return cmp.Or(cmp.Compare(a.Row, b.Row), cmp.Compare(kindBit(a.Flag), kindBit(b.Flag)))
+		slices.SortStableFunc(excs[fi], func(a, b allocation.Exception) int {
+			return cmp.Or(cmp.Compare(a.Row, b.Row), cmp.Compare(a.Kind, b.Kind))
 		})
 		l.Exceptions = append(l.Exceptions, excs[fi]...)
 	}
@@ -356,17 +308,17 @@ func (t *table) failedColumn(k int) int {
 }
 
 // expected says what a whole-column kind's column should hold.
-func expected(kind string, cats *Categories, units *Units) msg.Text {
+func expected(kind allocation.Exceptions, cats *Categories, units *Units) msg.Text {
 	switch kind {
-	case BadDate:
+	case allocation.BadDate:
 		return msg.SrcExpectDate.With()
-	case UnknownUnit:
+	case allocation.UnknownUnit:
 		ex := ""
 		if len(units.Codes) > 0 {
 			ex = strconv.Quote(units.Codes[0])
 		}
 		return msg.SrcExpectUnit.With(ex)
-	case UnknownCategory:
+	case allocation.UnknownCategory:
 		return msg.SrcExpectCategory.With(cats.hint())
 	}
 	return msg.SrcExpectAmount.With()
@@ -441,7 +393,7 @@ func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
 				v.Date = t.text(cells, lDate)
 			}
 			e := &l.Entries[k]
-			if e.Flags&kindBit(BadAmount) == 0 {
+			if e.Flags&allocation.BadAmount == 0 {
 				v.Amount = ""
 			}
 			ferr = fn(e, &v)
@@ -460,9 +412,9 @@ func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
 	return nil
 }
 
-// exception builds an exception.
-func exception(voucher, file, sheet string, row int, kind string, text msg.Text) Exception {
-	return Exception{Voucher: voucher, File: file, Sheet: sheet, Row: row, Flag: kind, Text: text}
+// exception builds an exception; text says what is wrong.
+func exception(voucher, file, sheet string, row int, kind allocation.Exceptions, text msg.Text) allocation.Exception {
+	return allocation.Exception{Voucher: voucher, File: file, Sheet: sheet, Row: row, Kind: kind, Why: &msg.Error{Text: text}}
 }
 
 // date reads a date cell (DESIGN §3.6): a numeric spreadsheet date (a

@@ -45,7 +45,7 @@ func TestLedgerExceptions(t *testing.T) {
 	}
 	var got []string
 	for _, e := range l.Exceptions {
-		got = append(got, strings.Join([]string{e.Voucher, e.File, itoa(e.Row), e.Flag}, " "))
+		got = append(got, strings.Join([]string{e.Voucher, e.File, itoa(e.Row), e.Kind.Name()}, " "))
 	}
 	want := []string{
 		"V2 oct.csv 3 UNKNOWN_UNIT",
@@ -65,7 +65,7 @@ func TestLedgerExceptions(t *testing.T) {
 	}
 	msgs := map[string]string{}
 	for _, e := range l.Exceptions {
-		msgs[e.Voucher+e.Flag] = e.Text.Localize(msg.EN)
+		msgs[e.Voucher+e.Kind.Name()] = msg.Localize(e.Why, msg.EN)
 	}
 	for key, want := range map[string]string{
 		"V1DUPLICATE_VOUCHER": `voucher "V1" already appears at row 2; only the first is counted`,
@@ -94,7 +94,7 @@ func TestLedgerDuplicateAcrossFiles(t *testing.T) {
 		"a.csv": head + "V1,2026-01-01,S1,charity,1\n",
 		"b.csv": head + "V1,2026-02-01,S1,charity,1\n",
 	}, "a.csv", "b.csv")
-	if len(l.Exceptions) != 1 || l.Exceptions[0].File != "b.csv" || !strings.Contains(l.Exceptions[0].Text.Localize(msg.EN), "a.csv row 2") {
+	if len(l.Exceptions) != 1 || l.Exceptions[0].File != "b.csv" || !strings.Contains(msg.Localize(l.Exceptions[0].Why, msg.EN), "a.csv row 2") {
 		t.Errorf("exceptions = %+v", l.Exceptions)
 	}
 }
@@ -197,7 +197,7 @@ func TestLedgerAmountsASpreadsheetShows(t *testing.T) {
 	}
 	var got []string
 	for _, e := range l.Exceptions {
-		got = append(got, e.Voucher+" "+e.Flag+": "+e.Text.Localize(msg.EN))
+		got = append(got, e.Voucher+" "+e.Kind.Name()+": "+msg.Localize(e.Why, msg.EN))
 	}
 	const limit = "at most 9,999,999,999,999.99 yuan is accepted (15 digits, what a spreadsheet shows exactly)"
 	const sum = "with it the vouchers add up to more than 9,999,999,999,999.99 yuan, more than fundalloc accepts (15 digits, what a spreadsheet shows exactly)"

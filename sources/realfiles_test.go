@@ -183,7 +183,7 @@ func TestAccountingExportLedger(t *testing.T) {
 	}
 	texts := map[string][2]string{}
 	for _, e := range l.Exceptions {
-		texts[itoa(e.Row)+e.Flag] = [2]string{e.Text.Localize(msg.EN), e.Text.Localize(msg.ZH)}
+		texts[itoa(e.Row)+e.Kind.Name()] = [2]string{msg.Localize(e.Why, msg.EN), msg.Localize(e.Why, msg.ZH)}
 	}
 	for key, want := range map[string][2]string{
 		"4DUPLICATE_VOUCHER": {`voucher "记-0042" entry "1" (month 7) already appears at row 2; only the first is counted`, `凭证 "记-0042" 分录 "1"（7 月）已在第 2 行出现；只计第一次`},
@@ -332,7 +332,7 @@ func TestMappedHeaderWins(t *testing.T) {
 	var p Problems
 	l := ReadLedgers([]Source{src(t, fsWith(map[string]string{"l.csv": body}), "l.csv")},
 		Options{Limits: DefaultLimits(), Columns: map[string][]string{"voucher": {"凭证字号"}}}, testCats, NewUnits([]string{"S1"}, nil), 2026, &p)
-	if p.Len() != 0 || len(l.Exceptions) != 1 || l.Exceptions[0].Voucher != "记-1" || l.Exceptions[0].Flag != DuplicateVoucher {
+	if p.Len() != 0 || len(l.Exceptions) != 1 || l.Exceptions[0].Voucher != "记-1" || l.Exceptions[0].Kind != allocation.DuplicateVoucher {
 		t.Errorf("problems %v, exceptions %+v", localized(&p, msg.EN), l.Exceptions)
 	}
 	if notes := p.Notes(); len(notes) != 1 || notes[0].Column != 1 {

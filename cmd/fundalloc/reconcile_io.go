@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -62,9 +61,7 @@ func listing(lg *ledgerRead) func(yield func(*reports.LedgerVoucher, error) bool
 		err := lg.List(func(e *sources.Entry, l *sources.Listed) error {
 			v = reports.LedgerVoucher{Voucher: l.Voucher, Date: l.Date, Unit: l.Unit, Category: l.Category, Description: l.Description,
 				Amount: e.Amount, AmountText: l.Amount, File: int(e.File), Row: int(e.Row), Month: int(e.Month)}
-			if e.Flags != 0 {
-				v.Exceptions = strings.Fields(e.Flags.String())
-			}
+			v.Exceptions = e.Flags
 			if !yield(&v, nil) {
 				return stop
 			}

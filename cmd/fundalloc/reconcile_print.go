@@ -10,7 +10,6 @@ import (
 	"fundalloc/config"
 	"fundalloc/reports"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // flagged reports whether anything needs attention: a flag or an exception.
@@ -64,15 +63,15 @@ func (r *reconcileResult) print(w io.Writer, l msg.Lang) {
 	sep := msg.Get("sep").In(l)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, msg.CmdRcRows.In(l, thousands(len(rc.Rows)), strings.Join(fl, sep)))
-	exc := map[string]int{}
+	exc := map[allocation.Exceptions]int{}
 	for _, e := range rc.Ledger.Exceptions {
-		exc[e.Flag]++
+		exc[e.Kind]++
 	}
 	var parts []string
-	for _, k := range []string{sources.UnknownUnit, sources.UnknownCategory, sources.DuplicateVoucher, sources.OutOfPeriod,
-		sources.BadAmount, sources.BadDate, sources.MissingVoucher} {
+	for _, k := range []allocation.Exceptions{allocation.UnknownUnit, allocation.UnknownCategory, allocation.DuplicateVoucher,
+		allocation.OutOfPeriod, allocation.BadAmount, allocation.BadDate, allocation.MissingVoucher} {
 		if exc[k] > 0 {
-			parts = append(parts, msg.CmdRcCount.In(l, codeName(l, "exc.", k), thousands(exc[k])))
+			parts = append(parts, msg.CmdRcCount.In(l, codeName(l, "exc.", k.Name()), thousands(exc[k])))
 		}
 	}
 	if len(parts) == 0 {

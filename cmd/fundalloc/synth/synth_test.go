@@ -303,12 +303,12 @@ func checkInputs(t *testing.T, p Params, sum *Summary, files map[string][]byte) 
 	}
 
 	// Vouchers: exceptions only where planted; amounts > 0 but for refunds.
-	flags := map[string]int{}
+	flags := map[allocation.Exceptions]int{}
 	for _, e := range led.Exceptions {
-		flags[e.Flag]++
+		flags[e.Kind]++
 	}
-	if flags[sources.UnknownUnit]+flags[sources.BadDate] != sum.Problems || len(flags) > 2 ||
-		(p.Vouchers >= 2 && (flags[sources.UnknownUnit] == 0 || flags[sources.BadDate] == 0)) {
+	if flags[allocation.UnknownUnit]+flags[allocation.BadDate] != sum.Problems || len(flags) > 2 ||
+		(p.Vouchers >= 2 && (flags[allocation.UnknownUnit] == 0 || flags[allocation.BadDate] == 0)) {
 		t.Errorf("exceptions %v, want %d planted (unknown unit, bad date)", flags, sum.Problems)
 	}
 	negative := 0
