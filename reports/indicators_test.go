@@ -8,7 +8,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
-	"fundalloc/sources"
 )
 
 // TestIndicatorsCSV: BOM, the header in the budget's language, one row per
@@ -36,7 +35,7 @@ func TestIndicatorsCSV(t *testing.T) {
 	}
 	var s1, r1 bool
 	for _, r := range recs[1:] {
-		f, err := sources.ParseAmount(r[11])
+		f, err := allocation.ParseFen(r[11])
 		if err != nil {
 			t.Fatalf("amount %q: %v", r[11], err)
 		}

@@ -12,7 +12,6 @@ import (
 
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
-	"fundalloc/sources"
 )
 
 // TemplateRows is how many data rows of a template carry its drop-down
@@ -71,6 +70,19 @@ type Template struct {
 	// TempDir is where temporary files go: the folder the templates are
 	// written to; "" for the system's temporary folder.
 	TempDir string
+	// The input tables' columns in order, as the readers define them: the
+	// caller takes them from the readers, so that a template offers what
+	// its reader accepts. Drivers are the usual demand drivers, which the
+	// units template offers after the units' own columns.
+	UnitColumns, Drivers, FundColumns, LedgerColumns []TemplateColumn
+}
+
+// TemplateColumn is a column of an input table as a template offers it: its
+// name (the one messages and the configuration's columns: use), its Chinese
+// header, and whether the reader requires it.
+type TemplateColumn struct {
+	Name, Zh string
+	Required bool
 }
 
 // field says how a template column is checked and formatted.
@@ -91,7 +103,7 @@ const (
 
 // tplColumn is one column of a template's data sheet.
 type tplColumn struct {
-	col    sources.Column
+	col    TemplateColumn
 	field  field
 	rule   string   // label key of the rule in words
 	list   []string // drop-down values (fEnum, fCodes)
@@ -134,7 +146,7 @@ func templateColumns(kind TemplateKind, t *Template, l lang) ([]tplColumn, error
 		return fCodes, list, l.t(key, units, len(list))
 	}
 	var cols []tplColumn
-	add := func(c sources.Column, f field, rule string, list, also []string, values string, width float64) {
+	add := func(c TemplateColumn, f field, rule string, list, also []string, values string, width float64) {
 		cols = append(cols, tplColumn{col: c, field: f, rule: rule, list: list, also: also, values: values, width: width})
 	}
 	yearValues := l.t("template.values.date")
@@ -143,7 +155,7 @@ func templateColumns(kind TemplateKind, t *Template, l lang) ([]tplColumn, error
 	}
 	switch kind {
 	case UnitsTemplate:
-		for _, c := range sources.UnitColumns() {
+		for _, c := range t.UnitColumns {
 			rule := "template.rule.units." + c.Name
 			switch c.Name {
 			case "code":
@@ -172,11 +184,11 @@ func templateColumns(kind TemplateKind, t *Template, l lang) ([]tplColumn, error
 				return nil, fmt.Errorf("reports: no template rule for units column %s", c.Name)
 			}
 		}
-		for _, c := range sources.CommonDrivers() {
+		for _, c := range t.Drivers {
 			add(c, fNumber, "template.rule.driver", nil, nil, l.t("template.values.number"), 14)
 		}
 	case FundsTemplate:
-		for _, c := range sources.FundColumns() {
+		for _, c := range t.FundColumns {
 			rule := "template.rule.funds." + c.Name
 			switch c.Name {
 			case "id":
@@ -202,10 +214,7 @@ func templateColumns(kind TemplateKind, t *Template, l lang) ([]tplColumn, error
 			}
 		}
 	case LedgerTemplate:
-		for _, c := range sources.LedgerColumns() {
-			if !c.InTemplate() {
-				continue // debit, credit, entry: the template asks for the amount, a voucher a row
-			}
+		for _, c := range t.LedgerColumns {
 			rule := "template.rule.ledger." + c.Name
 			switch c.Name {
 			case "voucher":
@@ -227,6 +236,9 @@ func templateColumns(kind TemplateKind, t *Template, l lang) ([]tplColumn, error
 		}
 	default:
 		return nil, fmt.Errorf("reports: unknown template %v", kind)
+	}
+	if len(cols) == 0 {
+		return nil, fmt.Errorf("reports: no columns for the %v template", kind)
 	}
 	for i := range cols {
 		c := &cols[i]

@@ -1,4 +1,4 @@
-package reports
+package reports_test
 
 import (
 	"archive/zip"
@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"fundalloc/allocation"
+	"fundalloc/reports"
 	"fundalloc/sources"
 )
 
@@ -26,16 +27,29 @@ var templateCats = []allocation.Category{
 	{Code: "charity", Zh: "慈善资源", En: "Charity"},
 }
 
-func testTemplate(language string) *Template {
-	return &Template{Language: language, RunDate: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Categories: templateCats,
-		FiscalYear: 2026, ParentCodes: []string{"H", "S1", "S2"}, UnitCodes: []string{"H", "S1", "S2", "R1"}, UnitsFile: "units.csv"}
+// testTemplate is a template with the readers' own columns, as the command
+// gives them.
+func testTemplate(language string) *reports.Template {
+	return &reports.Template{Language: language, RunDate: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Categories: templateCats,
+		FiscalYear: 2026, ParentCodes: []string{"H", "S1", "S2"}, UnitCodes: []string{"H", "S1", "S2", "R1"}, UnitsFile: "units.csv",
+		UnitColumns: offered(sources.UnitColumns()), Drivers: offered(sources.CommonDrivers()),
+		FundColumns: offered(sources.FundColumns()), LedgerColumns: offered(sources.LedgerColumns())}
+}
+
+// offered is what a template offers of a reader's columns.
+func offered(cols []sources.Column) []reports.TemplateColumn {
+	var out []reports.TemplateColumn
+	for _, c := range templateOnly(cols) {
+		out = append(out, reports.TemplateColumn{Name: c.Name, Zh: c.Zh, Required: c.Required})
+	}
+	return out
 }
 
 // writeTemplateFile writes a template to dir and returns its path.
-func writeTemplateFile(t *testing.T, dir string, kind TemplateKind, tpl *Template) string {
+func writeTemplateFile(t *testing.T, dir string, kind reports.TemplateKind, tpl *reports.Template) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteTemplate(&buf, kind, tpl); err != nil {
+	if err := reports.WriteTemplate(&buf, kind, tpl); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, kind.FileName())
@@ -64,7 +78,7 @@ func fill(t *testing.T, path string, rows [][]any) {
 			if v == nil {
 				continue
 			}
-			if err := f.SetCellValue(sheet, cell(c+1, r+2), v); err != nil {
+			if err := f.SetCellValue(sheet, reports.Cell(c+1, r+2), v); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -113,7 +127,7 @@ func TestUnitsTemplateRoundTrip(t *testing.T) {
 	for _, language := range []string{"zh", "en"} {
 		t.Run(language, func(t *testing.T) {
 			dir := t.TempDir()
-			path := writeTemplateFile(t, dir, UnitsTemplate, testTemplate(language))
+			path := writeTemplateFile(t, dir, reports.UnitsTemplate, testTemplate(language))
 			tiers := listValues(t, path, "层级 tier")
 			grades := listValues(t, path, "评估等级 grade")
 			pilots := listValues(t, path, "五社联动试点 pilot")
@@ -167,7 +181,7 @@ func TestFundsTemplateRoundTrip(t *testing.T) {
 	for _, language := range []string{"zh", "en"} {
 		t.Run(language, func(t *testing.T) {
 			dir := t.TempDir()
-			path := writeTemplateFile(t, dir, FundsTemplate, testTemplate(language))
+			path := writeTemplateFile(t, dir, reports.FundsTemplate, testTemplate(language))
 			cats := listValues(t, path, "类别 category")
 			units := listValues(t, path, "指定单位 designated_unit")
 			if len(cats) != len(templateCats) || !slices.Equal(units, []string{"H", "S1", "S2", "R1"}) {
@@ -210,7 +224,7 @@ func TestFundsTemplateRoundTrip(t *testing.T) {
 // ledger column in the "中文 english" form the units and funds round trips
 // prove the readers accept, in the reader's order.
 func TestLedgerTemplateHeader(t *testing.T) {
-	path := writeTemplateFile(t, t.TempDir(), LedgerTemplate, testTemplate("en"))
+	path := writeTemplateFile(t, t.TempDir(), reports.LedgerTemplate, testTemplate("en"))
 	f, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -256,12 +270,12 @@ func TestTemplateValidations(t *testing.T) {
 		typ, op, f1, f2, style string
 	}
 	tests := []struct {
-		kind  TemplateKind
+		kind  reports.TemplateKind
 		sheet string
 		lists string
 		want  map[string]want
 	}{
-		{UnitsTemplate, "单位", "'列表'", map[string]want{
+		{reports.UnitsTemplate, "单位", "'列表'", map[string]want{
 			"C2:C10001": {"list", "", "'列表'!$A$2:$A$4", "", "stop"},
 			"D2:D10001": {"list", "", "'列表'!$B$2:$B$4", "", "warning"},
 			"E2:E10001": {"whole", "greaterThanOrEqual", "0", "", "stop"},
@@ -273,14 +287,14 @@ func TestTemplateValidations(t *testing.T) {
 			"M2:M10001": {"decimal", "greaterThanOrEqual", "0", "", "stop"},
 			"N2:N10001": {"decimal", "greaterThanOrEqual", "0", "", "stop"},
 		}},
-		{FundsTemplate, "资金来源", "'列表'", map[string]want{
+		{reports.FundsTemplate, "资金来源", "'列表'", map[string]want{
 			"B2:B10001": {"list", "", "'列表'!$A$2:$A$4", "", "stop"},
 			"E2:E10001": {"custom", "", "AND(ISNUMBER(E2),E2>0,ROUND(E2,2)=E2)", "", "stop"},
 			"F2:F10001": {"list", "", "'列表'!$B$2:$B$5", "", "warning"},
 			"G2:G10001": {"list", "", "'列表'!$C$2:$C$7", "", "stop"},
 			"H2:H10001": {"list", "", "'列表'!$D$2:$D$3", "", "stop"},
 		}},
-		{LedgerTemplate, "支出台账", "'列表'", map[string]want{
+		{reports.LedgerTemplate, "支出台账", "'列表'", map[string]want{
 			"B2:B10001": {"date", "between", "DATE(2026,1,1)", "DATE(2026,12,31)", "stop"},
 			"C2:C10001": {"list", "", "'列表'!$A$2:$A$5", "", "warning"},
 			"D2:D10001": {"list", "", "'列表'!$B$2:$B$4", "", "stop"},
@@ -290,7 +304,7 @@ func TestTemplateValidations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTemplate(&buf, tt.kind, testTemplate("zh")); err != nil {
+			if err := reports.WriteTemplate(&buf, tt.kind, testTemplate("zh")); err != nil {
 				t.Fatal(err)
 			}
 			f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
@@ -391,18 +405,18 @@ func numFmt(t *testing.T, f *excelize.File, sheet, ref string) string {
 
 func TestTemplateFormats(t *testing.T) {
 	tests := []struct {
-		kind  TemplateKind
+		kind  reports.TemplateKind
 		sheet string
 		want  map[string]string // cell → number format
 	}{
-		{UnitsTemplate, "单位", map[string]string{"A2": "@", "D9000": "@", "E2": "0", "H10001": "0", "I2": "General"}},
-		{FundsTemplate, "资金来源", map[string]string{"A2": "@", "E2": "#,##0.00", "E10001": "#,##0.00", "F2": "@"}},
-		{LedgerTemplate, "支出台账", map[string]string{"B2": "yyyy-mm-dd", "B10001": "yyyy-mm-dd", "C2": "@", "E2": "#,##0.00", "E10001": "#,##0.00"}},
+		{reports.UnitsTemplate, "单位", map[string]string{"A2": "@", "D9000": "@", "E2": "0", "H10001": "0", "I2": "General"}},
+		{reports.FundsTemplate, "资金来源", map[string]string{"A2": "@", "E2": "#,##0.00", "E10001": "#,##0.00", "F2": "@"}},
+		{reports.LedgerTemplate, "支出台账", map[string]string{"B2": "yyyy-mm-dd", "B10001": "yyyy-mm-dd", "C2": "@", "E2": "#,##0.00", "E10001": "#,##0.00"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String(), func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTemplate(&buf, tt.kind, testTemplate("zh")); err != nil {
+			if err := reports.WriteTemplate(&buf, tt.kind, testTemplate("zh")); err != nil {
 				t.Fatal(err)
 			}
 			f, err := excelize.OpenReader(&buf)
@@ -416,14 +430,14 @@ func TestTemplateFormats(t *testing.T) {
 				}
 			}
 			// Required columns have a header fill of their own.
-			cols := map[TemplateKind][]sources.Column{UnitsTemplate: append(sources.UnitColumns(), sources.CommonDrivers()...),
-				FundsTemplate: sources.FundColumns(), LedgerTemplate: templateOnly(sources.LedgerColumns())}[tt.kind]
+			cols := map[reports.TemplateKind][]sources.Column{reports.UnitsTemplate: append(sources.UnitColumns(), sources.CommonDrivers()...),
+				reports.FundsTemplate: sources.FundColumns(), reports.LedgerTemplate: templateOnly(sources.LedgerColumns())}[tt.kind]
 			fills := map[bool]map[string]bool{true: {}, false: {}}
 			for i, c := range cols {
-				id, _ := f.GetCellStyle(tt.sheet, cell(i+1, 1))
+				id, _ := f.GetCellStyle(tt.sheet, reports.Cell(i+1, 1))
 				s, _ := f.GetStyle(id)
 				fills[c.Required][strings.Join(s.Fill.Color, ",")] = true
-				if v, _ := f.GetCellValue(tt.sheet, cell(i+1, 1)); strings.Contains(v, "*") {
+				if v, _ := f.GetCellValue(tt.sheet, reports.Cell(i+1, 1)); strings.Contains(v, "*") {
 					t.Errorf("header %q carries a *", v)
 				}
 			}
@@ -453,7 +467,7 @@ func TestTemplateNotes(t *testing.T) {
 	} {
 		t.Run(tt.language, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTemplate(&buf, LedgerTemplate, testTemplate(tt.language)); err != nil {
+			if err := reports.WriteTemplate(&buf, reports.LedgerTemplate, testTemplate(tt.language)); err != nil {
 				t.Fatal(err)
 			}
 			f, err := excelize.OpenReader(&buf)
@@ -496,9 +510,10 @@ func TestTemplateNotes(t *testing.T) {
 
 // TestTemplateWithoutUnits has no unit-code lists and accepts any date.
 func TestTemplateWithoutUnits(t *testing.T) {
-	tpl := &Template{Language: "zh", Categories: templateCats}
+	tpl := testTemplate("zh")
+	tpl.FiscalYear, tpl.ParentCodes, tpl.UnitCodes, tpl.UnitsFile = 0, nil, nil, ""
 	var buf bytes.Buffer
-	if err := WriteTemplate(&buf, LedgerTemplate, tpl); err != nil {
+	if err := reports.WriteTemplate(&buf, reports.LedgerTemplate, tpl); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -519,19 +534,22 @@ func TestTemplateWithoutUnits(t *testing.T) {
 	if got := numFmt(t, f, "支出台账", "C2"); got != "@" {
 		t.Errorf("unit codes without a drop-down have format %q, want @ (text)", got)
 	}
-	if err := WriteTemplate(&buf, UnitsTemplate, &Template{Language: "zh"}); err == nil {
+	if err := reports.WriteTemplate(&buf, reports.UnitsTemplate, &reports.Template{Language: "zh"}); err == nil {
 		t.Error("a template without categories was written")
+	}
+	if err := reports.WriteTemplate(&buf, reports.FundsTemplate, &reports.Template{Language: "zh", Categories: templateCats}); err == nil {
+		t.Error("a template without its columns was written")
 	}
 }
 
 // TestTemplateDeterministic: the same template gives the same bytes.
 func TestTemplateDeterministic(t *testing.T) {
-	for _, kind := range TemplateKinds() {
+	for _, kind := range reports.TemplateKinds() {
 		var a, b bytes.Buffer
-		if err := WriteTemplate(&a, kind, testTemplate("zh")); err != nil {
+		if err := reports.WriteTemplate(&a, kind, testTemplate("zh")); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteTemplate(&b, kind, testTemplate("zh")); err != nil {
+		if err := reports.WriteTemplate(&b, kind, testTemplate("zh")); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -549,7 +567,7 @@ func TestTemplateTextIsSafe(t *testing.T) {
 	tpl := testTemplate("zh")
 	tpl.UnitCodes = []string{"=HYPERLINK(\"http://x\")", "S\x01"}
 	var buf bytes.Buffer
-	if err := WriteTemplate(&buf, FundsTemplate, tpl); err != nil {
+	if err := reports.WriteTemplate(&buf, reports.FundsTemplate, tpl); err != nil {
 		t.Fatal(err)
 	}
 	sheet := zipPart(t, buf.Bytes(), "xl/worksheets/sheet3.xml")
@@ -574,12 +592,12 @@ func listValuesFromBytes(t *testing.T, data []byte, header string) []string {
 // gets no drop-down, and the notes say why.
 func TestTemplateTooManyCodes(t *testing.T) {
 	tpl := testTemplate("en")
-	tpl.UnitCodes = make([]string, maxDropDown+1)
+	tpl.UnitCodes = make([]string, reports.MaxDropDown+1)
 	for i := range tpl.UnitCodes {
 		tpl.UnitCodes[i] = "U" + strconv.Itoa(i)
 	}
 	var buf bytes.Buffer
-	if err := WriteTemplate(&buf, FundsTemplate, tpl); err != nil {
+	if err := reports.WriteTemplate(&buf, reports.FundsTemplate, tpl); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -603,18 +621,18 @@ func TestTemplateTooManyCodes(t *testing.T) {
 // TestTemplateTextsFitExcel: Excel refuses a validation whose title passes
 // 32 characters or whose message passes 225 (prompts: 255).
 func TestTemplateTextsFitExcel(t *testing.T) {
-	for _, l := range []lang{zh, en} {
-		for _, kind := range TemplateKinds() {
-			cols, err := templateColumns(kind, testTemplate("zh"), l)
+	for _, language := range []string{"zh", "en"} {
+		for _, kind := range reports.TemplateKinds() {
+			headers, rules, err := reports.TemplateTexts(kind, testTemplate("zh"), language)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, c := range cols {
-				if n := len(utf16.Encode([]rune(c.header()))); n > 32 {
-					t.Errorf("%s: header of %d characters", c.header(), n)
+			for i, h := range headers {
+				if n := len(utf16.Encode([]rune(h))); n > 32 {
+					t.Errorf("%s: header of %d characters", h, n)
 				}
-				if n := len(utf16.Encode([]rune(l.t(c.rule)))); n > 225 {
-					t.Errorf("%s (%d): rule of %d characters", c.header(), l, n)
+				if n := len(utf16.Encode([]rune(rules[i]))); n > 225 {
+					t.Errorf("%s (%s): rule of %d characters", h, language, n)
 				}
 			}
 		}
@@ -626,7 +644,7 @@ func TestTemplateTextsFitExcel(t *testing.T) {
 // ledger reader: nothing is flagged.
 func TestLedgerTemplateRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	path := writeTemplateFile(t, dir, LedgerTemplate, testTemplate("zh"))
+	path := writeTemplateFile(t, dir, reports.LedgerTemplate, testTemplate("zh"))
 	cats := listValues(t, path, "类别 category")
 	units := listValues(t, path, "单位编码 unit")
 	// voucher, date, unit, category, amount, description

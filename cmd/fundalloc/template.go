@@ -64,7 +64,9 @@ func newTemplateCmd(g *globals) *cobra.Command {
 // configuration, not the embedded sample city. A units file with problems
 // is an input error: the templates would offer wrong codes.
 func templateFor(cfg *config.Config, runDate time.Time) (*reports.Template, error) {
-	tpl := &reports.Template{Language: cfg.Language, RunDate: runDate, Categories: cfg.Categories}
+	tpl := &reports.Template{Language: cfg.Language, RunDate: runDate, Categories: cfg.Categories,
+		UnitColumns: templateColumns(sources.UnitColumns()), Drivers: templateColumns(sources.CommonDrivers()),
+		FundColumns: templateColumns(sources.FundColumns()), LedgerColumns: templateColumns(sources.LedgerColumns())}
 	if cfg.Source == config.SampleSource {
 		return tpl, nil
 	}
@@ -86,6 +88,20 @@ func templateFor(cfg *config.Config, runDate time.Time) (*reports.Template, erro
 	tpl.UnitsFile = src.Name
 	tpl.FiscalYear = cfg.FiscalYear
 	return tpl, nil
+}
+
+// templateColumns are the columns of an input table that the templates
+// offer: all but those only accounting software's exports have (a ledger's
+// debit, credit and entry: the template asks for the amount, a voucher a
+// row).
+func templateColumns(cols []sources.Column) []reports.TemplateColumn {
+	var out []reports.TemplateColumn
+	for _, c := range cols {
+		if c.InTemplate() {
+			out = append(out, reports.TemplateColumn{Name: c.Name, Zh: c.Zh, Required: c.Required})
+		}
+	}
+	return out
 }
 
 // writeTemplates writes the three templates to dir all or nothing and
