@@ -2,6 +2,7 @@ package sources
 
 import (
 	"fmt"
+	"fundalloc/sources/xlsx"
 	"strings"
 	"testing"
 )
@@ -97,7 +98,7 @@ func FuzzReadCSV(f *testing.F) {
 			if e.File != name {
 				t.Fatalf("problem without the file name: %q", e.Error())
 			}
-			if e.Err == nil || e.Row < 0 || e.Column < 0 || e.Column > maxColumns {
+			if e.Err == nil || e.Row < 0 || e.Column < 0 || e.Column > xlsx.MaxColumns {
 				t.Fatalf("problem badly located: %+v", e)
 			}
 			if !strings.HasPrefix(e.Error(), name+":") {

@@ -7,22 +7,20 @@ package sources
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
 	"fundalloc/reports/msg"
+	"fundalloc/sources/xlsx"
 )
 
 // Sentinel errors wrapped by Error, for errors.Is.
 var (
-	ErrUnreadable      = errors.New("unreadable file")
+	ErrUnreadable      = xlsx.ErrUnreadable // the same value, so that either name matches
 	ErrMissingColumn   = errors.New("missing column")
 	ErrDuplicateCol    = errors.New("duplicate column")
 	ErrRequired        = errors.New("required value missing")
@@ -34,7 +32,7 @@ var (
 	ErrBadParent       = errors.New("bad parent")
 	ErrHub             = errors.New("hub")
 	ErrRaggedRow       = errors.New("ragged row")
-	ErrLimit           = errors.New("limit exceeded")
+	ErrLimit           = xlsx.ErrLimit
 	ErrUnknownCategory = errors.New("unknown category")
 	ErrWholeColumn     = errors.New("a column fails on every row")
 	ErrNotRegular      = errors.New("not a regular file")
@@ -85,30 +83,8 @@ func (e *Error) Where() string {
 
 // Escape returns s with control and format characters (and bytes that are
 // not UTF-8) written as escapes (\x1b, \u202e), for text from an input
-// shown on a terminal.
-func Escape(s string) string {
-	if !strings.ContainsFunc(s, unsafeRune) && utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x80 && unsafeRune(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
-func unsafeRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
+// shown on a terminal: msg.Escape.
+func Escape(s string) string { return msg.Escape(s) }
 
 func (e *Error) Unwrap() error { return e.Err }
 
@@ -217,16 +193,6 @@ func (e *ProblemsError) Localize(l msg.Lang) string {
 		b.WriteString(msg.SrcMoreProblems.In(l, e.Dropped))
 	}
 	return b.String()
-}
-
-// quotedList quotes each item of a list from an input (sheet names, say)
-// and joins them with commas.
-func quotedList(items []string) string {
-	parts := make([]string, len(items))
-	for i, s := range items {
-		parts[i] = strconv.Quote(s)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // chunked collects values in chunks of a fixed size, so that a long table

@@ -1,13 +1,17 @@
 package sources
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -412,7 +416,7 @@ func TestGlobBrokenLinks(t *testing.T) {
 // Text from a file shown in a message has its control characters escaped,
 // in the location prefix too.
 func TestControlCharactersEscaped(t *testing.T) {
-	e := &Error{File: "evil\x1b[2Jname.csv", Sheet: "Sheet\u202e1", Row: 2, Column: 1, Err: msg.SrcSheetNotFound.Wrap(ErrUnreadable, "x\x07", quotedList([]string{"a\x1bb"}))}
+	e := &Error{File: "evil\x1b[2Jname.csv", Sheet: "Sheet\u202e1", Row: 2, Column: 1, Err: msg.SrcSheetNotFound.Wrap(ErrUnreadable, "x\x07", strconv.Quote("a\x1bb"))}
 	want := `evil\x1b[2Jname.csv:Sheet\u202e1:2:A: sheet "x\a" not found; the workbook has sheets: "a\x1bb"`
 	if got := e.Error(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
@@ -474,10 +478,10 @@ func TestReadInterrupted(t *testing.T) {
 // name with control characters.
 func TestUTF16SheetWithoutBOM(t *testing.T) {
 	var utf16 []byte
-	for _, c := range []byte(xmlDecl + `<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`) {
+	for _, c := range []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" + `<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`) {
 		utf16 = append(utf16, c, 0)
 	}
-	data := book{names: []string{"Sheet\u202e1"}, sheets: []string{string(utf16)}}.zip(t)
+	data := sheetBook(t, "Sheet\u202e1", string(utf16))
 	var p Problems
 	ReadUnits(src(t, fsWith(map[string]string{"u.xlsx": string(data)}), "u.xlsx"), Options{Limits: DefaultLimits()}, &p)
 	if p.Len() != 1 {
@@ -489,6 +493,28 @@ func TestUTF16SheetWithoutBOM(t *testing.T) {
 			t.Errorf("%v: %q", l, got)
 		}
 	}
+}
+
+// sheetBook is a workbook of one sheet, named name, whose part is sheet.
+func sheetBook(t *testing.T, name, sheet string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range [][2]string{
+		{"xl/workbook.xml", `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="` + name + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
+		{"xl/worksheets/sheet1.xml", sheet},
+	} {
+		w, err := zw.Create(p[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, p[1])
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // A ledger's unit is a code as written, or a name exactly one unit has; a

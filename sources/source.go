@@ -2,6 +2,7 @@ package sources
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"syscall"
 
 	"fundalloc/reports/msg"
+	"fundalloc/sources/xlsx"
 )
 
 // File is an open input file. *os.File and files of an embed.FS are Files.
@@ -193,75 +195,72 @@ func openFS(fsys fs.FS, p string) (File, error) {
 	return nil, msg.SrcNoRandomAccess.Err(p)
 }
 
-var zipMagic = []byte("PK\x03\x04")
-
 // openTable opens a source as a table: a workbook's sheet (the named one, or
-// the first) when the file is a workbook, else CSV. It returns the rows and
-// the workbook's description (nil for CSV).
-func openTable(src Source, opt *Options) (Rows, *Workbook, error) {
+// the first) when the file is a workbook, as an *xlsxTable, else CSV.
+func openTable(src Source, opt *Options) (Rows, error) {
 	sheet, lim := opt.Sheet, opt.Limits
 	f, err := src.Open()
 	if err != nil {
 		if errors.Is(err, ErrNotRegular) {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
+		return nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, msg.SrcCannotRead.Wrap(ErrUnreadable, err)
+		return nil, msg.SrcCannotRead.Wrap(ErrUnreadable, err)
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, notRegular(st.Mode())
+		return nil, notRegular(st.Mode())
 	}
 	if lim.MaxFileSize > 0 && st.Size() > lim.MaxFileSize {
 		f.Close()
-		return nil, nil, msg.SrcTooBig.Wrap(ErrLimit, lim.MaxFileSize)
+		return nil, msg.SrcTooBig.Wrap(ErrLimit, lim.MaxFileSize)
 	}
 	var head [8]byte
 	n, _ := f.ReadAt(head[:], 0)
 	ext := strings.ToLower(path.Ext(src.Name))
-	workbook := ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" ||
-		bytes.HasPrefix(head[:n], zipMagic) || bytes.HasPrefix(head[:n], ole2Magic)
+	workbook := ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" || xlsx.Sniff(head[:n])
 	if workbook {
-		rows, wb, err := openXLSX(opt.Ctx, f, st.Size(), sheet, lim)
+		rows, err := openXLSX(opt.Ctx, f, st.Size(), sheet, lim)
 		if err != nil {
 			f.Close()
-			return nil, nil, err
+			return nil, err
 		}
-		return &closeBoth{Rows: rows, f: f}, wb, nil
+		rows.f = f
+		return rows, nil
 	}
 	if st.Size() == 0 {
 		f.Close()
-		return nil, nil, msg.SrcEmptyFile.Wrap(ErrUnreadable)
+		return nil, msg.SrcEmptyFile.Wrap(ErrUnreadable)
 	}
 	sniff := make([]byte, min(st.Size(), sniffBytes))
 	n, _ = f.ReadAt(sniff, 0)
 	if err := notText(sniff[:n]); err != nil {
 		f.Close()
-		return nil, nil, err
+		return nil, err
 	}
 	if crOnly(sniff[:n]) {
 		f.Close()
-		return nil, nil, msg.SrcCROnly.Wrap(ErrUnreadable)
+		return nil, msg.SrcCROnly.Wrap(ErrUnreadable)
 	}
 	f.Close()
 	gb, lines, err := csvEncoding(opt.Ctx, func() (io.ReadCloser, error) { return src.Open() })
 	if err != nil {
 		var le *Error
 		if errors.As(err, &le) || msg.Is(err, msg.SrcInterrupted) {
-			return nil, nil, err
+			return nil, err
 		}
-		return nil, nil, msg.SrcCannotRead.Wrap(ErrUnreadable, unwrapPath(err))
+		return nil, msg.SrcCannotRead.Wrap(ErrUnreadable, unwrapPath(err))
 	}
 	if f, err = src.Open(); err != nil {
-		return nil, nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
+		return nil, msg.SrcCannotOpen.Wrap(ErrUnreadable, unwrapPath(err))
 	}
 	rows := OpenCSV(f, gb, lim).(*csvRows)
 	rows.lines, rows.size = lines, st.Size()
-	return rows, nil, nil
+	return rows, nil
 }
 
 // crOnly reports whether the start of a file ends its lines with a
@@ -301,15 +300,51 @@ func notText(head []byte) error {
 
 var errBinary = msg.SrcBinary.Wrap(ErrUnreadable)
 
-type closeBoth struct {
-	Rows
-	f io.Closer
+// xlsxTable is one worksheet read by the xlsx reader, with its workbook's
+// date system, and the file it is read from (closed with it).
+type xlsxTable struct {
+	*xlsx.Rows
+	date1904 bool
+	f        io.Closer // nil in tests
 }
 
-func (c *closeBoth) Close() error {
-	err := c.Rows.Close()
-	if err2 := c.f.Close(); err == nil {
-		err = err2
+// openXLSX opens a sheet of the workbook r, the named one or the first, to
+// read it within lim; ctx, when set, interrupts reading the shared strings.
+// Every error is an *Error (File left for the caller).
+func openXLSX(ctx context.Context, r io.ReaderAt, size int64, sheet string, lim Limits) (*xlsxTable, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	wb, err := xlsx.Open(r, size, lim.forXLSX())
+	if err != nil {
+		return nil, fromXLSX(err)
+	}
+	rows, err := wb.Rows(ctx, sheet)
+	if err != nil {
+		return nil, fromXLSX(err)
+	}
+	return &xlsxTable{Rows: rows, date1904: wb.Date1904()}, nil
+}
+
+// Err returns the error that stopped Next, as an *Error.
+func (x *xlsxTable) Err() error { return fromXLSX(x.Rows.Err()) }
+
+func (x *xlsxTable) Close() error {
+	err := x.Rows.Close()
+	if x.f != nil {
+		if err2 := x.f.Close(); err == nil {
+			err = err2
+		}
+	}
+	return err
+}
+
+// fromXLSX turns the xlsx reader's located error into an *Error, with the
+// same location and cause; File is left for the caller.
+func fromXLSX(err error) error {
+	var xe *xlsx.Error
+	if errors.As(err, &xe) {
+		return &Error{Sheet: xe.Sheet, Row: xe.Row, Column: xe.Column, Err: xe.Err}
 	}
 	return err
 }

@@ -14,26 +14,24 @@ import (
 	"golang.org/x/text/transform"
 
 	"fundalloc/reports/msg"
+	"fundalloc/sources/xlsx"
 )
 
-// CellKind says how a cell was stored.
-type CellKind uint8
+// A table's cells are the xlsx reader's: a cell's kind and stored text.
+type (
+	CellKind = xlsx.CellKind
+	Cell     = xlsx.Cell
+)
 
 // Cell kinds. CSV gives only Blank and Text.
 const (
-	Blank    CellKind = iota
-	Text              // a string cell (shared, inline or a formula's string result)
-	Number            // a numeric cell; Text is its stored text, e.g. "1234.5600000000001" or "8.00005E4"
-	Bool              // a boolean cell; Text is "1" or "0"
-	DateText          // an ISO 8601 date cell (t="d"); Text is the stored text
-	ErrorVal          // an error cell; Text is the error, e.g. "#N/A"
+	Blank    = xlsx.Blank
+	Text     = xlsx.Text
+	Number   = xlsx.Number
+	Bool     = xlsx.Bool
+	DateText = xlsx.DateText
+	ErrorVal = xlsx.ErrorVal
 )
-
-// Cell is one cell as stored, never formatted for display.
-type Cell struct {
-	Kind CellKind
-	Text string
-}
 
 // Rows streams the rows of one table: a CSV file or one worksheet.
 type Rows interface {
@@ -80,6 +78,18 @@ func DefaultLimits() Limits {
 		UnzipXMLSize:   1 << 30,
 		SharedStrings:  128 << 20,
 		MaxSources:     200,
+	}
+}
+
+// forXLSX returns the limits the xlsx reader keeps to.
+func (l Limits) forXLSX() xlsx.Limits {
+	return xlsx.Limits{
+		MaxCellsPerRow: l.MaxCellsPerRow,
+		MaxFieldBytes:  l.MaxFieldBytes,
+		MaxRows:        l.MaxRows,
+		UnzipSize:      l.UnzipSize,
+		UnzipXMLSize:   l.UnzipXMLSize,
+		SharedStrings:  l.SharedStrings,
 	}
 }
 

@@ -105,14 +105,14 @@ func scanTable(src Source, opt *Options, m *matcher, p *Problems, each func(t *t
 		t.addErr(err)
 		return t, false
 	}
-	rows, wb, err := openTable(src, opt)
+	rows, err := openTable(src, opt)
 	if err != nil {
 		t.addErr(err)
 		return t, false
 	}
 	defer rows.Close()
-	if wb != nil {
-		t.sheet, t.date1904 = wb.Sheet, wb.Date1904
+	if x, ok := rows.(*xlsxTable); ok {
+		t.sheet, t.date1904 = x.Sheet(), x.date1904
 	}
 	var seen []seenRow
 	var best []Column // missing columns of the row that came nearest

@@ -1,4 +1,4 @@
-package sources
+package xlsx
 
 import (
 	"bytes"
@@ -57,7 +57,7 @@ func newScanner(r io.Reader, part string) *xmlScanner {
 // damaged reports a part that is not well-formed; what says how (a
 // msg.Text, or an error from a helper).
 func (s *xmlScanner) damaged(what any) error {
-	return msg.SrcDamaged.Wrap(ErrUnreadable, Escape(s.part), what)
+	return msg.SrcDamaged.Wrap(ErrUnreadable, msg.Escape(s.part), what)
 }
 
 // more reads more input, first moving the unread bytes to the front of the
@@ -603,7 +603,7 @@ func (s *xmlScanner) root(local string) error {
 		return err
 	}
 	if !s.is(local) {
-		return s.damaged(msg.SrcXMLWrongElement.With(Escape(string(s.name)), local))
+		return s.damaged(msg.SrcXMLWrongElement.With(msg.Escape(string(s.name)), local))
 	}
 	return nil
 }
@@ -747,3 +747,16 @@ func (s *xmlScanner) readStringItem(dst []byte, max int) ([]byte, bool, error) {
 		}
 	}
 }
+
+// trimXMLSpace trims XML's whitespace (space, tab, CR, LF) from both ends.
+func trimXMLSpace(b []byte) []byte {
+	for len(b) > 0 && isXMLSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isXMLSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -1,4 +1,4 @@
-package sources
+package xlsx
 
 import (
 	"archive/zip"
@@ -156,7 +156,7 @@ func sheetRows(tb testing.TB, data []byte) string {
 
 func TestXLSXSeedsAreRealWorkbooks(t *testing.T) {
 	for name, data := range map[string][]byte{"sample ledger": sampleLedgerBook(t), "excelize": smallCopy(t, excelizeSeedBook(t))} {
-		rows, _, err := open(t, data, "", DefaultLimits())
+		rows, _, err := open(t, data, "", testLimits())
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -170,7 +170,7 @@ func TestXLSXSeedsAreRealWorkbooks(t *testing.T) {
 	}
 }
 
-// FuzzOpenXLSX feeds arbitrary bytes to OpenXLSX as a whole file, starting
+// FuzzOpenXLSX feeds arbitrary bytes to Open as a whole file, starting
 // from real workbooks: no panic, the limits hold, every error is a located
 // *Error, and the same bytes read the same twice.
 func FuzzOpenXLSX(f *testing.F) {
@@ -219,6 +219,53 @@ func FuzzOpenXLSX(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if got, again := read(t, data), read(t, data); got != again {
 			t.Fatalf("two readings differ:\n%s\n---\n%s", got, again)
+		}
+	})
+}
+
+// FuzzOpenXLSXSheet feeds arbitrary sheet XML through the reader: it must
+// not panic, must keep to the limits and must locate every error.
+func FuzzOpenXLSXSheet(f *testing.F) {
+	f.Add(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1"><v>1.5E3</v></c></row>`)
+	f.Add(`<row><c t="inlineStr"><is><r><t>a</t></r><rPh><t>b</t></rPh></is></c></row><row r="9"/>`)
+	f.Add(`<row r="2"><c r="B2" t="b"><v>1</v></c><c t="e"><v>#REF!</v></c><c t="d"><v>2025-01-01</v></c></row>`)
+	lim := Limits{MaxCellsPerRow: 8, MaxFieldBytes: 16, MaxRows: 50, UnzipSize: 1 << 20, UnzipXMLSize: 1 << 20}
+	f.Fuzz(func(t *testing.T, rows string) {
+		data := oneSheet(t, rows, `<si><t>s0</t></si>`, `<si><t>s1 is longer than sixteen</t></si>`)
+		r, _, err := open(t, data, "", lim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		prev := 0
+		for r.Next() {
+			n, cells := r.Row()
+			if n < 1 || n > lim.MaxRows || len(cells) == 0 || len(cells) > lim.MaxCellsPerRow {
+				t.Fatalf("row %d with %d cells", n, len(cells))
+			}
+			if cells[len(cells)-1].Kind == Blank {
+				t.Fatalf("row %d ends with a blank cell", n)
+			}
+			blank := true
+			for _, c := range cells {
+				if len(c.Text) > lim.MaxFieldBytes {
+					t.Fatalf("row %d: cell of %d bytes", n, len(c.Text))
+				}
+				if c.Kind != Blank {
+					blank = false
+				}
+			}
+			if blank {
+				t.Fatalf("row %d is blank", n)
+			}
+			prev = n
+		}
+		_ = prev
+		if err := r.Err(); err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Sheet != "Sheet1" || !errors.Is(err, ErrUnreadable) && !errors.Is(err, ErrLimit) {
+				t.Fatalf("error %v (%T) is not a located *Error", err, err)
+			}
 		}
 	})
 }

@@ -1,0 +1,508 @@
+package xlsx
+
+import (
+	"errors"
+	"io"
+	"unicode/utf8"
+
+	"fundalloc/reports/msg"
+)
+
+// Streaming a worksheet's rows: the <row> and <c> elements of sheetData,
+// each cell typed by its t attribute and its text placed so that a row's
+// texts cost one allocation.
+
+// Rows streams the rows of one worksheet: each row with at least one
+// non-blank cell, its cells up to the last non-blank one. A text cell
+// holding only whitespace has Kind Blank and keeps its Text. A formula cell
+// is read from its cached value; one without a cached value is Blank.
+type Rows struct {
+	rc    io.ReadCloser
+	sc    *xmlScanner
+	sheet string
+	sst   *sharedStrings
+	lim   Limits
+
+	started bool // inside sheetData
+	done    bool
+	err     error
+
+	row     int // the current row's number
+	prevRow int // the number of the last <row> read, blank or not
+	col     int // the current cell's column (1 is A) while reading a row
+	cells   []Cell
+	arena   []byte // the current row's non-shared cell texts, back to back
+	spans   []span // where each of those texts sits in arena
+}
+
+// span places the text arena[a:b] in cells[idx] once the row is complete,
+// so that a row's texts cost one allocation.
+type span struct{ idx, a, b int }
+
+// Next advances to the next row with a non-blank cell.
+func (x *Rows) Next() bool {
+	if x.err != nil || x.done || x.sc == nil {
+		return false
+	}
+	if !x.started {
+		if err := x.enterSheetData(); err != nil {
+			x.fail(err)
+			return false
+		}
+		if x.done {
+			x.release()
+			return false
+		}
+	}
+	for {
+		ok, err := x.readRow()
+		if err != nil {
+			x.fail(err)
+			return false
+		}
+		if !ok {
+			x.done = true
+			x.release()
+			return false
+		}
+		if len(x.cells) == 0 {
+			continue
+		}
+		if x.lim.MaxRows > 0 && x.row > x.lim.MaxRows {
+			x.fail(&Error{Row: x.row, Err: msg.SrcSheetRows.Wrap(ErrLimit, x.lim.MaxRows)})
+			return false
+		}
+		return true
+	}
+}
+
+// Row returns the current row's number as a spreadsheet shows it (the
+// first row is 1) and its cells by column (index 0 is column A). The slice
+// is only valid until the next call to Next; the strings in it stay valid.
+func (x *Rows) Row() (int, []Cell) { return x.row, x.cells }
+
+// Err returns the error that stopped Next, if any: an *Error located in the
+// sheet.
+func (x *Rows) Err() error { return x.err }
+
+// Sheet returns the name of the sheet being read.
+func (x *Rows) Sheet() string { return x.sheet }
+
+// Close releases the sheet's part and buffers; it may be called at any time
+// and more than once.
+func (x *Rows) Close() error {
+	x.release()
+	x.cells, x.arena, x.spans, x.sst = nil, nil, nil, nil
+	return nil
+}
+
+func (x *Rows) release() {
+	if x.rc != nil {
+		x.rc.Close()
+		x.rc = nil
+	}
+	x.sc = nil
+}
+
+// fail records err, located in this sheet, and stops reading.
+func (x *Rows) fail(err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Err: err}
+	}
+	e.Sheet = x.sheet
+	x.err = e
+	x.release()
+}
+
+// at locates err at the current row and, if col > 0, column.
+func (x *Rows) at(col int, err error) error {
+	return &Error{Row: x.row, Column: col, Err: err}
+}
+
+// enterSheetData reads up to the start of sheetData, or marks the sheet
+// done when it has none.
+func (x *Rows) enterSheetData() error {
+	s := x.sc
+	if err := s.rootAny(); err != nil {
+		return err
+	}
+	if !s.is("worksheet") {
+		return msg.SrcSheetKind.Wrap(ErrUnreadable, msg.Escape(string(s.name)))
+	}
+	if s.self {
+		x.done = true
+		return nil
+	}
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case tokStart:
+			if s.is("sheetData") {
+				x.started = true
+				if s.self {
+					x.done = true
+				}
+				return nil
+			}
+			if err := s.skip(); err != nil {
+				return err
+			}
+		case tokEnd, tokEOF:
+			x.done = true
+			return nil
+		}
+	}
+}
+
+// readRow reads the next <row> element; false at the end of sheetData.
+func (x *Rows) readRow() (bool, error) {
+	s := x.sc
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return false, x.at(0, err)
+		}
+		switch tok {
+		case tokEOF:
+			return false, x.at(0, s.damaged(msg.SrcXMLTableEnds.With()))
+		case tokEnd:
+			return false, nil // </sheetData>: what follows is not cells
+		case tokStart:
+			if !s.is("row") {
+				if err := s.skip(); err != nil {
+					return false, err
+				}
+				continue
+			}
+			return true, x.readCells()
+		}
+	}
+}
+
+// readCells reads the cells of the <row> just started.
+func (x *Rows) readCells() error {
+	s := x.sc
+	num := x.prevRow + 1
+	if v, ok, err := s.attr("r"); err != nil {
+		return x.at(0, err)
+	} else if ok {
+		n, valid := parseRowNum(v)
+		if !valid {
+			x.row = num
+			return x.at(0, s.damaged(msg.SrcXMLRowNumber.With(v)))
+		}
+		num = n
+	}
+	if num > maxSheetRows {
+		// No spreadsheet program writes such a row, blank or not: without
+		// this, a few megabytes of repeated <row/> inflate to minutes of
+		// reading blank rows, which max_rows does not count.
+		x.row = num
+		return x.at(0, msg.SrcPastLastRow.Wrap(ErrLimit, num, maxSheetRows))
+	}
+	x.row, x.prevRow, x.col = num, num, 0
+	x.cells, x.arena, x.spans = x.cells[:0], x.arena[:0], x.spans[:0]
+	if s.self {
+		return nil
+	}
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return x.at(x.col, err)
+		}
+		switch tok {
+		case tokEOF:
+			return x.at(0, s.damaged(msg.SrcXMLRowEnds.With()))
+		case tokEnd:
+			x.finishRow()
+			return nil
+		case tokStart:
+			if !s.is("c") {
+				if err := s.skip(); err != nil {
+					return x.at(0, err)
+				}
+				continue
+			}
+			if err := x.readCell(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// readCell reads the <c> element just started.
+func (x *Rows) readCell() error {
+	s := x.sc
+	col := x.col + 1
+	var typ []byte
+	var ref []byte
+	err := s.attrs(func(local, val []byte) {
+		switch string(local) {
+		case "r":
+			ref = val
+		case "t":
+			typ = val
+		}
+	})
+	if err != nil {
+		return x.at(col, err)
+	}
+	if ref != nil {
+		c, ok := parseColumn(ref)
+		if !ok {
+			return x.at(0, s.damaged(msg.SrcXMLCellRef.With(ref)))
+		}
+		col = c
+	}
+	if col > MaxColumns {
+		return x.at(0, s.damaged(msg.SrcXMLBeyondColumn.With(msg.ColumnName(MaxColumns))))
+	}
+	x.col = col
+	kind, err := cellKind(typ)
+	if err != nil {
+		return x.at(col, s.damaged(err))
+	}
+	if s.self {
+		return nil
+	}
+
+	max := x.lim.MaxFieldBytes
+	a := len(x.arena)
+	found := false // a <v> or <is>
+	inline := false
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return x.at(col, err)
+		}
+		if tok == tokEOF {
+			return x.at(col, s.damaged(msg.SrcXMLCellEnds.With()))
+		}
+		if tok == tokEnd {
+			break
+		}
+		if tok != tokStart {
+			continue
+		}
+		if found || !s.is("v") && !s.is("is") { // only the first <v> or <is> is the value
+			if err := s.skip(); err != nil {
+				return x.at(col, err)
+			}
+			continue
+		}
+		found, inline = true, s.is("is")
+		if s.self {
+			continue
+		}
+		var over bool
+		if inline {
+			x.arena, over, err = s.readStringItem(x.arena, max)
+		} else {
+			x.arena, over, err = s.readText(x.arena, a, max)
+		}
+		if err != nil {
+			return x.at(col, err)
+		}
+		if over {
+			return x.at(col, fieldTooLong(max))
+		}
+	}
+	if !found || len(x.arena) == a {
+		x.arena = x.arena[:a]
+		return nil
+	}
+	return x.setCell(col, kind, inline, a)
+}
+
+// setCell stores the value read into arena[a:] as the cell in column col,
+// by its type.
+func (x *Rows) setCell(col int, kind CellKind, inline bool, a int) error {
+	s := x.sc
+	val := x.arena[a:]
+	var shared string // the text of a shared-string cell
+	if inline && kind == Number {
+		kind = Text // <is> without t="inlineStr"
+	}
+	switch kind {
+	case Bool, ErrorVal, DateText, sharedText:
+		if inline {
+			return x.at(col, s.damaged(msg.SrcXMLInlineString.With()))
+		}
+	}
+	switch kind {
+	case Number, Bool, ErrorVal, DateText:
+		val = trimXMLSpace(val)
+		if len(val) == 0 {
+			x.arena = x.arena[:a]
+			return nil
+		}
+		if kind == Bool {
+			switch string(val) {
+			case "1", "true":
+				val = val[:1]
+				val[0] = '1'
+			case "0", "false":
+				val = val[:1]
+				val[0] = '0'
+			default:
+				return x.at(col, s.damaged(msg.SrcXMLBoolean.With(val)))
+			}
+		}
+	case sharedText:
+		i, ok := parseIndex(trimXMLSpace(val))
+		x.arena = x.arena[:a]
+		if !ok || x.sst == nil || i >= x.sst.len() {
+			return x.at(col, s.damaged(msg.SrcXMLNoSharedString.With(val)))
+		}
+		if err, bad := x.sst.bad[i]; bad {
+			return x.at(col, err)
+		}
+		shared = x.sst.get(i)
+		if shared == "" {
+			return nil
+		}
+		if max := x.lim.MaxFieldBytes; max > 0 && len(shared) > max {
+			return x.at(col, fieldTooLong(max))
+		}
+		kind = Text
+		if isBlankString(shared) {
+			kind = Blank
+		}
+	default: // an inline string (from <is>, or <v> as some writers do) or a formula's string result
+		val = unescapeXstring(val)
+		if !utf8.Valid(val) {
+			return x.at(col, s.damaged(msg.SrcXMLCellUTF8.With()))
+		}
+		kind = Text
+		if isBlankBytes(val) {
+			kind = Blank
+		}
+	}
+	if x.lim.MaxCellsPerRow > 0 && col > x.lim.MaxCellsPerRow {
+		return x.at(col, msg.SrcTooManyColumns.Wrap(ErrLimit, msg.ColumnName(col), x.lim.MaxCellsPerRow))
+	}
+
+	idx := col - 1
+	if idx < len(x.cells) {
+		if x.cells[idx] != (Cell{}) { // the same column twice: the last one wins
+			for i := range x.spans {
+				if x.spans[i].idx == idx {
+					x.spans[i].idx = -1
+				}
+			}
+		}
+	} else {
+		x.cells = append(x.cells, make([]Cell, idx+1-len(x.cells))...)
+	}
+	if shared != "" {
+		x.cells[idx] = Cell{Kind: kind, Text: shared}
+		return nil
+	}
+	// val may sit inside arena[a:] after trimming or unescaping.
+	n := copy(x.arena[a:], val)
+	x.arena = x.arena[:a+n]
+	x.cells[idx] = Cell{Kind: kind}
+	x.spans = append(x.spans, span{idx: idx, a: a, b: a + n})
+	return nil
+}
+
+// finishRow gives the row's texts their strings, in one allocation, and
+// drops trailing blank cells.
+func (x *Rows) finishRow() {
+	end := len(x.cells)
+	for end > 0 && x.cells[end-1].Kind == Blank {
+		end--
+	}
+	x.cells = x.cells[:end]
+	if end == 0 || len(x.spans) == 0 {
+		return
+	}
+	str := string(x.arena)
+	for _, sp := range x.spans {
+		if sp.idx >= 0 && sp.idx < end {
+			x.cells[sp.idx].Text = str[sp.a:sp.b]
+		}
+	}
+}
+
+func fieldTooLong(max int) error {
+	return msg.SrcXLSXCellTooLong.Wrap(ErrLimit, max, max)
+}
+
+// Cell kinds while reading; sharedText and inlineText become Text.
+const (
+	sharedText CellKind = 100 + iota
+	inlineText
+)
+
+// cellKind maps a <c t=".."> value to a kind.
+func cellKind(t []byte) (CellKind, error) {
+	switch string(t) {
+	case "", "n":
+		return Number, nil
+	case "s":
+		return sharedText, nil
+	case "str":
+		return Text, nil
+	case "inlineStr":
+		return inlineText, nil
+	case "b":
+		return Bool, nil
+	case "e":
+		return ErrorVal, nil
+	case "d":
+		return DateText, nil
+	}
+	return 0, msg.SrcXMLCellType.Err(string(t))
+}
+
+// parseColumn reads the column of a cell reference like "B2" (2); the row
+// part is ignored, as the enclosing <row> decides.
+func parseColumn(ref []byte) (int, bool) {
+	col, i := 0, 0
+	for ; i < len(ref); i++ {
+		c := ref[i] | 0x20 // lower case
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a') + 1
+		if col > MaxColumns {
+			return MaxColumns + 1, true
+		}
+	}
+	if i == 0 {
+		return 0, false
+	}
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	return col, true
+}
+
+// parseRowNum reads a row number ≥ 1.
+func parseRowNum(b []byte) (int, bool) {
+	b = trimXMLSpace(b)
+	n, ok := parseIndex(b)
+	return n, ok && n >= 1
+}
+
+// parseIndex reads a small non-negative decimal integer.
+func parseIndex(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 10 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
