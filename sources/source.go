@@ -229,7 +229,6 @@ func openTable(src Source, opt *Options) (Rows, error) {
 			f.Close()
 			return nil, err
 		}
-		rows.f = f
 		return rows, nil
 	}
 	if st.Size() == 0 {
@@ -301,21 +300,21 @@ func notText(head []byte) error {
 var errBinary = msg.SrcBinary.Wrap(ErrUnreadable)
 
 // xlsxTable is one worksheet read by the xlsx reader, with its workbook's
-// date system, and the file it is read from (closed with it).
+// date system, and the file it is read from, closed with it.
 type xlsxTable struct {
 	*xlsx.Rows
 	date1904 bool
-	f        io.Closer // nil in tests
+	f        io.Closer
 }
 
-// openXLSX opens a sheet of the workbook r, the named one or the first, to
+// openXLSX opens a sheet of the workbook f, the named one or the first, to
 // read it within lim; ctx, when set, interrupts reading the shared strings.
-// Every error is an *Error (File left for the caller).
-func openXLSX(ctx context.Context, r io.ReaderAt, size int64, sheet string, lim Limits) (*xlsxTable, error) {
+// Every error is an *Error (File left for the caller); f is left open then.
+func openXLSX(ctx context.Context, f File, size int64, sheet string, lim Limits) (*xlsxTable, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	wb, err := xlsx.Open(r, size, lim.forXLSX())
+	wb, err := xlsx.Open(f, size, lim.forXLSX())
 	if err != nil {
 		return nil, fromXLSX(err)
 	}
@@ -323,7 +322,7 @@ func openXLSX(ctx context.Context, r io.ReaderAt, size int64, sheet string, lim 
 	if err != nil {
 		return nil, fromXLSX(err)
 	}
-	return &xlsxTable{Rows: rows, date1904: wb.Date1904()}, nil
+	return &xlsxTable{Rows: rows, date1904: wb.Date1904(), f: f}, nil
 }
 
 // Err returns the error that stopped Next, as an *Error.
@@ -331,10 +330,8 @@ func (x *xlsxTable) Err() error { return fromXLSX(x.Rows.Err()) }
 
 func (x *xlsxTable) Close() error {
 	err := x.Rows.Close()
-	if x.f != nil {
-		if err2 := x.f.Close(); err == nil {
-			err = err2
-		}
+	if err2 := x.f.Close(); err == nil {
+		err = err2
 	}
 	return err
 }
