@@ -18,6 +18,11 @@ const (
 	BadDate
 )
 
+// ExceptionOrder lists every kind once, in the order their counts are
+// listed: the reconciliation's Summary sheet and the command's summary.
+// (A row's own kinds are listed in bit order, by List.)
+var ExceptionOrder = [...]Exceptions{UnknownUnit, UnknownCategory, DuplicateVoucher, OutOfPeriod, BadAmount, BadDate, MissingVoucher}
+
 var exceptionNames = [...]string{"MISSING_VOUCHER", "UNKNOWN_UNIT", "UNKNOWN_CATEGORY", "DUPLICATE_VOUCHER", "OUT_OF_PERIOD",
 	"BAD_AMOUNT", "BAD_DATE"}
 

@@ -26,3 +26,26 @@ func TestExceptionsNames(t *testing.T) {
 		t.Errorf("a set or none has a name: %q, %q", set.Name(), Exceptions(0).Name())
 	}
 }
+
+// TestExceptionOrder: the order counts are listed in names every kind
+// exactly once, UNKNOWN_UNIT first and MISSING_VOUCHER last.
+func TestExceptionOrder(t *testing.T) {
+	var seen Exceptions
+	for i, k := range ExceptionOrder {
+		if k.Name() == "" || seen&k != 0 {
+			t.Errorf("ExceptionOrder[%d] = %d: not a single kind, or listed twice", i, k)
+		}
+		seen |= k
+	}
+	if all := Exceptions(1<<len(exceptionNames) - 1); seen != all {
+		t.Errorf("ExceptionOrder lists %v, want every kind %v", seen, all)
+	}
+	var names []string
+	for _, k := range ExceptionOrder {
+		names = append(names, k.Name())
+	}
+	want := []string{"UNKNOWN_UNIT", "UNKNOWN_CATEGORY", "DUPLICATE_VOUCHER", "OUT_OF_PERIOD", "BAD_AMOUNT", "BAD_DATE", "MISSING_VOUCHER"}
+	if !slices.Equal(names, want) {
+		t.Errorf("ExceptionOrder = %v, want %v", names, want)
+	}
+}

@@ -590,8 +590,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	g.skip(1)
 	g.add(title(l.t("rc.exceptions")))
 	g.add(head(l.t("col.flag")), head(l.t("rc.count")))
-	for _, kind := range []allocation.Exceptions{allocation.UnknownUnit, allocation.UnknownCategory, allocation.DuplicateVoucher,
-		allocation.OutOfPeriod, allocation.BadAmount, allocation.BadDate, allocation.MissingVoucher} {
+	for _, kind := range allocation.ExceptionOrder {
 		n := 0
 		for _, e := range rc.Ledger.Exceptions {
 			if e.Kind == kind {

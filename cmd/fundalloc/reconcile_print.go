@@ -68,8 +68,7 @@ func (r *reconcileResult) print(w io.Writer, l msg.Lang) {
 		exc[e.Kind]++
 	}
 	var parts []string
-	for _, k := range []allocation.Exceptions{allocation.UnknownUnit, allocation.UnknownCategory, allocation.DuplicateVoucher,
-		allocation.OutOfPeriod, allocation.BadAmount, allocation.BadDate, allocation.MissingVoucher} {
+	for _, k := range allocation.ExceptionOrder {
 		if exc[k] > 0 {
 			parts = append(parts, msg.CmdRcCount.In(l, codeName(l, "exc.", k.Name()), thousands(exc[k])))
 		}
