@@ -99,7 +99,7 @@ func approve(ctx context.Context, g *globals, cfg *config.Config, opts approveOp
 		// record, where it could no longer be told from an edit.
 		return nil, inputError{msg.ApproveTorn.Err(rec.path(recordFile))}
 	}
-	if err := rec.verify(nil); err != nil {
+	if err := rec.verifyUse(nil); err != nil {
 		return nil, err
 	}
 

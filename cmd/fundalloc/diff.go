@@ -54,7 +54,7 @@ type diffResult struct {
 // diffBudgets reads two budgets (v1, v2 … of the configured year, draft,
 // or a budget JSON's path), compares them (allocation.DiffBudgets) and
 // writes diff-<A>-<B>.json and .xlsx in the output folder. A version is
-// read only when its file is still the one approved. The caller holds the
+// read only when the record up to it still verifies. The caller holds the
 // output lock.
 func diffBudgets(ctx context.Context, g *globals, cfg *config.Config, argA, argB string, workbook bool) (*diffResult, error) {
 	rec, err := readRecord(cfg)
@@ -105,7 +105,8 @@ func diffBudgets(ctx context.Context, g *globals, cfg *config.Config, argA, argB
 }
 
 // budgetArg reads the budget an argument of diff names: vN (a version of
-// the configured year, checked against its record line), draft (the
+// the configured year, read only when the record up to it verifies:
+// theRecord.verifyUse), draft (the
 // output folder's budget-<year>.json), or the path of a budget JSON. It
 // returns the budget and its label.
 func budgetArg(g *globals, cfg *config.Config, rec *theRecord, arg string) (*sources.BudgetFile, string, error) {
@@ -115,12 +116,15 @@ func budgetArg(g *globals, cfg *config.Config, rec *theRecord, arg string) (*sou
 		if err != nil {
 			return nil, "", err
 		}
+		if err := rec.verifyUse(v); err != nil {
+			return nil, "", err
+		}
 		path := rec.path(v.File(".json"))
 		bf, sum, err := readBudget(cfg, path, path)
 		if err != nil {
 			return nil, "", err
 		}
-		if sum != v.SHA256 {
+		if sum != v.SHA256 { // changed since it was verified
 			return nil, "", inputError{&sources.ChainError{Version: v.Version, Year: v.Year,
 				Err: msg.RecordChanged.Wrap(sources.ErrBadEnum, path, sum, v.SHA256)}}
 		}

@@ -58,7 +58,8 @@ func budgetOfRecord(ctx context.Context, g *globals, cfg *config.Config, file st
 			l = x
 		}
 	}
-	if err := rec.checkFile(l, ".json", l.SHA256); err != nil {
+	// The record up to the version, not only the version's own file.
+	if err := rec.verifyUse(l); err != nil {
 		return nil, err
 	}
 	name := filepath.Join(recordDir, l.File(".json"))

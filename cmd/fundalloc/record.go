@@ -33,6 +33,7 @@ type theRecord struct {
 	dir      string // <out>/record
 	lines    []sources.RecordLine
 	warnings []msg.Text
+	verified int // how many lines verifyUse has found in order
 }
 
 // readRecord reads <out>/record/record.jsonl; without one there are no
@@ -59,20 +60,67 @@ func (r *theRecord) path(name string) string { return filepath.Join(r.dir, name)
 // those approved. The first version that no longer matches is a
 // *sources.ChainError, an input error (exit 2). checked is told each line
 // that verified.
-func (r *theRecord) verify(checked func(i int)) error {
-	if err := sources.VerifyChain(r.lines); err != nil {
+func (r *theRecord) verify(checked func(i int)) error { return r.verifyTo(len(r.lines), checked) }
+
+// verifyTo checks the record's first n lines as verify checks them all:
+// their chain, then their versions' files. The line after them, if any,
+// is checked only for its link to the last of them (prev_record_sha256),
+// which is what fixes that line's own bytes; the rest of it is its own
+// version's business.
+func (r *theRecord) verifyTo(n int, checked func(i int)) error {
+	lines := r.lines[:n]
+	err := sources.VerifyChain(lines)
+	if err == nil && n < len(r.lines) {
+		if e := sources.VerifyChain(r.lines[:n+1]); msg.Is(e, msg.RecordPrevLine) {
+			err = e
+		}
+	}
+	if err != nil {
 		// The versions before the one the chain names still have their
 		// files checked, in order: an earlier changed file comes first.
 		var ce *sources.ChainError
 		if errors.As(err, &ce) {
-			k := slices.IndexFunc(r.lines, func(l sources.RecordLine) bool { return l.Year == ce.Year && l.Version == ce.Version })
-			if ferr := r.verifyFiles(r.lines[:max(k, 0)], checked); ferr != nil {
+			k := slices.IndexFunc(lines, func(l sources.RecordLine) bool { return l.Year == ce.Year && l.Version == ce.Version })
+			if ferr := r.verifyFiles(lines[:max(k, 0)], checked); ferr != nil {
 				return ferr
 			}
 		}
 		return inputError{err}
 	}
-	return r.verifyFiles(r.lines, checked)
+	return r.verifyFiles(lines, checked)
+}
+
+// verifyUse checks the record as far as a command that uses version l
+// relies on it (DESIGN §10): the record up to and including l, with the one
+// verification versions makes; with l nil, the whole record (approve, which
+// appends to it). A record that no longer matches is an input error (exit
+// 2) located in record.jsonl, naming the first version that no longer
+// matches, as versions names it, and sending the user to versions.
+func (r *theRecord) verifyUse(l *sources.RecordLine) error {
+	n := len(r.lines)
+	if l != nil {
+		if k := slices.IndexFunc(r.lines, func(x sources.RecordLine) bool { return x.Line == l.Line }); k >= 0 {
+			n = k + 1
+		}
+	}
+	if n <= r.verified {
+		return nil
+	}
+	err := r.verifyTo(n, nil)
+	var ce *sources.ChainError
+	if !errors.As(err, &ce) {
+		if err == nil {
+			r.verified = n
+		}
+		return err
+	}
+	row := ce.Line
+	if row == 0 { // a file: the line that holds its hash
+		if k := slices.IndexFunc(r.lines, func(x sources.RecordLine) bool { return x.Year == ce.Year && x.Version == ce.Version }); k >= 0 {
+			row = r.lines[k].Line
+		}
+	}
+	return &sources.Error{File: r.path(recordFile), Row: row, Err: msg.RecordUseBroken.Wrap(sources.ErrBadEnum, ce)}
 }
 
 func (r *theRecord) verifyFiles(lines []sources.RecordLine, checked func(i int)) error {

@@ -551,3 +551,111 @@ func TestReconcileUsesTheVersionInForce(t *testing.T) {
 		t.Errorf("--budget: %q %v", file.Budget, file.BudgetOfRecord)
 	}
 }
+
+// TestAVersionIsUsedOnlyWhenTheRecordUpToItVerifies: reconcile, notices and
+// diff use a version of record only when the record up to it verifies as
+// versions verifies it (DESIGN §10): an edited earlier version, or an
+// edited record line, stops them with exit 2, naming the first version that
+// no longer matches and sending the user to versions; a later version's
+// problem does not stop a month an earlier version governs.
+func TestAVersionIsUsedOnlyWhenTheRecordUpToItVerifies(t *testing.T) {
+	dir := t.TempDir()
+	cfg := recordCity(t, dir)
+	edit(t, dir, "fundalloc.yaml", "fund_lines: [funds/*.csv]\n", "fund_lines: [funds/*.csv]\nledgers: [ledgers/*.csv]\n")
+	writeFiles(t, dir, map[string]string{"ledgers/a.csv": "voucher,date,unit,category,amount\nV1,2026-03-02,S1,charity,2500.00\n"})
+	run := func(args ...string) result {
+		return fundalloc(t, dir, nil, append(append([]string{}, args...), "--config", cfg, "--lang", "en")...)
+	}
+	run("budget", "-q")
+	if r := run("approve", "--doc-no", "D1", "--date", "2026-02-15"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	edit(t, dir, "fundalloc.yaml", `hub: {amount: "10000.00"}`, `hub: {amount: "12000.00"}`)
+	run("budget", "-q")
+	if r := run("approve", "--doc-no", "D2", "--date", "2026-06-30"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	rec := filepath.Join(dir, "out", "record")
+	recordPath := filepath.Join(rec, "record.jsonl")
+	reconcile := func(month string) result {
+		return run("reconcile", "--month", month, "--no-workbook", "-q")
+	}
+	if r := reconcile("2026-07"); r.code != 0 {
+		t.Fatalf("an untouched record: exit %d: %s", r.code, r.stderr)
+	}
+	// tampered changes a file of the record, checks who refuses, and puts
+	// the file back.
+	tampered := func(name, old, new string, check func()) {
+		t.Helper()
+		p := filepath.Join(rec, name)
+		orig, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := os.Stat(p)
+		os.Chmod(p, 0o644)
+		edit(t, dir, filepath.Join("out", "record", name), old, new)
+		check()
+		if err := os.WriteFile(p, orig, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(p, st.Mode().Perm())
+	}
+	const hint = "; run fundalloc versions to see which versions still verify"
+
+	// v1's JSON changed: July, under v2, is not reconciled; versions and
+	// reconcile name the same version.
+	tampered("budget-2026-v1.json", `"fiscal_year": 2026`, `"fiscal_year":2026`, func() {
+		want := "version v1 of the 2026 budget no longer matches what was approved: " + filepath.Join(rec, "budget-2026-v1.json") + " hashes to "
+		if v := run("versions"); v.code != 2 || !strings.Contains(v.stderr, want) {
+			t.Errorf("versions: exit %d: %s", v.code, v.stderr)
+		}
+		r := reconcile("2026-07")
+		if r.code != 2 || !strings.Contains(r.stderr, recordPath+":1: "+want) || !strings.Contains(r.stderr, hint) {
+			t.Errorf("reconcile under v2 after v1 changed: exit %d: %s", r.code, r.stderr)
+		}
+		if r := run("notices", "--version", "v2", "-q"); r.code != 2 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, hint) {
+			t.Errorf("notices --version v2 after v1 changed: exit %d: %s", r.code, r.stderr)
+		}
+		// In Chinese too.
+		r = fundalloc(t, dir, nil, "reconcile", "--config", cfg, "--month", "2026-07", "--no-workbook", "-q")
+		if r.code != 2 || !strings.Contains(r.stderr, recordPath+":1: 2026年度预算 v1 与批准时不符：") ||
+			!strings.Contains(r.stderr, "；请运行 fundalloc versions 查看各版本的校验结果") {
+			t.Errorf("zh: exit %d: %s", r.code, r.stderr)
+		}
+	})
+	if r := reconcile("2026-07"); r.code != 0 {
+		t.Fatalf("the record put back: exit %d: %s", r.code, r.stderr)
+	}
+
+	// v1's record line changed: v2's line no longer links to it. Both
+	// v2's months and v1's are refused.
+	tampered("record.jsonl", `"doc_no":"D1"`, `"doc_no":"D9"`, func() {
+		want := recordPath + ":2: version v1 of the 2026 budget no longer matches what was approved: record line 2 has prev_record_sha256"
+		for _, month := range []string{"2026-07", "2026-03"} {
+			if r := reconcile(month); r.code != 2 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, hint) {
+				t.Errorf("reconcile %s after v1's line changed: exit %d: %s", month, r.code, r.stderr)
+			}
+		}
+		if r := run("diff", "v1", "draft", "--no-workbook"); r.code != 2 || !strings.Contains(r.stderr, want) {
+			t.Errorf("diff v1 after v1's line changed: exit %d: %s", r.code, r.stderr)
+		}
+	})
+
+	// v2's workbook changed: March, under v1, still reconciles; July does
+	// not.
+	p := filepath.Join(rec, "budget-2026-v2.xlsx")
+	os.Chmod(p, 0o644)
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("x")
+	f.Close()
+	if r := reconcile("2026-03"); r.code != 0 {
+		t.Errorf("March under v1 after v2's workbook changed: exit %d: %s", r.code, r.stderr)
+	}
+	if r := reconcile("2026-07"); r.code != 2 || !strings.Contains(r.stderr, recordPath+":2: version v2 of the 2026 budget no longer matches") {
+		t.Errorf("July under v2 after v2's workbook changed: exit %d: %s", r.code, r.stderr)
+	}
+}
