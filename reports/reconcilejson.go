@@ -158,7 +158,7 @@ type Reconciliation struct {
 	// BudgetOfRecord is the version of record reconciled against, or nil
 	// for a budget file or the recomputed draft.
 	BudgetOfRecord *BudgetOfRecord
-	BudgetNote     string // how the budget of record was found, for the command's summary
+	BudgetNote     msg.Text // how the budget of record was found, for the command's summary, in its reader's language
 	// Config is the configuration file's path, or "" for the embedded
 	// sample city's configuration.
 	Config     string

@@ -71,7 +71,7 @@ func budgetOfRecord(ctx context.Context, g *globals, cfg *config.Config, file st
 		rc.Warnings = append(rc.Warnings, msg.RcBudgetEarly.With(rc.Month, l.Version, l.Approved))
 	}
 	rc.Budget = l.Version
-	rc.BudgetNote = msg.RcBudgetVersion.In(g.language, l.Version, l.DocNo, l.Approved)
+	rc.BudgetNote = msg.RcBudgetVersion.With(l.Version, l.DocNo, l.Approved)
 	rc.BudgetOfRecord = &reports.BudgetOfRecord{Version: l.Version, DocNo: l.DocNo, Approved: l.Approved, SHA256: l.SHA256,
 		Path: filepath.ToSlash(name)}
 	return b, nil
@@ -98,7 +98,7 @@ func readBudgetOfRecord(ctx context.Context, cfg *config.Config, name, path stri
 	if err != nil {
 		return nil, err
 	}
-	rc.BudgetNote = msg.CmdRcBudgetWithSum.In(msg.ZH, name, sum[:16])
+	rc.BudgetNote = msg.CmdRcBudgetWithSum.With(name, sum[:16])
 	b.hashes = append(b.hashes, allocation.FileHash{Path: name, SHA256: sum})
 	var p sources.Problems
 	unitSrc, err := cfg.UnitsSource()

@@ -27,7 +27,7 @@ func (r *reconcileResult) flagged() bool {
 
 func (r *reconcileResult) print(w io.Writer, l msg.Lang) {
 	rc := r.rc
-	note := rc.BudgetNote
+	note := rc.BudgetNote.Localize(l)
 	if rc.Budget == "recomputed" {
 		note = msg.CmdRcRecomputed.In(l, config.SourceName(cmp.Or(rc.Config, config.SampleSource), l))
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -657,5 +658,52 @@ func TestAVersionIsUsedOnlyWhenTheRecordUpToItVerifies(t *testing.T) {
 	}
 	if r := reconcile("2026-07"); r.code != 2 || !strings.Contains(r.stderr, recordPath+":2: version v2 of the 2026 budget no longer matches") {
 		t.Errorf("July under v2 after v2's workbook changed: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestReconcileBudgetNoteInTheReadersLanguage: the summary's title says
+// which budget was used in the configured language, whether it is the
+// version in force or a --budget file.
+func TestReconcileBudgetNoteInTheReadersLanguage(t *testing.T) {
+	dir := t.TempDir()
+	cfg := recordCity(t, dir)
+	edit(t, dir, "fundalloc.yaml", "fiscal_year: 2026\n", "fiscal_year: 2026\nlanguage: en\nledgers: [ledgers/*.csv]\n")
+	writeFiles(t, dir, map[string]string{"ledgers/a.csv": "voucher,date,unit,category,amount\nV1,2026-03-02,S1,charity,2500.00\n"})
+	run := func(args ...string) result {
+		return fundalloc(t, dir, nil, append(append([]string{}, args...), "--config", cfg)...)
+	}
+	run("budget", "-q")
+	if r := run("approve", "--doc-no", "D1", "--date", "2026-02-15"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	title := func(args ...string) string {
+		t.Helper()
+		r := run(append([]string{"reconcile", "--month", "2026-03", "--no-workbook"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("reconcile %v: exit %d: %s", args, r.code, r.stderr)
+		}
+		first, _, _ := strings.Cut(r.stdout, "\n")
+		return first
+	}
+	han := func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "fundalloc reconcile 2026-03 · budget: version of record v1 (D1, approved 2026-02-15)"},
+		{[]string{"--budget", "out/record/budget-2026-v1.json"}, "fundalloc reconcile 2026-03 · budget: out/record/budget-2026-v1.json (sha256 "},
+	} {
+		if got := title(c.args...); han(got) || !strings.HasPrefix(got, c.want) {
+			t.Errorf("%v: the title is %q, want %q… in English", c.args, got, c.want)
+		}
+	}
+	// --lang zh, the same notes in Chinese.
+	if got := title("--lang", "zh"); got != "fundalloc reconcile 2026-03 · 预算依据：预算版本 v1（D1，2026-02-15 批准）" {
+		t.Errorf("zh: the title is %q", got)
+	}
+	if got := title("--lang", "zh", "--budget", "out/record/budget-2026-v1.json"); !strings.HasPrefix(got, "fundalloc reconcile 2026-03 · 预算依据：out/record/budget-2026-v1.json (sha256 ") {
+		t.Errorf("zh --budget: the title is %q", got)
 	}
 }
