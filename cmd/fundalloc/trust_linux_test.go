@@ -78,12 +78,18 @@ func TestIdleClientsCannotStarveTheDaemon(t *testing.T) {
 	wait("/healthz", healthy)
 
 	journal := &scheduler.Journal{Path: filepath.Join(dir, "out", scheduler.JournalName)}
+	// A tick that comes while a run is still going is skipped by design
+	// (TestOverlappingTickIsSkippedAndJournaled): under -race on a busy
+	// 2-core machine a budget run can outlast the one-second tick. That is
+	// not starvation; only a failed run is.
 	count := func() (ok, failed int) {
 		entries, _, _ := journal.Read()
 		for _, e := range entries {
-			if e.Status == scheduler.OK {
+			switch e.Status {
+			case scheduler.OK:
 				ok++
-			} else {
+			case scheduler.Skipped:
+			default:
 				failed++
 			}
 		}
