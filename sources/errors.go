@@ -212,6 +212,14 @@ func (c *chunked[T]) add(v T) {
 	c.chunks[n-1] = append(c.chunks[n-1], v)
 }
 
+// len returns how many values were added.
+func (c *chunked[T]) len() int {
+	if len(c.chunks) == 0 {
+		return 0
+	}
+	return (len(c.chunks)-1)*chunkLen + len(c.chunks[len(c.chunks)-1])
+}
+
 // concatChunks returns every value of cs, in order, in one slice.
 func concatChunks[T any](cs []chunked[T]) []T {
 	n := 0

@@ -2,6 +2,8 @@ package sources
 
 import (
 	"cmp"
+	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -156,8 +158,9 @@ var wholeColumn = [...]struct {
 func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, year int, p *Problems) *Ledger {
 	l := &Ledger{Files: make([]string, len(srcs)), Sheets: make([]string, len(srcs)), srcs: srcs, opt: opt}
 	m := newMatcher(ledgerColumns, opt.Columns)
-	entries := make([][]Entry, len(srcs))
-	keys := make([][]voucherKey, len(srcs)) // by entry: the duplicate key
+	entries := make([]chunked[Entry], len(srcs))
+	keys := make([]chunked[voucherKey], len(srcs)) // by entry: the duplicate key
+	seed := maphash.MakeSeed()
 	excs := make([][]allocation.Exception, len(srcs))
 	probs := make([]Problems, len(srcs))
 	eachParallel(len(srcs), func(fi int) {
@@ -188,7 +191,9 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 				flag(allocation.UnknownCategory, msg.SrcNotCategory.With(t.h.label(lCategory), catRaw, cats.hint()))
 			}
 			date, text, dateErr := t.date(cells, lDate)
-			key := voucherKey{voucher: voucher}
+			// The key outlives the row: its texts are copied, so that it
+			// does not keep the batch of rows they were cut from.
+			key := voucherKey{voucher: strings.Clone(voucher)}
 			if dateErr == nil {
 				if date.Year() == year {
 					e.Month = int8(date.Month())
@@ -200,7 +205,7 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 				}
 			}
 			if t.h.has(lEntry) {
-				key.entry, key.hasEntry = t.text(cells, lEntry), true
+				key.entry, key.hasEntry = strings.Clone(t.text(cells, lEntry)), true
 			}
 			if v, why := t.ledgerAmount(cells); why != nil {
 				flag(allocation.BadAmount, *why)
@@ -217,11 +222,14 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 					}
 				}
 			}
-			entries[fi] = append(entries[fi], e)
-			keys[fi] = append(keys[fi], key)
+			if key.voucher != "" {
+				key.hash = key.sum(seed)
+			}
+			entries[fi].add(e)
+			keys[fi].add(key)
 		})
 		l.Sheets[fi] = t.sheet
-		if n := len(entries[fi]); ok && n >= 2 {
+		if n := entries[fi].len(); ok && n >= 2 {
 			for i, w := range wholeColumn {
 				if failed[i] == n {
 					k := t.failedColumn(w.col)
@@ -234,7 +242,9 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 	for fi := range probs {
 		p.Append(&probs[fi])
 	}
-	l.Entries = slices.Concat(entries...)
+	if l.Entries = concatChunks(entries); len(l.Entries) == 0 {
+		l.Entries = nil // as slices.Concat left it
+	}
 	entries = nil
 	// A voucher number counts once (once per month and entry when the file
 	// has entries): every occurrence after the first, in file and row
@@ -242,40 +252,36 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 	// reconciliation shows stays within what an amount may be: a voucher
 	// that would take their total (refunds counted as spending) beyond it
 	// is not counted.
-	first := make(map[voucherKey]int32, len(l.Entries))
+	all := newKeyList(keys)
+	keys = nil
+	first := firstOccurrences(all)
 	var total allocation.Fen
-	k := 0
-	for fi := range keys {
-		for _, v := range keys[fi] {
-			i := k
-			k++
-			e := &l.Entries[i]
-			if prev, dup := first[v]; v.voucher != "" && !dup {
-				first[v] = int32(i)
-			} else if v.voucher != "" {
-				pe := &l.Entries[prev]
-				where := msg.SrcAtRow.With(pe.Row)
-				if pe.File != e.File {
-					where = msg.SrcAtFileRow.With(Escape(l.Files[pe.File]), pe.Row)
-				}
-				text := msg.SrcDupVoucher.With(v.voucher, where)
-				if v.hasEntry {
-					text = msg.SrcDupEntry.With(v.voucher, v.entry, int(v.month%100), where)
-				}
-				e.Flags |= allocation.DuplicateVoucher
-				excs[e.File] = append(excs[e.File], exception(strings.Clone(v.voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row), allocation.DuplicateVoucher, text))
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		if prev := first[i]; prev != int32(i) {
+			v := all.at(int32(i))
+			pe := &l.Entries[prev]
+			where := msg.SrcAtRow.With(pe.Row)
+			if pe.File != e.File {
+				where = msg.SrcAtFileRow.With(Escape(l.Files[pe.File]), pe.Row)
 			}
-			if e.Flags != 0 {
-				continue
+			text := msg.SrcDupVoucher.With(v.voucher, where)
+			if v.hasEntry {
+				text = msg.SrcDupEntry.With(v.voucher, v.entry, int(v.month%100), where)
 			}
-			if a := max(e.Amount, -e.Amount); total+a <= maxAmount {
-				total += a
-				continue
-			}
-			e.Flags |= allocation.BadAmount
-			excs[e.File] = append(excs[e.File], exception(strings.Clone(v.voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row),
-				allocation.BadAmount, msg.SrcOverTotal.With(colLabel{zh: "金额", en: "amount"}, e.Amount, msg.SrcVouchersNoun)))
+			e.Flags |= allocation.DuplicateVoucher
+			excs[e.File] = append(excs[e.File], exception(strings.Clone(v.voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row), allocation.DuplicateVoucher, text))
 		}
+		if e.Flags != 0 {
+			continue
+		}
+		if a := max(e.Amount, -e.Amount); total+a <= maxAmount {
+			total += a
+			continue
+		}
+		e.Flags |= allocation.BadAmount
+		excs[e.File] = append(excs[e.File], exception(strings.Clone(all.at(int32(i)).voucher), l.Files[e.File], l.Sheets[e.File], int(e.Row),
+			allocation.BadAmount, msg.SrcOverTotal.With(colLabel{zh: "金额", en: "amount"}, e.Amount, msg.SrcVouchersNoun)))
 	}
 	for fi := range excs {
 		slices.SortStableFunc(excs[fi], func(a, b allocation.Exception) int {
@@ -293,6 +299,99 @@ type voucherKey struct {
 	entry    string
 	month    int32
 	hasEntry bool
+	hash     uint64 // sum's, for a key with a voucher number
+}
+
+// sum hashes the key: keys that are the same have the same sum.
+func (k *voucherKey) sum(seed maphash.Seed) uint64 {
+	h := maphash.String(seed, k.voucher)
+	if k.hasEntry {
+		h = h*31 + maphash.String(seed, k.entry)
+		h = h*31 + uint64(uint32(k.month))
+	}
+	return h
+}
+
+// same reports whether two keys name the same voucher.
+func (k *voucherKey) same(o *voucherKey) bool {
+	return k.voucher == o.voucher && k.entry == o.entry && k.month == o.month && k.hasEntry == o.hasEntry
+}
+
+// keyList is the keys of every file, in file and row order, in the
+// chunks they were read into.
+type keyList struct {
+	chunks [][]voucherKey
+	start  []int // the index of each chunk's first key
+	n      int
+}
+
+func newKeyList(files []chunked[voucherKey]) *keyList {
+	l := &keyList{}
+	for _, f := range files {
+		for _, ch := range f.chunks {
+			l.chunks = append(l.chunks, ch)
+			l.start = append(l.start, l.n)
+			l.n += len(ch)
+		}
+	}
+	return l
+}
+
+// at returns the i-th key.
+func (l *keyList) at(i int32) *voucherKey {
+	c, found := slices.BinarySearch(l.start, int(i))
+	if !found {
+		c--
+	}
+	return &l.chunks[c][int(i)-l.start[c]]
+}
+
+// firstOccurrences returns, for each key, the index of the first key that
+// is the same, itself when it is the first; a key without a voucher number
+// is always its own first. It sorts the keys' sums with their indexes
+// instead of filling a map of millions of keys: a national ledger's 3
+// million vouchers took 2 s in a map, one core while the other waited.
+func firstOccurrences(keys *keyList) []int32 {
+	first := make([]int32, keys.n)
+	shift := uint(bits.Len(uint(keys.n)))
+	mask := uint64(1)<<shift - 1
+	sorted := make([]uint64, 0, keys.n)
+	i := 0
+	for _, ch := range keys.chunks {
+		for k := range ch {
+			first[i] = int32(i)
+			if ch[k].voucher != "" {
+				sorted = append(sorted, ch[k].hash<<shift|uint64(i))
+			}
+			i++
+		}
+	}
+	slices.Sort(sorted)  // by sum (less its top bits), then index
+	var distinct []int32 // the first of each different key in a run
+	for a := 0; a < len(sorted); {
+		b := a + 1
+		for b < len(sorted) && sorted[b]>>shift == sorted[a]>>shift {
+			b++
+		}
+		if b-a > 1 {
+			distinct = distinct[:0]
+			for _, x := range sorted[a:b] {
+				i := int32(x & mask)
+				k := keys.at(i)
+				for _, d := range distinct {
+					if k.same(keys.at(d)) {
+						first[i] = d
+						break
+					}
+				}
+				if first[i] == i {
+					distinct = append(distinct, i)
+				}
+			}
+		}
+		a = b
+	}
+	return first
 }
 
 // failedColumn is the column a whole-column kind is about: the amount, or
