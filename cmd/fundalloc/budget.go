@@ -102,21 +102,27 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	book := budgetBook(cfg, in, plan, runDate)
 	book.Indicators = ind
 	b := reports.NewBatch(ctx)
+	// The JSON and the indicator CSV are independent: written at the same
+	// time, the one's formatting overlaps the other's copying to the disk.
+	// The JSON's error wins when both fail, as when they were written one
+	// after the other.
 	jsonName := fmt.Sprintf("budget-%d.json", cfg.FiscalYear)
+	csvName := fmt.Sprintf("budget-%d-indicators.csv", cfg.FiscalYear)
+	csvDone := make(chan error, 1)
+	go func() {
+		csvDone <- b.WriteIn(out, csvName, func(w io.Writer) error { return reports.WriteIndicatorsCSV(w, book) })
+	}()
 	err = b.WriteIn(out, jsonName, func(w io.Writer) error {
 		return reports.WriteBudgetJSON(prog.writer(w), book)
 	})
+	if csvErr := <-csvDone; err == nil {
+		err = csvErr
+	}
 	if err != nil {
 		b.Abort()
 		return nil, stopped(ctx, err)
 	}
-	paths := []string{out.Join(jsonName)}
-	csvName := fmt.Sprintf("budget-%d-indicators.csv", cfg.FiscalYear)
-	if err := b.WriteIn(out, csvName, func(w io.Writer) error { return reports.WriteIndicatorsCSV(w, book) }); err != nil {
-		b.Abort()
-		return nil, stopped(ctx, err)
-	}
-	paths = append(paths, out.Join(csvName))
+	paths := []string{out.Join(jsonName), out.Join(csvName)}
 	if workbook {
 		xlsxName := fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear)
 		err := b.WriteIn(out, xlsxName, func(w io.Writer) error {
