@@ -87,6 +87,9 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 	words := newProblemWriter(rc, language)
 	words.indexRows()
 	for i, p := range rc.Problems {
+		if i%prefetchBlock == 0 {
+			words.prefetch(i, min(i+prefetchBlock, len(rc.Problems)))
+		}
 		r := &rc.Rows[p.Row]
 		j.sep(i)
 		j.raw(`{"severity": `)
