@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -74,6 +75,12 @@ func (l *Ledger) Vouchers() []allocation.Voucher {
 type Units struct {
 	Codes  []string         // every unit's code; a ledger row's Unit indexes it
 	byCode map[string]int32 // code → index
+
+	// The indexes for a row whose unit is not a code, made when the first
+	// such row comes (most ledgers have none; a national units file takes
+	// half a second to index so, on one core before the ledgers are read).
+	units  []allocation.Unit
+	others sync.Once
 	byName map[string]int32 // name → index; -n when n units share the name
 	folded map[string]int32 // lower-case code → index, for hints
 }
@@ -82,23 +89,31 @@ type Units struct {
 // its order), then the units of the units file whose codes are not among
 // them.
 func NewUnits(codes []string, units []allocation.Unit) *Units {
-	us := &Units{byCode: make(map[string]int32, len(codes)+len(units)), byName: make(map[string]int32, len(units)),
-		folded: make(map[string]int32, len(codes)+len(units))}
-	add := func(code string) int32 {
-		if i, ok := us.byCode[code]; ok {
-			return i
+	us := &Units{byCode: make(map[string]int32, len(codes)+len(units)), units: units}
+	add := func(code string) {
+		if _, ok := us.byCode[code]; !ok {
+			us.byCode[code] = int32(len(us.Codes))
+			us.Codes = append(us.Codes, code)
 		}
-		i := int32(len(us.Codes))
-		us.Codes = append(us.Codes, code)
-		us.byCode[code] = i
-		us.folded[strings.ToLower(code)] = i
-		return i
 	}
 	for _, c := range codes {
 		add(c)
 	}
 	for _, u := range units {
-		i := add(u.Code)
+		add(u.Code)
+	}
+	return us
+}
+
+// indexOthers makes the indexes by name and by folded code.
+func (us *Units) indexOthers() {
+	us.folded = make(map[string]int32, len(us.Codes))
+	for i, code := range us.Codes {
+		us.folded[strings.ToLower(code)] = int32(i)
+	}
+	us.byName = make(map[string]int32, len(us.units))
+	for _, u := range us.units {
+		i := us.byCode[u.Code]
 		if u.Name == "" {
 			continue
 		}
@@ -111,7 +126,6 @@ func NewUnits(codes []string, units []allocation.Unit) *Units {
 			us.byName[u.Name] = prev - 1
 		}
 	}
-	return us
 }
 
 // find returns the index of the unit s names, or -1 and why not.
@@ -119,6 +133,7 @@ func (us *Units) find(s string, label colLabel) (int32, msg.Text) {
 	if i, ok := us.byCode[s]; ok {
 		return i, msg.Text{}
 	}
+	us.others.Do(us.indexOthers)
 	if i, ok := us.byName[s]; ok {
 		if i >= 0 {
 			return i, msg.Text{}
