@@ -24,6 +24,7 @@ import (
 	"fundalloc/config/sample"
 	"fundalloc/reports/msg"
 	"fundalloc/sources"
+	"fundalloc/sources/xlsx"
 )
 
 // FileName is the config file looked for in the working directory.
@@ -717,9 +718,9 @@ func (cfg *Config) validate(r *raw, errs *Errors) {
 	}
 
 	l := r.Limits
-	cfg.Limits = sources.Limits{UnzipSize: l.UnzipSize, UnzipXMLSize: l.UnzipXMLSize, MaxRows: l.MaxRows,
-		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes, SharedStrings: l.SharedStrings, MaxFileSize: l.MaxFileSize,
-		MaxSources: l.MaxSources}
+	cfg.Limits = sources.Limits{Limits: xlsx.Limits{UnzipSize: l.UnzipSize, UnzipXMLSize: l.UnzipXMLSize, MaxRows: l.MaxRows,
+		MaxCellsPerRow: l.MaxCellsPerRow, MaxFieldBytes: l.MaxFieldBytes, SharedStrings: l.SharedStrings},
+		MaxFileSize: l.MaxFileSize, MaxSources: l.MaxSources}
 	for _, lim := range []struct {
 		key string
 		n   int64

@@ -8,7 +8,7 @@ import (
 )
 
 // csvFuzzLimits keep one fuzz input cheap while still reaching every limit.
-var csvFuzzLimits = Limits{MaxCellsPerRow: 64, MaxFieldBytes: 256, MaxRows: 500, UnzipSize: 1 << 20, UnzipXMLSize: 1 << 20}
+var csvFuzzLimits = Limits{Limits: xlsx.Limits{MaxCellsPerRow: 64, MaxFieldBytes: 256, MaxRows: 500, UnzipSize: 1 << 20, UnzipXMLSize: 1 << 20}}
 
 // csvFuzzKinds are the readers FuzzReadCSV feeds, by the file name they
 // read the bytes as.

@@ -314,7 +314,7 @@ func openXLSX(ctx context.Context, f File, size int64, sheet string, lim Limits)
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	wb, err := xlsx.Open(f, size, lim.forXLSX())
+	wb, err := xlsx.Open(f, size, lim.Limits)
 	if err != nil {
 		return nil, fromXLSX(err)
 	}

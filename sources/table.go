@@ -47,16 +47,11 @@ type Rows interface {
 }
 
 // Limits bound what a reader accepts, so a hostile file is refused early.
+// The xlsx reader's limits are embedded: the CSV reader keeps to their
+// MaxCellsPerRow, MaxFieldBytes and MaxRows (rows per table) too.
 type Limits struct {
-	MaxCellsPerRow int   // columns per row
-	MaxFieldBytes  int   // bytes per cell
-	MaxRows        int   // rows per table
-	MaxFileSize    int64 // bytes an input file may have
-	UnzipSize      int64 // bytes an .xlsx may inflate to in total
-	UnzipXMLSize   int64 // bytes one part of an .xlsx may inflate to
-	// SharedStrings is the bytes an .xlsx's shared strings may take in
-	// memory (their text, and 8 bytes an item): the one part held whole.
-	SharedStrings int64
+	xlsx.Limits
+	MaxFileSize int64 // bytes an input file may have
 	// MaxSources bounds the sources (fund type, fund source, document) of
 	// one category's pooled money (DESIGN §12).
 	MaxSources int
@@ -70,26 +65,16 @@ type Limits struct {
 // bounds stay within a few times that.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxCellsPerRow: 1024,
-		MaxFieldBytes:  32 << 10,
-		MaxRows:        10_000_000,
-		MaxFileSize:    4 << 30,
-		UnzipSize:      1 << 30,
-		UnzipXMLSize:   1 << 30,
-		SharedStrings:  128 << 20,
-		MaxSources:     200,
-	}
-}
-
-// forXLSX returns the limits the xlsx reader keeps to.
-func (l Limits) forXLSX() xlsx.Limits {
-	return xlsx.Limits{
-		MaxCellsPerRow: l.MaxCellsPerRow,
-		MaxFieldBytes:  l.MaxFieldBytes,
-		MaxRows:        l.MaxRows,
-		UnzipSize:      l.UnzipSize,
-		UnzipXMLSize:   l.UnzipXMLSize,
-		SharedStrings:  l.SharedStrings,
+		Limits: xlsx.Limits{
+			MaxCellsPerRow: 1024,
+			MaxFieldBytes:  32 << 10,
+			MaxRows:        10_000_000,
+			UnzipSize:      1 << 30,
+			UnzipXMLSize:   1 << 30,
+			SharedStrings:  128 << 20,
+		},
+		MaxFileSize: 4 << 30,
+		MaxSources:  200,
 	}
 }
 

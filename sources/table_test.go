@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"fundalloc/sources/xlsx"
 )
 
 // readAllCSV reads CSV text with the given limits and returns the rows it
@@ -33,7 +35,7 @@ func readAllCSV(r io.Reader, gb bool, lim Limits) ([]int, [][]string, error) {
 // the row a spreadsheet shows, line breaks inside quoted cells and blank
 // lines notwithstanding.
 func TestCSVGuardLimits(t *testing.T) {
-	lim := Limits{MaxFieldBytes: 8, MaxCellsPerRow: 3}
+	lim := Limits{Limits: xlsx.Limits{MaxFieldBytes: 8, MaxCellsPerRow: 3}}
 	tests := []struct {
 		name, text string
 		rows       int // rows read before the stop
@@ -77,11 +79,11 @@ func TestCSVGuardCountsDecodedBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 社工站社 is 8 bytes of GB18030 but 12 of UTF-8.
-	_, _, err = readAllCSV(strings.NewReader(gb), true, Limits{MaxFieldBytes: 11})
+	_, _, err = readAllCSV(strings.NewReader(gb), true, Limits{Limits: xlsx.Limits{MaxFieldBytes: 11}})
 	if err == nil || !strings.Contains(err.Error(), "2:B: a cell of more than 11 bytes") {
 		t.Errorf("GB18030 cell of 12 UTF-8 bytes, limit 11: %v", err)
 	}
-	if _, _, err = readAllCSV(strings.NewReader(gb), true, Limits{MaxFieldBytes: 12}); err != nil {
+	if _, _, err = readAllCSV(strings.NewReader(gb), true, Limits{Limits: xlsx.Limits{MaxFieldBytes: 12}}); err != nil {
 		t.Errorf("limit 12: %v", err)
 	}
 }
