@@ -65,10 +65,10 @@ func (e *Error) Localize(l msg.Lang) string {
 // its control characters escaped, so that it cannot drive a terminal.
 func (e *Error) Where() string {
 	var b strings.Builder
-	b.WriteString(Escape(e.File))
+	b.WriteString(msg.Escape(e.File))
 	if e.Sheet != "" {
 		b.WriteString(":")
-		b.WriteString(Escape(e.Sheet))
+		b.WriteString(msg.Escape(e.Sheet))
 	}
 	if e.Row > 0 {
 		b.WriteString(":")
@@ -80,11 +80,6 @@ func (e *Error) Where() string {
 	}
 	return b.String()
 }
-
-// Escape returns s with control and format characters (and bytes that are
-// not UTF-8) written as escapes (\x1b, \u202e), for text from an input
-// shown on a terminal: msg.Escape.
-func Escape(s string) string { return msg.Escape(s) }
 
 func (e *Error) Unwrap() error { return e.Err }
 

@@ -197,7 +197,7 @@ func ReadFunds(srcs []Source, opt Options, cats *Categories, p *Problems) *FundT
 		pl := &ft.Lines[prev]
 		where := msg.SrcAtRow.With(pl.Row)
 		if pl.File != l.File {
-			where = msg.SrcAtFileRow.With(Escape(ft.Files[pl.File]), pl.Row)
+			where = msg.SrcAtFileRow.With(msg.Escape(ft.Files[pl.File]), pl.Row)
 		}
 		c := ft.cols[l.File]
 		probs[l.File].Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.id,
@@ -294,7 +294,7 @@ func (ft *FundTable) CheckUnits(units *UnitTable, p *Problems) {
 		if l.Unit != "" && !known(l.Unit) {
 			c := ft.cols[l.File]
 			p.Add(&Error{File: ft.Files[l.File], Sheet: c.sheet, Row: int(l.Row), Column: c.unit,
-				Err: msg.SrcDesignatedBad.Wrap(ErrUnknownUnit, c.unitLabel, l.Unit, Escape(units.Source), caseHint(l.Unit, byFold))})
+				Err: msg.SrcDesignatedBad.Wrap(ErrUnknownUnit, c.unitLabel, l.Unit, msg.Escape(units.Source), caseHint(l.Unit, byFold))})
 		}
 	}
 }

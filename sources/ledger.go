@@ -278,7 +278,7 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 			pe := &l.Entries[prev]
 			where := msg.SrcAtRow.With(pe.Row)
 			if pe.File != e.File {
-				where = msg.SrcAtFileRow.With(Escape(l.Files[pe.File]), pe.Row)
+				where = msg.SrcAtFileRow.With(msg.Escape(l.Files[pe.File]), pe.Row)
 			}
 			text := msg.SrcDupVoucher.With(v.voucher, where)
 			if v.hasEntry {
@@ -491,7 +491,7 @@ func (l *Ledger) List(fn func(e *Entry, v *Listed) error) error {
 				return
 			}
 			if k >= len(l.Entries) || l.Entries[k].File != int32(fi) || l.Entries[k].Row != int32(row) {
-				ferr = msg.SrcChangedWhile.Err(Escape(src.Name))
+				ferr = msg.SrcChangedWhile.Err(msg.Escape(src.Name))
 				return
 			}
 			v = Listed{Voucher: t.text(cells, lVoucher), Unit: t.text(cells, lUnit), Category: t.text(cells, lCategory),
