@@ -2,9 +2,10 @@ package reports
 
 import (
 	"bufio"
-	"compress/flate"
 	"io"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // A compressor and a sheet's two buffers take about 2.5 MB to make and

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bufio"
-	"compress/flate"
 	"context"
 	"fmt"
 	"hash"
@@ -11,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/xuri/excelize/v2"
 
