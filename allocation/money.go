@@ -52,6 +52,9 @@ func (f Fen) appendTo(b []byte) []byte {
 	return append(b, '.', byte('0'+c/10), byte('0'+c%10))
 }
 
+// errNotFen is ParseFen's answer to text String would not write.
+var errNotFen = errors.New("not an amount in yuan with two decimals")
+
 // ParseFen reads an amount as String writes it: an optional "-", digits, a
 // point and exactly two decimals ("1234.50", "-0.05"). Money typed by
 // people, with separators or a currency sign, is read at the edges.
@@ -62,7 +65,7 @@ func ParseFen(s string) (Fen, error) {
 	}
 	n := len(t)
 	if n < 4 || t[n-3] != '.' {
-		return 0, errors.New("not an amount in yuan with two decimals")
+		return 0, errNotFen
 	}
 	var v uint64
 	for i := 0; i < n; i++ {
@@ -71,7 +74,7 @@ func ParseFen(s string) (Fen, error) {
 		}
 		c := t[i]
 		if c < '0' || c > '9' {
-			return 0, errors.New("not an amount in yuan with two decimals")
+			return 0, errNotFen
 		}
 		d := uint64(c - '0')
 		if v > (math.MaxInt64-d)/10 {

@@ -478,22 +478,20 @@ func (r *budgetReader) nonNegative(path, s string) (allocation.Fen, bool) {
 	return v, ok
 }
 
-// parseMoney reads [-]digits[.dd]: no spaces, separators, symbols or
+// parseMoney reads [-]digits[.dd], at most 13 whole digits: what String
+// writes, or a whole number of yuan; no spaces, separators, symbols or
 // exponents, which a budget JSON never has.
 func parseMoney(s string) (allocation.Fen, bool) {
-	t, neg := strings.CutPrefix(s, "-")
-	whole, frac, dot := strings.Cut(t, ".")
-	if whole == "" || len(whole) > 13 || !allDigits(whole) || dot && (len(frac) != 2 || !allDigits(frac)) {
+	t, _ := strings.CutPrefix(s, "-")
+	whole, _, dot := strings.Cut(t, ".")
+	if len(whole) > 13 {
 		return 0, false
 	}
-	v, _ := strconv.ParseInt(whole+frac, 10, 64) // at most 15 digits
 	if !dot {
-		v *= 100
+		s += ".00"
 	}
-	if neg {
-		v = -v
-	}
-	return allocation.Fen(v), true
+	v, err := allocation.ParseFen(s)
+	return v, err == nil
 }
 
 // amounts reads pool[i] or unallocated[i].
