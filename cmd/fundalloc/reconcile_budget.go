@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -84,20 +85,22 @@ func readBudgetOfRecord(ctx context.Context, cfg *config.Config, name, path stri
 	if err != nil {
 		return nil, &sources.Error{File: name, Err: msg.CmdRcBudgetFile.Wrap(err, msg.OSReason(err))}
 	}
-	bf, err := sources.ReadBudgetFile(name, f, cfg.Limits.UnzipSize)
+	// The file is hashed as it is read, not opened and read a second time:
+	// the hash is of the bytes the budget came from.
+	h := sha256.New()
+	bf, err := sources.ReadBudgetFile(name, io.TeeReader(f, h), cfg.Limits.UnzipSize)
+	if err == nil {
+		_, err = io.Copy(h, f) // what follows the JSON, so that h is the whole file's
+	}
 	f.Close()
 	if err != nil {
 		return nil, err
 	}
+	sum := hex.EncodeToString(h.Sum(nil))
 	b := &theBudget{budget: bf.Annual(), codes: bf.Codes()}
 	rc.Year = bf.Year
 	rc.Categories = categoriesFor(cfg, bf.Plan.Categories)
 	rc.Budget = name
-	src := sources.Source{Name: name, Open: func() (sources.File, error) { return os.Open(path) }}
-	sum, err := src.SHA256()
-	if err != nil {
-		return nil, err
-	}
 	rc.BudgetNote = msg.CmdRcBudgetWithSum.With(name, sum[:16])
 	b.hashes = append(b.hashes, allocation.FileHash{Path: name, SHA256: sum})
 	var p sources.Problems
