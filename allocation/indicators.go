@@ -189,6 +189,7 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 		amount Fen
 	}
 	shares := make([]share, 0, len(p.Lines)+len(p.Funds))
+	adviseHuge(shares)
 	ws, draw, rem, idx := make([]uint64, most), make([]Fen, most), make([]uint64, most), make([]int32, 0, most)
 	for _, l := range p.Lines {
 		if l.Stage == Directed {
@@ -238,6 +239,7 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 
 	slices.SortFunc(shares, func(a, b share) int { return cmp.Compare(a.key, b.key) })
 	out := make([]Indicator, 0, len(shares))
+	adviseHuge(out)
 	catMask, rankMask := uint64(1)<<catBits-1, uint64(1)<<rankBits-1
 	for i := 0; i < len(shares); {
 		k, sum := shares[i].key, Fen(0)

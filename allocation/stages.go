@@ -166,6 +166,7 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 	// most one line per category.
 	rooms := len(units) - len(a.stations) - 1
 	a.plan.Lines = make([]Line, 0, designated+nc*(1+3*len(a.stations)+pilots+rooms))
+	adviseHuge(a.plan.Lines)
 	if len(r.Demand.Drivers) != nc {
 		return nil, fmt.Errorf("allocation: %d demand drivers for %d categories", len(r.Demand.Drivers), nc)
 	}
@@ -421,6 +422,7 @@ func (a *allocator) rooms() error {
 	// station i passed down in c (the pot of its rooms' lines) and
 	// totals[i*nc+c] the index of its rooms' summed weights in Plan.Totals.
 	got := make([]Fen, len(a.plan.Units)*nc)
+	adviseHuge(got)
 	passed := make([]Fen, len(a.stations)*nc)
 	totals := make([]int32, len(a.stations)*nc)
 	station := make([]int32, len(a.plan.Units))

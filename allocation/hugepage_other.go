@@ -1,0 +1,6 @@
+//go:build !linux
+
+package allocation
+
+// adviseHuge does nothing where madvise(MADV_HUGEPAGE) is not known.
+func adviseHuge[T any]([]T) {}
