@@ -94,6 +94,77 @@ func apportionUint(total Fen, ws []uint64, out []Fen) ([]Fen, error) {
 	return out, nil
 }
 
+// apportioner is Apportion and ApportionFen for a stage that apportions
+// hundreds of thousands of small amounts (a station's rooms in each
+// category, a unit's need over the categories): it keeps the result and
+// the scratch arrays from one call to the next, so those calls allocate
+// nothing. A result is valid until the next call; the arithmetic, and so
+// every fen, is Apportion's.
+type apportioner struct {
+	out     []Fen
+	ws, rem []uint64
+	idx     []int32
+}
+
+// ratios is Apportion(total, weights) into a's arrays.
+func (a *apportioner) ratios(total Fen, weights []Ratio) ([]Fen, error) {
+	if total < 0 {
+		return nil, errors.New("allocation: apportion of a negative total")
+	}
+	out, ws := a.size(len(weights))
+	if total == 0 {
+		clear(out)
+		return out, nil
+	}
+	if scale, ok := atCommonScale(weights, ws); !ok {
+		return apportionBig(total, weights, scale, out)
+	}
+	return a.uints(total, ws, out)
+}
+
+// fen is ApportionFen(total, weights) into a's arrays.
+func (a *apportioner) fen(total Fen, weights []Fen) ([]Fen, error) {
+	out, ws := a.size(len(weights))
+	for i, w := range weights {
+		if w < 0 {
+			return nil, errors.New("allocation: negative weight")
+		}
+		ws[i] = uint64(w)
+	}
+	if total < 0 {
+		return nil, errors.New("allocation: apportion of a negative total")
+	}
+	if total == 0 {
+		clear(out)
+		return out, nil
+	}
+	return a.uints(total, ws, out)
+}
+
+// size returns the result and weight arrays for n items.
+func (a *apportioner) size(n int) (out []Fen, ws []uint64) {
+	if cap(a.out) < n {
+		a.out, a.ws, a.rem, a.idx = make([]Fen, n), make([]uint64, n), make([]uint64, n), make([]int32, 0, n)
+	}
+	return a.out[:n], a.ws[:n]
+}
+
+// uints is apportionUint with a's scratch arrays.
+func (a *apportioner) uints(total Fen, ws []uint64, out []Fen) ([]Fen, error) {
+	var sum uint64
+	for _, w := range ws {
+		var carry uint64
+		if sum, carry = bits.Add64(sum, w, 0); carry != 0 {
+			return apportionUint(total, ws, out) // the big-integer path
+		}
+	}
+	if sum == 0 {
+		return nil, ErrNoWeight
+	}
+	apportionSum(total, ws, sum, out, a.rem[:len(ws)], a.idx)
+	return out, nil
+}
+
 // apportionSum is the arithmetic of Apportion for weights ws at one common
 // scale whose sum, sum > 0, fits in 64 bits. It writes the shares into out
 // and uses rem and idx, as long as ws, for scratch: a caller that apportions

@@ -216,3 +216,40 @@ func TestParseFen(t *testing.T) {
 		t.Errorf("ParseFen past MaxFen: %v, want ErrOverflow", err)
 	}
 }
+
+// The stages' reused apportioner gives every fen Apportion and
+// ApportionFen give, and the same errors, call after call with the sizes
+// changing, on the fast path and the big-integer one.
+func TestApportionerMatchesApportion(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 16))
+	var a apportioner
+	for range 5000 {
+		n := r.IntN(20)
+		total := Fen(r.Int64N(1_000_000_000))
+		if r.IntN(10) == 0 {
+			total = Fen(r.IntN(2))
+		}
+		weights, fens := make([]Ratio, n), make([]Fen, n)
+		for i := range n {
+			switch r.IntN(6) {
+			case 0: // zero
+			case 1: // beyond 64 bits once scaled, or summed
+				weights[i] = Ratio{Num: 1<<63 + r.Uint64N(1<<62), Scale: uint8(r.IntN(3))}
+				fens[i] = Fen(1<<62 + r.Int64N(1<<61))
+			default:
+				weights[i] = Ratio{Num: r.Uint64N(100_000), Scale: uint8(r.IntN(4))}
+				fens[i] = Fen(r.Int64N(100_000))
+			}
+		}
+		want, werr := Apportion(total, weights)
+		got, err := a.ratios(total, weights)
+		if !errors.Is(err, werr) || (err == nil && !slices.Equal(got, want)) {
+			t.Fatalf("ratios(%d, %v) = %v, %v; Apportion %v, %v", total, weights, got, err, want, werr)
+		}
+		want, werr = ApportionFen(total, fens)
+		got, err = a.fen(total, fens)
+		if !errors.Is(err, werr) || (err == nil && !slices.Equal(got, want)) {
+			t.Fatalf("fen(%d, %v) = %v, %v; ApportionFen %v, %v", total, fens, got, err, want, werr)
+		}
+	}
+}

@@ -115,9 +115,17 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 	// Every source gets its rank in Source order, so that an indicator's
 	// key (unit, category, source, status) packs into one integer whose
 	// order is the result's.
-	ranked := slices.Clone(sources)
+	// A national budget has a million fund lines but a few hundred sources:
+	// they are gathered in a set, not by sorting a copy of the million.
+	seen := make(map[Source]struct{})
+	for _, s := range sources {
+		seen[s] = struct{}{}
+	}
+	ranked := make([]Source, 0, len(seen))
+	for s := range seen {
+		ranked = append(ranked, s)
+	}
 	slices.SortFunc(ranked, Source.Compare)
-	ranked = slices.CompactFunc(ranked, func(a, b Source) bool { return a.Compare(b) == 0 })
 	rank := func(s Source) uint64 {
 		r, _ := slices.BinarySearchFunc(ranked, s, Source.Compare)
 		return uint64(r)
@@ -238,7 +246,18 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 	}
 
 	slices.SortFunc(shares, func(a, b share) int { return cmp.Compare(a.key, b.key) })
-	out := make([]Indicator, 0, len(shares))
+	// Sized to the indicators there are: a fifth fewer than the shares.
+	n := 0
+	for i := 0; i < len(shares); {
+		k, sum := shares[i].key, Fen(0)
+		for ; i < len(shares) && shares[i].key == k; i++ {
+			sum += shares[i].amount
+		}
+		if sum > 0 {
+			n++
+		}
+	}
+	out := make([]Indicator, 0, n)
 	adviseHuge(out)
 	catMask, rankMask := uint64(1)<<catBits-1, uint64(1)<<rankBits-1
 	for i := 0; i < len(shares); {

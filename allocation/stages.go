@@ -66,6 +66,7 @@ type allocator struct {
 	roomsOf  [][]int32 // by station position in stations, rooms by code
 	balance  []Fen     // pooled balance B[c]
 	allCats  []int
+	share    apportioner // the scratch of the stages' many small apportionments
 	// demandLine[i][c] indexes station stations[i]'s demand line in category
 	// c in plan.Lines, or is -1; the rooms stage reduces those lines.
 	demandLine [][]int
@@ -163,9 +164,13 @@ func newAllocator(in Input, r Rules) (*allocator, error) {
 	}
 	// Reserve the lines once: copying millions of them as the slice grows
 	// costs more than the whole demand stage. Every stage gives a unit at
-	// most one line per category.
+	// most one line per category: the hub one stage, a station three
+	// (baseline, demand, and pilot for the pilots), a room one. The sums
+	// are reserved likewise: one per unit in a drawing stage, one per
+	// category in demand, one per station and category in rooms.
+	a.plan.Totals = make([]Sum, 0, 1+len(a.stations)+pilots+nc+len(a.stations)*nc)
 	rooms := len(units) - len(a.stations) - 1
-	a.plan.Lines = make([]Line, 0, designated+nc*(1+3*len(a.stations)+pilots+rooms))
+	a.plan.Lines = make([]Line, 0, designated+nc*(1+2*len(a.stations)+pilots+rooms))
 	adviseHuge(a.plan.Lines)
 	if len(r.Demand.Drivers) != nc {
 		return nil, fmt.Errorf("allocation: %d demand drivers for %d categories", len(r.Demand.Drivers), nc)
@@ -322,7 +327,7 @@ func (a *allocator) draw(stage Stage, units []int32, needs []Fen, cats []int) er
 		for j, c := range cats {
 			bal[j] = a.balance[c]
 		}
-		split, err := ApportionFen(granted[k], bal)
+		split, err := a.share.fen(granted[k], bal)
 		if err != nil {
 			return fmt.Errorf("allocation: %s draw for %s: %w", stage, a.plan.Units[u].Code, err)
 		}
@@ -455,7 +460,7 @@ func (a *allocator) rooms() error {
 			for _, r := range a.roomsOf[i] {
 				weights = append(weights, a.plan.Units[r].Drivers[drv])
 			}
-			split, err := Apportion(pass, weights)
+			split, err := a.share.ratios(pass, weights)
 			if errors.Is(err, ErrNoWeight) {
 				a.warn(Warning{Kind: NoWeight, Stage: Rooms, Unit: int(s), Category: c, Driver: int(drv), Need: pass})
 				continue
