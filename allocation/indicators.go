@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math/bits"
 	"slices"
 )
 
@@ -112,9 +111,8 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 		return nil, errors.New("allocation: one source per fund line needed")
 	}
 	nc := len(p.Categories)
-	// Every source gets its rank in Source order, so that an indicator's
-	// key (unit, category, source, status) packs into one integer whose
-	// order is the result's.
+	// Every source gets its rank in Source order: indicators of one unit
+	// and category are listed by rank.
 	// A national budget has a million fund lines but a few hundred sources:
 	// they are gathered in a set, not by sorting a copy of the million.
 	seen := make(map[Source]struct{})
@@ -130,18 +128,6 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 		r, _ := slices.BinarySearchFunc(ranked, s, Source.Compare)
 		return uint64(r)
 	}
-	unitBits, catBits, rankBits := bits.Len(uint(len(p.Units))), bits.Len(uint(nc)), bits.Len(uint(len(ranked)))
-	if unitBits+catBits+rankBits+1 > 64 {
-		return nil, fmt.Errorf("allocation: indicators: %w", ErrOverflow)
-	}
-	key := func(unit, cat int32, st Status, r uint64) uint64 {
-		u := uint64(unit)
-		if unit < 0 {
-			u = uint64(len(p.Units)) // unallocated sorts last
-		}
-		return (u<<catBits|uint64(cat))<<(rankBits+1) | r<<1 | uint64(st)
-	}
-
 	// The pooled sources of each category in Source order, with their
 	// ranks and balances, and the designated fund lines of each unit and
 	// category.
@@ -190,37 +176,48 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 		most = max(most, n)
 	}
 
-	// Each line's shares by source, as (key, amount) pairs; sorting them
-	// by key brings a unit's shares of one source and status together.
-	type share struct {
-		key    uint64
-		amount Fen
-	}
-	shares := make([]share, 0, len(p.Lines)+len(p.Funds))
-	adviseHuge(shares)
-	ws, draw, rem, idx := make([]uint64, most), make([]Fen, most), make([]uint64, most), make([]int32, 0, most)
-	for _, l := range p.Lines {
+	// The lines are taken in plan order to draw on the pools; a line of a
+	// category with one pooled source draws its whole amount on it, and
+	// only the draws of the others are kept, in plan order: a national
+	// plan's 4.5 million lines are mostly of one source. The plan falls
+	// into runs of lines in strictly increasing (unit, category) order
+	// (one a stage, when the allocation made the plan); each run knows
+	// where its draws start.
+	type run struct{ next, end, draw int }
+	var runs []run
+	var draws []poolDraw
+	entries := 0 // an upper bound on the indicators
+	ws, dr, rem, idx := make([]uint64, most), make([]Fen, most), make([]uint64, most), make([]int32, 0, most)
+	for li := range p.Lines {
+		l := &p.Lines[li]
+		if li == 0 || !lineBefore(&p.Lines[li-1], l) {
+			if len(runs) > 0 {
+				runs[len(runs)-1].end = li
+			}
+			runs = append(runs, run{next: li, draw: len(draws)})
+		}
 		if l.Stage == Directed {
 			var got Fen
-			for _, i := range designated[uc{l.Unit, l.Category}] {
-				shares = append(shares, share{key(l.Unit, l.Category, l.Status, rank(sources[i])), p.Funds[i].Amount})
+			d := designated[uc{l.Unit, l.Category}]
+			for _, i := range d {
 				got += p.Funds[i].Amount
 			}
 			if got != l.Amount {
 				return nil, fmt.Errorf("allocation: directed line of %s: fund lines give %s, the line %s: %w",
 					p.Units[l.Unit].Code, got, l.Amount, ErrInvariant)
 			}
+			entries += len(d)
 			continue
 		}
 		pl := &pools[l.Category]
-		if l.Amount > pl.total {
+		if l.Amount > pl.total || l.Amount < 0 {
 			return nil, fmt.Errorf("allocation: %s line of %s needs %s, its category holds %s: %w",
 				l.Stage, p.Units[l.Unit].Code, l.Amount, pl.total, ErrInvariant)
 		}
 		pl.total -= l.Amount
 		if len(pl.bal) == 1 { // one source: the line draws on it alone
 			pl.bal[0] -= l.Amount
-			shares = append(shares, share{key(l.Unit, l.Category, l.Status, pl.rank[0]), l.Amount})
+			entries++
 			continue
 		}
 		// Apportion over the balances; their sum, the category's pooled
@@ -229,51 +226,131 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 		for j, b := range pl.bal {
 			ws[j] = uint64(b)
 		}
-		apportionSum(l.Amount, ws[:n], uint64(pl.total+l.Amount), draw[:n], rem[:n], idx)
-		for j, d := range draw[:n] {
+		apportionSum(l.Amount, ws[:n], uint64(pl.total+l.Amount), dr[:n], rem[:n], idx)
+		first := len(draws)
+		for j, d := range dr[:n] {
 			if d > 0 {
 				pl.bal[j] -= d // never below zero: a share of a balance is at most the balance
-				shares = append(shares, share{key(l.Unit, l.Category, l.Status, pl.rank[j]), d})
+				draws = append(draws, poolDraw{j: int32(j), amount: d})
+			}
+		}
+		if len(draws) > first { // none when the line is zero
+			draws[len(draws)-1].last = true
+		}
+		entries += len(draws) - first
+	}
+	if len(runs) > 0 {
+		runs[len(runs)-1].end = len(p.Lines)
+	}
+	for c := range pools {
+		entries += len(pools[c].bal)
+	}
+
+	// The runs are merged by (unit, category) through a heap of run
+	// indexes; the lines of one unit and category give their shares by
+	// source and status, which are sorted and summed.
+	head := func(r int) *Line { return &p.Lines[runs[r].next] }
+	less := func(a, b int) bool { return lineBefore(head(a), head(b)) }
+	heap := make([]int, len(runs))
+	for i := range heap {
+		heap[i] = i
+	}
+	down := func(i int) {
+		for {
+			m, l, r := i, 2*i+1, 2*i+2
+			if l < len(heap) && less(heap[l], heap[m]) {
+				m = l
+			}
+			if r < len(heap) && less(heap[r], heap[m]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			heap[i], heap[m] = heap[m], heap[i]
+			i = m
+		}
+	}
+	for i := len(heap)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	out := make([]Indicator, 0, entries)
+	adviseHuge(out)
+	var group []share
+	for len(heap) > 0 {
+		unit, cat := head(heap[0]).Unit, head(heap[0]).Category
+		group = group[:0]
+		for len(heap) > 0 {
+			r := &runs[heap[0]]
+			l := &p.Lines[r.next]
+			if l.Unit != unit || l.Category != cat {
+				break
+			}
+			switch pl := &pools[l.Category]; {
+			case l.Stage == Directed:
+				for _, i := range designated[uc{l.Unit, l.Category}] {
+					group = append(group, share{rank(sources[i]), l.Status, p.Funds[i].Amount})
+				}
+			case len(pl.bal) == 1:
+				group = append(group, share{pl.rank[0], l.Status, l.Amount})
+			case l.Amount > 0:
+				for {
+					d := draws[r.draw]
+					r.draw++
+					group = append(group, share{pl.rank[d.j], l.Status, d.amount})
+					if d.last {
+						break
+					}
+				}
+			}
+			if r.next++; r.next < r.end {
+				down(0)
+			} else {
+				heap[0] = heap[len(heap)-1]
+				heap = heap[:len(heap)-1]
+				down(0)
+			}
+		}
+		slices.SortFunc(group, func(a, b share) int { return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.status, b.status)) })
+		for i := 0; i < len(group); {
+			g, sum := group[i], Fen(0)
+			for ; i < len(group) && group[i].rank == g.rank && group[i].status == g.status; i++ {
+				sum += group[i].amount // bounded by the pool, which fits
+			}
+			if sum > 0 {
+				out = append(out, Indicator{Unit: unit, Category: cat, Status: g.status, Source: ranked[g.rank], Amount: sum})
 			}
 		}
 	}
+	// What each category's pooled sources keep: unit -1, listed last.
 	for c := range pools {
 		for j, b := range pools[c].bal {
 			if b > 0 {
-				shares = append(shares, share{key(-1, int32(c), Allocated, pools[c].rank[j]), b})
+				out = append(out, Indicator{Unit: -1, Category: int32(c), Status: Allocated, Source: ranked[pools[c].rank[j]], Amount: b})
 			}
 		}
 	}
-
-	slices.SortFunc(shares, func(a, b share) int { return cmp.Compare(a.key, b.key) })
-	// Sized to the indicators there are: a fifth fewer than the shares.
-	n := 0
-	for i := 0; i < len(shares); {
-		k, sum := shares[i].key, Fen(0)
-		for ; i < len(shares) && shares[i].key == k; i++ {
-			sum += shares[i].amount
-		}
-		if sum > 0 {
-			n++
-		}
-	}
-	out := make([]Indicator, 0, n)
-	adviseHuge(out)
-	catMask, rankMask := uint64(1)<<catBits-1, uint64(1)<<rankBits-1
-	for i := 0; i < len(shares); {
-		k, sum := shares[i].key, Fen(0)
-		for ; i < len(shares) && shares[i].key == k; i++ {
-			sum += shares[i].amount // bounded by the pool, which fits
-		}
-		if sum <= 0 {
-			continue
-		}
-		unit := int32(k >> (rankBits + 1 + catBits))
-		if int(unit) == len(p.Units) {
-			unit = -1
-		}
-		out = append(out, Indicator{Unit: unit, Category: int32(k >> (rankBits + 1) & catMask), Status: Status(k & 1),
-			Source: ranked[k>>1&rankMask], Amount: sum})
-	}
 	return out, nil
+}
+
+// poolDraw is what a line of a category with several pooled sources draws
+// on one of them: j is the source's position in the category's pool; last
+// marks the line's last draw.
+type poolDraw struct {
+	j      int32
+	last   bool
+	amount Fen
+}
+
+// share is what one line of a unit and category gives one source, with
+// the line's status.
+type share struct {
+	rank   uint64
+	status Status
+	amount Fen
+}
+
+// lineBefore orders lines by unit, then category.
+func lineBefore(a, b *Line) bool {
+	return a.Unit < b.Unit || a.Unit == b.Unit && a.Category < b.Category
 }

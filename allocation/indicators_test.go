@@ -142,6 +142,22 @@ func TestIndicatorsRandomCities(t *testing.T) {
 		if !slices.Equal(ind, want) {
 			t.Fatalf("city %d: indicators differ from the reference:\n%v\n%v", i, ind, want)
 		}
+		// Lines in another order draw on the pools in that order; the
+		// runs of (unit, category) order are then many, down to single
+		// lines when the order is reversed.
+		q := *p
+		q.Lines = slices.Clone(p.Lines)
+		if i%2 == 0 {
+			slices.Reverse(q.Lines)
+		} else {
+			k := rng.IntN(len(q.Lines) + 1)
+			q.Lines = append(q.Lines[k:], q.Lines[:k]...)
+		}
+		ind, err = Indicators(&q, src, 0)
+		want, werr := indicatorsReference(&q, src, 0)
+		if (err == nil) != (werr == nil) || !slices.Equal(ind, want) {
+			t.Fatalf("city %d, lines reordered: indicators differ from the reference (%v, %v):\n%v\n%v", i, err, werr, ind, want)
+		}
 	}
 }
 
