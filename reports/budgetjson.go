@@ -17,6 +17,16 @@ import (
 // in the budget's language. It streams: one object per line, so a national
 // plan needs no second copy in memory.
 func WriteBudgetJSON(w io.Writer, bb *Budget) error {
+	return WriteBudgetJSONAwaiting(w, bb, nil)
+}
+
+// WriteBudgetJSONAwaiting is WriteBudgetJSON for a budget whose indicators
+// are still being computed: indicators, when not nil, is called once the
+// JSON reaches them (they come last) and gives them in place of
+// bb.Indicators, or the error that ends the writing. A national budget's
+// units, lines and fund lines are then formatted and on their way to the
+// disk while its indicators are worked out.
+func WriteBudgetJSONAwaiting(w io.Writer, bb *Budget, indicators func() ([]allocation.Indicator, error)) error {
 	p := bb.Plan
 	l := msg.Of(bb.Language)
 	j := &jsonWriter{w: w, buf: make([]byte, 0, 64<<10)}
@@ -103,6 +113,15 @@ func WriteBudgetJSON(w io.Writer, bb *Budget) error {
 		}
 	}
 	j.end()
+	if indicators != nil {
+		ind, err := indicators()
+		if err != nil {
+			return err
+		}
+		with := *bb
+		with.Indicators = ind
+		bb = &with
+	}
 	if bb.Indicators != nil { // nil: not computed (a budget always computes them)
 		j.raw(",\n  \"indicators\": [")
 		for i := range bb.Indicators {

@@ -74,16 +74,27 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	if err != nil {
 		return nil, err
 	}
-	ind, err := in.indicators(plan, cfg)
-	if err != nil {
-		return nil, err
-	}
 	g.timing.mark("allocate")
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
+	// The indicators are worked out while the budget JSON's lines, units
+	// and fund lines are written: they come last in it, and the indicator
+	// CSV waits for them.
+	var ind []allocation.Indicator
+	var indErr error
+	indDone := make(chan struct{})
+	go func() {
+		defer close(indDone)
+		ind, indErr = in.indicators(plan, cfg)
+	}()
+	indicators := func() ([]allocation.Indicator, error) {
+		<-indDone
+		return ind, indErr
+	}
 	prog.phase(msg.CmdWriting, -1)
-	paths, err := writeBudget(ctx, cfg, in, plan, ind, g.runDate(cfg), workbook, prog)
+	paths, err := writeBudget(ctx, cfg, in, plan, indicators, g.runDate(cfg), workbook, prog)
+	<-indDone // written or not, the indicators are done before budget returns
 	if err != nil {
 		return nil, err
 	}
@@ -92,15 +103,16 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 }
 
 // writeBudget writes the budget outputs all or nothing and returns their
-// paths. Once ctx is done the writers stop, and nothing is written.
-func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, ind []allocation.Indicator, runDate time.Time, workbook bool, prog *progress) ([]string, error) {
+// paths; indicators waits for the plan's indicators and gives them, or the
+// error that writes nothing. Once ctx is done the writers stop, and nothing
+// is written.
+func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, indicators func() ([]allocation.Indicator, error), runDate time.Time, workbook bool, prog *progress) ([]string, error) {
 	out, err := openOut(cfg.Out)
 	if err != nil {
 		return nil, err
 	}
 	defer out.Close()
 	book := budgetBook(cfg, in, plan, runDate)
-	book.Indicators = ind
 	b := reports.NewBatch(ctx)
 	// The JSON and the indicator CSV are independent: written at the same
 	// time, the one's formatting overlaps the other's copying to the disk.
@@ -110,10 +122,18 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	csvName := fmt.Sprintf("budget-%d-indicators.csv", cfg.FiscalYear)
 	csvDone := make(chan error, 1)
 	go func() {
-		csvDone <- b.WriteIn(out, csvName, func(w io.Writer) error { return reports.WriteIndicatorsCSV(w, book) })
+		csvDone <- b.WriteIn(out, csvName, func(w io.Writer) error {
+			ind, err := indicators()
+			if err != nil {
+				return err
+			}
+			with := *book
+			with.Indicators = ind
+			return reports.WriteIndicatorsCSV(w, &with)
+		})
 	}()
 	err = b.WriteIn(out, jsonName, func(w io.Writer) error {
-		return reports.WriteBudgetJSON(prog.writer(w), book)
+		return reports.WriteBudgetJSONAwaiting(prog.writer(w), book, indicators)
 	})
 	if csvErr := <-csvDone; err == nil {
 		err = csvErr
@@ -121,6 +141,11 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	if err != nil {
 		b.Abort()
 		return nil, stopped(ctx, err)
+	}
+	// Both writers had them.
+	if book.Indicators, err = indicators(); err != nil {
+		b.Abort()
+		return nil, err
 	}
 	paths := []string{out.Join(jsonName), out.Join(csvName)}
 	if workbook {
