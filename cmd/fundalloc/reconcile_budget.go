@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -162,34 +163,29 @@ func categoriesFor(cfg *config.Config, codes []string) []allocation.Category {
 // compareWithWritten warns when a budget JSON already in the output folder
 // differs from the budget just recomputed: the approved budget may be the
 // one to reconcile against. The budget JSON is deterministic, so the two
-// agree exactly when their bytes do: the recomputed one is rendered into a
-// hash, never to disk. Only when they differ, and the file is small enough
-// to read quickly, are the amounts compared to say how many differ.
+// agree exactly when their bytes do: the recomputed one is rendered, never
+// to disk, against the file's bytes as they are read, and the rendering
+// stops at the first difference. Only when they differ, and the file is
+// small enough to read quickly, are the amounts compared to say how many
+// differ.
 func compareWithWritten(cfg *config.Config, in *inputs, plan *allocation.Plan) msg.Text {
 	path := filepath.Join(cfg.Out, fmt.Sprintf("budget-%d.json", cfg.FiscalYear))
 	// Read back from the output folder like anything fundalloc wrote: a
 	// link or a FIFO put in its place is not followed (it is not the budget).
-	open := func() (sources.File, error) { return outdir.OpenRegular(path) }
-	f, err := open()
+	f, err := outdir.OpenRegular(path)
 	if err != nil {
 		return msg.Text{}
 	}
 	st, err := f.Stat()
-	f.Close()
 	if err != nil {
+		f.Close()
 		return msg.Text{}
 	}
-	written := make(chan []byte, 1)
-	go func() {
-		src := sources.Source{Name: path, Open: open}
-		sum, _ := src.SHA256()
-		written <- []byte(sum)
-	}()
-	h := sha256.New()
-	if err := reports.WriteBudgetJSON(h, budgetBook(cfg, in, plan, time.Time{})); err != nil {
-		return msg.Text{}
-	}
-	if hex.EncodeToString(h.Sum(nil)) == string(<-written) {
+	same := sameAsFile(f, st.Size(), func(w io.Writer) error {
+		return reports.WriteBudgetJSON(w, budgetBook(cfg, in, plan, time.Time{}))
+	})
+	f.Close()
+	if same {
 		return msg.Text{}
 	}
 	if st.Size() > 64<<20 {
@@ -217,6 +213,55 @@ func compareWithWritten(cfg *config.Config, in *inputs, plan *allocation.Plan) m
 		return msg.CmdRcSameAmounts.With(path)
 	}
 	return msg.CmdRcDiffAmounts.With(path, thousands(differ), path)
+}
+
+// errDiffers stops a rendering that is not the file's bytes.
+var errDiffers = errors.New("differs from the file")
+
+// sameAsFile reports whether render writes exactly the bytes of f, which
+// holds size bytes: it compares each write with the file's next bytes as
+// they are read, and stops the rendering at the first difference or once
+// it outgrows the file. A file that cannot be read is not the same.
+func sameAsFile(f io.Reader, size int64, render func(io.Writer) error) bool {
+	c := &fileComparer{r: f, left: size}
+	if err := render(c); err != nil {
+		return false
+	}
+	if c.left != 0 {
+		return false
+	}
+	// Nothing follows, though the file may have grown since its size was
+	// taken.
+	var one [1]byte
+	n, _ := io.ReadFull(f, one[:])
+	return n == 0
+}
+
+// fileComparer is a writer that checks what is written against a reader's
+// bytes.
+type fileComparer struct {
+	r    io.Reader
+	left int64 // bytes of the file not compared yet
+	buf  []byte
+}
+
+func (c *fileComparer) Write(p []byte) (int, error) {
+	if int64(len(p)) > c.left {
+		return 0, errDiffers
+	}
+	for done := 0; done < len(p); {
+		n := min(len(p)-done, 256<<10)
+		if cap(c.buf) < n {
+			c.buf = make([]byte, n)
+		}
+		b := c.buf[:n]
+		if _, err := io.ReadFull(c.r, b); err != nil || !bytes.Equal(b, p[done:done+n]) {
+			return done, errDiffers
+		}
+		done += n
+		c.left -= int64(n)
+	}
+	return len(p), nil
 }
 
 // firstProblem is the first of a list of input problems, or err itself.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -279,6 +280,52 @@ func TestSampleWorkbooksHaveNoFormatMistakes(t *testing.T) {
 				}
 			}
 			f.Close()
+		}
+	}
+}
+
+// TestSameAsFile compares a rendering with a file's bytes as they stream:
+// equal only when every byte and the length agree, whatever the size of the
+// rendering's writes.
+func TestSameAsFile(t *testing.T) {
+	file := bytes.Repeat([]byte("0123456789abcdef"), 40<<10) // 640 KiB: more than one read
+	render := func(b []byte, chunk int) func(w io.Writer) error {
+		return func(w io.Writer) error {
+			for len(b) > 0 {
+				n := min(chunk, len(b))
+				if _, err := w.Write(b[:n]); err != nil {
+					return err
+				}
+				b = b[n:]
+			}
+			return nil
+		}
+	}
+	changed := bytes.Clone(file)
+	changed[len(changed)-1] = 'x'
+	early := bytes.Clone(file)
+	early[3] = 'x'
+	if !sameAsFile(bytes.NewReader(nil), 0, render(nil, 1)) || sameAsFile(bytes.NewReader(nil), 0, render([]byte("{"), 1)) {
+		t.Error("an empty file is the same as an empty rendering only")
+	}
+	for _, c := range []struct {
+		name     string
+		rendered []byte
+		size     int64 // the file's size as its Stat said
+		want     bool
+	}{
+		{"same", file, int64(len(file)), true},
+		{"last byte differs", changed, int64(len(file)), false},
+		{"first bytes differ", early, int64(len(file)), false},
+		{"rendering shorter", file[:len(file)-1], int64(len(file)), false},
+		{"rendering longer", append(bytes.Clone(file), '\n'), int64(len(file)), false},
+		{"file grew after its size was taken", file[:len(file)-5], int64(len(file) - 5), false},
+		{"file shorter than its size said", file, int64(len(file) + 5), false},
+	} {
+		for _, chunk := range []int{1 << 10, 48 << 10, 1 << 20} {
+			if got := sameAsFile(bytes.NewReader(file), c.size, render(c.rendered, chunk)); got != c.want {
+				t.Errorf("%s, writes of %d: same %v, want %v", c.name, chunk, got, c.want)
+			}
 		}
 	}
 }
