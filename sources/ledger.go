@@ -73,8 +73,14 @@ func (l *Ledger) Vouchers() []allocation.Voucher {
 // Units finds a ledger row's unit (DESIGN §3.0): by its code as written,
 // or else by a name that exactly one unit has.
 type Units struct {
-	Codes  []string         // every unit's code; a ledger row's Unit indexes it
-	byCode map[string]int32 // code → index
+	Codes []string // every unit's code; a ledger row's Unit indexes it
+	// sorted is true when Codes is in increasing order: then a code is
+	// found by a search that starts from the row before's unit, and byCode
+	// is not made. A ledger lists its vouchers by date, and each day's by
+	// unit more often than not: the next code is near the last one, where a
+	// map of 600,000 codes misses the cache on every row.
+	sorted bool
+	byCode map[string]int32 // code → index, when not sorted
 
 	// The indexes for a row whose unit is not a code, made when the first
 	// such row comes (most ledgers have none; a national units file takes
@@ -87,9 +93,14 @@ type Units struct {
 
 // NewUnits indexes the units a ledger may name: codes (a budget's units, in
 // its order), then the units of the units file whose codes are not among
-// them.
+// them. It may keep codes.
 func NewUnits(codes []string, units []allocation.Unit) *Units {
-	us := &Units{byCode: make(map[string]int32, len(codes)+len(units)), units: units}
+	us := &Units{units: units}
+	if sortedCodes(codes, units) {
+		us.Codes, us.sorted = codes, true
+		return us
+	}
+	us.byCode = make(map[string]int32, len(codes)+len(units))
 	add := func(code string) {
 		if _, ok := us.byCode[code]; !ok {
 			us.byCode[code] = int32(len(us.Codes))
@@ -105,6 +116,75 @@ func NewUnits(codes []string, units []allocation.Unit) *Units {
 	return us
 }
 
+// sortedCodes reports whether codes are in strictly increasing order and
+// hold the code of every unit, which are in order too: a budget's codes and
+// its own units file's, as a reconciliation has them. Then the table of
+// codes is codes alone.
+func sortedCodes(codes []string, units []allocation.Unit) bool {
+	for i := 1; i < len(codes); i++ {
+		if codes[i-1] >= codes[i] {
+			return false
+		}
+	}
+	j := 0
+	for i := range units {
+		code := units[i].Code
+		if i > 0 && code < units[i-1].Code {
+			return false
+		}
+		for j < len(codes) && codes[j] < code {
+			j++
+		}
+		if j == len(codes) || codes[j] != code {
+			return false
+		}
+	}
+	return true
+}
+
+// index returns the index of the unit whose code is s. near is where the
+// last code was found (-1 for none), and is moved to where this one is.
+func (us *Units) index(s string, near *int32) (int32, bool) {
+	if !us.sorted {
+		i, ok := us.byCode[s]
+		return i, ok
+	}
+	codes := us.Codes
+	lo, hi := 0, len(codes) // s is in codes[lo:hi] if anywhere
+	if p := int(*near); p >= 0 && p < len(codes) {
+		// Gallop from p towards s, then search what the last two steps
+		// bracket.
+		switch c := codes[p]; {
+		case s == c:
+			return int32(p), true
+		case s > c:
+			lo = p + 1
+			for step := 1; p+step < len(codes); step <<= 1 {
+				if codes[p+step] >= s {
+					hi = p + step + 1
+					break
+				}
+				lo = p + step + 1
+			}
+		default:
+			hi = p
+			for step := 1; p-step >= 0; step <<= 1 {
+				if codes[p-step] <= s {
+					lo = p - step
+					break
+				}
+				hi = p - step
+			}
+		}
+	}
+	i, ok := slices.BinarySearch(codes[lo:hi], s)
+	if !ok {
+		return -1, false
+	}
+	*near = int32(lo + i)
+	return int32(lo + i), true
+}
+
 // indexOthers makes the indexes by name and by folded code.
 func (us *Units) indexOthers() {
 	us.folded = make(map[string]int32, len(us.Codes))
@@ -112,8 +192,9 @@ func (us *Units) indexOthers() {
 		us.folded[strings.ToLower(code)] = int32(i)
 	}
 	us.byName = make(map[string]int32, len(us.units))
+	near := int32(-1)
 	for _, u := range us.units {
-		i := us.byCode[u.Code]
+		i, _ := us.index(u.Code, &near)
 		if u.Name == "" {
 			continue
 		}
@@ -130,7 +211,14 @@ func (us *Units) indexOthers() {
 
 // find returns the index of the unit s names, or -1 and why not.
 func (us *Units) find(s string, label colLabel) (int32, msg.Text) {
-	if i, ok := us.byCode[s]; ok {
+	near := int32(-1)
+	return us.findNear(s, label, &near)
+}
+
+// findNear is find that starts looking for a code where the last one was
+// found, *near (-1 for none), and moves near to the unit it finds by code.
+func (us *Units) findNear(s string, label colLabel, near *int32) (int32, msg.Text) {
+	if i, ok := us.index(s, near); ok {
 		return i, msg.Text{}
 	}
 	us.others.Do(us.indexOthers)
@@ -183,6 +271,7 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 		l.Files[fi] = src.Name
 		var failed [len(wholeColumn)]int // rows with each whole-column kind
 		var sample [len(wholeColumn)][]string
+		near := int32(-1) // the unit found last in this file
 		t, ok := scanTable(src, &opt, m, &probs[fi], func(t *table, row int, cells []Cell) {
 			e := Entry{File: int32(fi), Row: int32(row), Unit: -1, Category: -1}
 			voucher := t.text(cells, lVoucher)
@@ -197,7 +286,7 @@ func ReadLedgers(srcs []Source, opt Options, cats *Categories, units *Units, yea
 			}
 			if code == "" {
 				flag(allocation.UnknownUnit, msg.SrcEmpty.With(t.h.label(lUnit)))
-			} else if u, why := units.find(code, t.h.label(lUnit)); u >= 0 {
+			} else if u, why := units.findNear(code, t.h.label(lUnit), &near); u >= 0 {
 				e.Unit = u
 			} else {
 				flag(allocation.UnknownUnit, why)
