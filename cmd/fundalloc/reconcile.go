@@ -100,7 +100,20 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	prog := newProgress(g)
 	defer prog.done()
 
-	bor, err := budgetOfRecord(ctx, g, cfg, opts.budget, year, mon, rc, prog)
+	// A recomputed draft's units are known before it is allocated: its
+	// ledgers are read meanwhile, on the other core (the allocation takes
+	// one).
+	var early *pendingLedgers
+	defer func() {
+		if early != nil {
+			early.abandon()
+		}
+	}()
+	bor, err := budgetOfRecord(ctx, g, cfg, opts.budget, year, mon, rc, prog, func(codes []string, units []allocation.Unit) {
+		if year == rc.Year {
+			early = startLedgers(ctx, cfg, prog, codes, units, rc)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +126,18 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 	runtime.GC()
 	g.timing.mark("budget of record")
 
-	lg, hashes, err := readLedgers(ctx, cfg, prog, sources.NewUnits(bor.codes, bor.units.Units), rc)
+	var (
+		lg     *ledgerRead
+		hashes []allocation.FileHash
+	)
+	if early != nil && early.readFor(bor.codes, bor.units.Units) {
+		lg, hashes, err = early.wait()
+	} else {
+		if early != nil {
+			early.abandon() // read against other units
+		}
+		lg, hashes, err = readLedgers(ctx, cfg, prog, sources.NewUnits(bor.codes, bor.units.Units), rc)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"fundalloc/allocation"
@@ -33,8 +34,10 @@ type theBudget struct {
 // the file given with --budget; else the version of record in force at the
 // end of the month; else, with no version yet, the draft recomputed from the
 // configuration, with a warning. It fills in rc's year, categories and the
-// budget's name.
-func budgetOfRecord(ctx context.Context, g *globals, cfg *config.Config, file string, year, month int, rc *reports.Reconciliation, prog *progress) (*theBudget, error) {
+// budget's name. For a recomputed draft it calls unitsKnown once the units
+// are read and rc's year and categories are set, before the allocation:
+// what the ledgers need to be read.
+func budgetOfRecord(ctx context.Context, g *globals, cfg *config.Config, file string, year, month int, rc *reports.Reconciliation, prog *progress, unitsKnown func(codes []string, units []allocation.Unit)) (*theBudget, error) {
 	if file != "" {
 		path := g.path(file)
 		return readBudgetOfRecord(ctx, cfg, file, path, rc)
@@ -52,7 +55,7 @@ func budgetOfRecord(ctx context.Context, g *globals, cfg *config.Config, file st
 	v, early, ok := allocation.InForce(approvals, year, time.Month(month))
 	if !ok {
 		rc.Warnings = append(rc.Warnings, msg.RcBudgetDraftYet.With())
-		return recomputedBudget(ctx, cfg, rc, prog)
+		return recomputedBudget(ctx, cfg, rc, prog, unitsKnown)
 	}
 	var l *sources.RecordLine
 	for _, x := range lines {
@@ -124,21 +127,37 @@ func readBudgetOfRecord(ctx context.Context, cfg *config.Config, name, path stri
 }
 
 // recomputedBudget allocates the budget from the configuration's inputs:
-// the draft.
-func recomputedBudget(ctx context.Context, cfg *config.Config, rc *reports.Reconciliation, prog *progress) (*theBudget, error) {
+// the draft. Once the inputs are read it calls unitsKnown with the codes the
+// plan will list its units by (sorted, as the allocation sorts them) and
+// the units.
+func recomputedBudget(ctx context.Context, cfg *config.Config, rc *reports.Reconciliation, prog *progress, unitsKnown func(codes []string, units []allocation.Unit)) (*theBudget, error) {
 	in, err := readInputs(ctx, cfg, prog)
 	if err != nil {
 		return nil, err
 	}
+	rc.Year, rc.Categories, rc.Budget = cfg.FiscalYear, cfg.Categories, "recomputed"
+	codes := make([]string, len(in.units.Units))
+	for i := range in.units.Units {
+		codes[i] = in.units.Units[i].Code
+	}
+	if !slices.IsSorted(codes) {
+		slices.Sort(codes)
+	}
+	unitsKnown(codes, in.units.Units)
 	plan, err := in.allocate(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b := &theBudget{budget: allocation.Annual(plan), units: in.units, hashes: in.hashes, codes: make([]string, len(plan.Units))}
+	b := &theBudget{budget: allocation.Annual(plan), units: in.units, hashes: in.hashes, codes: codes}
 	for i := range plan.Units {
-		b.codes[i] = plan.Units[i].Code
+		if plan.Units[i].Code != codes[i] {
+			b.codes = make([]string, len(plan.Units)) // not as foreseen: the plan's
+			for i := range plan.Units {
+				b.codes[i] = plan.Units[i].Code
+			}
+			break
+		}
 	}
-	rc.Year, rc.Categories, rc.Budget = cfg.FiscalYear, cfg.Categories, "recomputed"
 	if w := compareWithWritten(cfg, in, plan); w.M != nil {
 		rc.Warnings = append(rc.Warnings, w)
 	}

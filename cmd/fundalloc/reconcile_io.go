@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 
@@ -50,6 +51,48 @@ func readLedgers(ctx context.Context, cfg *config.Config, prog *progress, known 
 		return nil, nil, err
 	}
 	return &ledgerRead{Ledger: lg, Units: known.Codes}, sums, interrupted(ctx)
+}
+
+// pendingLedgers is a reading of the ledgers on another goroutine.
+type pendingLedgers struct {
+	codes  []string
+	units  []allocation.Unit
+	cancel context.CancelFunc
+	done   chan struct{}
+	lg     *ledgerRead
+	hashes []allocation.FileHash
+	err    error
+}
+
+// startLedgers starts reading the ledgers against the given units, as
+// readLedgers does, and returns at once. rc's year and categories are set
+// and stay so.
+func startLedgers(ctx context.Context, cfg *config.Config, prog *progress, codes []string, units []allocation.Unit, rc *reports.Reconciliation) *pendingLedgers {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &pendingLedgers{codes: codes, units: units, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.lg, p.hashes, p.err = readLedgers(ctx, cfg, prog, sources.NewUnits(codes, units), rc)
+	}()
+	return p
+}
+
+// readFor reports whether the reading was started against these codes and
+// units.
+func (p *pendingLedgers) readFor(codes []string, units []allocation.Unit) bool {
+	return slices.Equal(p.codes, codes) && len(p.units) == len(units) && (len(units) == 0 || &p.units[0] == &units[0])
+}
+
+// wait returns what the reading found, once it is done.
+func (p *pendingLedgers) wait() (*ledgerRead, []allocation.FileHash, error) {
+	<-p.done
+	return p.lg, p.hashes, p.err
+}
+
+// abandon stops the reading, if it is still going, and waits for it.
+func (p *pendingLedgers) abandon() {
+	p.cancel()
+	<-p.done
 }
 
 // listing lists the ledger's vouchers again for the outputs, as reports
