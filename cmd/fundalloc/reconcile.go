@@ -147,23 +147,34 @@ func reconcile(ctx context.Context, g *globals, cfg *config.Config, opts reconci
 		e := &lg.Entries[i]
 		rc.Counts.Add(e.Flags != 0, int(e.Month), mon)
 	}
-	vouchers := lg.Vouchers()
-	rc.Rows, err = allocation.Reconcile(lg.Units, bor.budget, vouchers, mon, allocation.Thresholds{
-		Profile: cfg.Reconcile.Profile, Tolerance: cfg.Reconcile.Tolerance, Behind: cfg.Reconcile.Behind})
-	if err != nil {
-		return nil, err
-	}
-	bor.budget, vouchers = nil, nil // the rows are what the outputs need
-	if rc.Stations, err = allocation.Rollups(rc.Rows, rc.Units); err != nil {
-		return nil, err
-	}
-	rc.Problems = allocation.Problems(rc.Rows)
 	rc.Ledger = reports.Ledger{Files: lg.Files, Sheets: lg.Sheets, Exceptions: lg.Exceptions, List: listing(lg)}
-	g.timing.mark("reconcile")
-	if err := interrupted(ctx); err != nil {
-		return nil, err
+	// The ledger's listing needs none of what follows: it is written
+	// meanwhile.
+	compute := func() error {
+		vouchers := lg.Vouchers()
+		rows, err := allocation.Reconcile(lg.Units, bor.budget, vouchers, mon, allocation.Thresholds{
+			Profile: cfg.Reconcile.Profile, Tolerance: cfg.Reconcile.Tolerance, Behind: cfg.Reconcile.Behind})
+		if err != nil {
+			return err
+		}
+		rc.Rows = rows
+		bor.budget, vouchers = nil, nil // the rows are what the outputs need
+		// The roll-ups and the problems are independent.
+		var rollErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			rc.Stations, rollErr = allocation.Rollups(rc.Rows, rc.Units)
+		}()
+		rc.Problems = allocation.Problems(rc.Rows)
+		<-done
+		if rollErr != nil {
+			return rollErr
+		}
+		g.timing.mark("reconcile")
+		return interrupted(ctx)
 	}
-	res, err := writeReconciliation(ctx, cfg, opts, rc, prog)
+	res, err := writeReconciliation(ctx, cfg, opts, rc, prog, compute)
 	if err != nil {
 		return nil, err
 	}

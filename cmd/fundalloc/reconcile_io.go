@@ -117,8 +117,10 @@ func listing(lg *ledgerRead) func(yield func(*reports.LedgerVoucher, error) bool
 }
 
 // writeReconciliation writes the JSON and, unless told not to, the
-// workbook and its companion CSVs: all or nothing.
-func writeReconciliation(ctx context.Context, cfg *config.Config, opts reconcileOptions, rc *reports.Reconciliation, prog *progress) (*reconcileResult, error) {
+// workbook and its companion CSVs: all or nothing. compute fills in rc's
+// rows, stations and problems: the ledger's listing, which needs none of
+// them, is written while it runs.
+func writeReconciliation(ctx context.Context, cfg *config.Config, opts reconcileOptions, rc *reports.Reconciliation, prog *progress, compute func() error) (*reconcileResult, error) {
 	out, err := openOut(cfg.Out)
 	if err != nil {
 		return nil, err
@@ -129,34 +131,55 @@ func writeReconciliation(ctx context.Context, cfg *config.Config, opts reconcile
 		name  string
 		write func(context.Context, io.Writer, *reports.Reconciliation) error
 	}
+	// The outputs are independent: write them at the same time. The JSON
+	// and the CSVs stop with the batch's writer once its context is done;
+	// the workbook, whose sheets are written elsewhere first, is told.
+	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	b := reports.NewBatch(bctx)
+	var writers errgroup.Group
+	start := func(o output) {
+		writers.Go(func() error {
+			return b.WriteIn(out, o.name, func(w io.Writer) error { return o.write(ctx, prog.writer(w), rc) })
+		})
+	}
 	book := "reconcile-" + opts.month + ".xlsx"
-	outs := []output{{"reconcile-" + opts.month + ".json", ignoreContext(reports.WriteReconcileJSON)}}
-	if opts.workbook {
+	var ledger *output
+	if opts.workbook && rc.Counts.Read > reports.SheetRows {
 		// A table longer than a worksheet goes to a companion CSV beside
 		// the workbook, which points to it.
+		rc.LedgerCSV = "reconcile-" + opts.month + "-ledger.csv"
+		ledger = &output{rc.LedgerCSV, ignoreContext(reports.WriteReconcileLedgerCSV)}
+		prog.phase(msg.CmdWriting, -1)
+		start(*ledger)
+	}
+	if err := compute(); err != nil {
+		cancel()
+		writers.Wait()
+		b.Abort()
+		return nil, err
+	}
+	outs := []output{{"reconcile-" + opts.month + ".json", ignoreContext(reports.WriteReconcileJSON)}}
+	if opts.workbook {
 		if len(rc.Rows) > reports.SheetRows {
 			rc.DetailCSV = "reconcile-" + opts.month + "-detail.csv"
 			outs = append(outs, output{rc.DetailCSV, ignoreContext(reports.WriteReconcileDetailCSV)})
 		}
-		if rc.Counts.Read > reports.SheetRows {
-			rc.LedgerCSV = "reconcile-" + opts.month + "-ledger.csv"
-			outs = append(outs, output{rc.LedgerCSV, ignoreContext(reports.WriteReconcileLedgerCSV)})
+		if ledger != nil {
+			outs = append(outs, *ledger)
 		}
 		outs = append(outs, output{book, reports.WriteReconcileWorkbook})
 	} else if st, err := os.Lstat(filepath.Join(cfg.Out, book)); err == nil && st.Mode().IsRegular() {
 		res.olderBook = out.Join(book) // removed by nothing, so the summary says so
 	}
-	// The outputs are independent: write them at the same time. The JSON
-	// and the CSVs stop with the batch's writer once ctx is done; the
-	// workbook, whose sheets are written elsewhere first, is told.
-	prog.phase(msg.CmdWriting, -1)
-	b := reports.NewBatch(ctx)
-	var writers errgroup.Group
+	if ledger == nil {
+		prog.phase(msg.CmdWriting, -1)
+	}
 	for _, o := range outs {
 		res.outputs = append(res.outputs, out.Join(o.name))
-		writers.Go(func() error {
-			return b.WriteIn(out, o.name, func(w io.Writer) error { return o.write(ctx, prog.writer(w), rc) })
-		})
+		if ledger == nil || o.name != ledger.name {
+			start(o)
+		}
 	}
 	if err := writers.Wait(); err != nil {
 		b.Abort()
