@@ -80,6 +80,7 @@ type Units struct {
 	// unit more often than not: the next code is near the last one, where a
 	// map of 600,000 codes misses the cache on every row.
 	sorted bool
+	keys   []codeKey        // when sorted, each code's key
 	byCode map[string]int32 // code → index, when not sorted
 
 	// The indexes for a row whose unit is not a code, made when the first
@@ -98,6 +99,10 @@ func NewUnits(codes []string, units []allocation.Unit) *Units {
 	us := &Units{units: units}
 	if sortedCodes(codes, units) {
 		us.Codes, us.sorted = codes, true
+		us.keys = make([]codeKey, len(codes))
+		for i, c := range codes {
+			us.keys[i] = keyOf(c)
+		}
 		return us
 	}
 	us.byCode = make(map[string]int32, len(codes)+len(units))
@@ -149,18 +154,33 @@ func (us *Units) index(s string, near *int32) (int32, bool) {
 		i, ok := us.byCode[s]
 		return i, ok
 	}
-	codes := us.Codes
-	lo, hi := 0, len(codes) // s is in codes[lo:hi] if anywhere
-	if p := int(*near); p >= 0 && p < len(codes) {
+	keys, k := us.keys, keyOf(s)
+	// at compares the code at i with s by their keys, kept side by side,
+	// and by the codes themselves only when the keys cannot tell.
+	at := func(i int) int {
+		x := &keys[i]
+		if x.a != k.a {
+			return cmp.Compare(x.a, k.a)
+		}
+		if x.b>>8 != k.b>>8 {
+			return cmp.Compare(x.b>>8, k.b>>8)
+		}
+		if x.b&0xff <= 15 && k.b&0xff <= 15 {
+			return cmp.Compare(x.b&0xff, k.b&0xff) // the same bytes, but for how many
+		}
+		return strings.Compare(us.Codes[i], s)
+	}
+	lo, hi := 0, len(keys) // s is in [lo, hi) if anywhere
+	if p := int(*near); p >= 0 && p < len(keys) {
 		// Gallop from p towards s, then search what the last two steps
 		// bracket.
-		switch c := codes[p]; {
-		case s == c:
+		switch c := at(p); {
+		case c == 0:
 			return int32(p), true
-		case s > c:
+		case c < 0:
 			lo = p + 1
-			for step := 1; p+step < len(codes); step <<= 1 {
-				if codes[p+step] >= s {
+			for step := 1; p+step < len(keys); step <<= 1 {
+				if at(p+step) >= 0 {
 					hi = p + step + 1
 					break
 				}
@@ -169,7 +189,7 @@ func (us *Units) index(s string, near *int32) (int32, bool) {
 		default:
 			hi = p
 			for step := 1; p-step >= 0; step <<= 1 {
-				if codes[p-step] <= s {
+				if at(p-step) <= 0 {
 					lo = p - step
 					break
 				}
@@ -177,12 +197,42 @@ func (us *Units) index(s string, near *int32) (int32, bool) {
 			}
 		}
 	}
-	i, ok := slices.BinarySearch(codes[lo:hi], s)
-	if !ok {
-		return -1, false
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch c := at(m); {
+		case c == 0:
+			*near = int32(m)
+			return int32(m), true
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
 	}
-	*near = int32(lo + i)
-	return int32(lo + i), true
+	return -1, false
+}
+
+// codeKey orders short codes as their strings do, without reading them:
+// a holds the first 8 bytes, b the next 7 and then the length (at most
+// 255), each padded with zeros. Codes of up to 15 bytes compare by their
+// keys alone.
+type codeKey struct{ a, b uint64 }
+
+func keyOf(s string) codeKey {
+	var k codeKey
+	for i := range 15 {
+		var c uint64
+		if i < len(s) {
+			c = uint64(s[i])
+		}
+		if i < 8 {
+			k.a = k.a<<8 | c
+		} else {
+			k.b = k.b<<8 | c
+		}
+	}
+	k.b = k.b<<8 | uint64(min(len(s), 255))
+	return k
 }
 
 // indexOthers makes the indexes by name and by folded code.

@@ -14,11 +14,17 @@ import (
 // and in tables of every small size: each answer is the map's.
 func TestUnitsIndexFindsWhatAMapFinds(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for n := range 70 {
+	// Codes told apart by their first 8 bytes, by what follows them only,
+	// and of several lengths.
+	formats := []string{"S%05d", "STATION-%05d", "S%d", "SOCIALWORKSTATION-%d", "SOCIALWORK\x00%d"}
+	for n := range len(formats) * 70 {
+		format := formats[n%len(formats)]
+		n /= len(formats)
 		codes := make([]string, 0, n)
 		for i := range n {
-			codes = append(codes, fmt.Sprintf("S%05d", 2*i+1)) // odd numbers: even ones are missing
+			codes = append(codes, fmt.Sprintf(format, 2*i+1)) // odd numbers: even ones are missing
 		}
+		slices.Sort(codes)
 		us := NewUnits(codes, nil)
 		if !us.sorted {
 			t.Fatalf("%d sorted codes: not indexed as sorted", n)
@@ -29,7 +35,7 @@ func TestUnitsIndexFindsWhatAMapFinds(t *testing.T) {
 		}
 		near := int32(-1)
 		for range 400 {
-			q := fmt.Sprintf("S%05d", r.IntN(2*n+3))
+			q := fmt.Sprintf(format, r.IntN(2*n+3))
 			if r.IntN(8) == 0 && n > 0 { // a run of codes in order, as a day's vouchers
 				q = codes[min(n-1, max(0, int(near)+r.IntN(4)))]
 			}
@@ -78,6 +84,41 @@ func TestNewUnitsTable(t *testing.T) {
 		for i, code := range c.want {
 			if got, ok := us.index(code, &near); !ok || got != int32(i) {
 				t.Errorf("NewUnits(%q, %v): %q at %d %v, want %d", c.codes, c.units, code, got, ok, i)
+			}
+		}
+	}
+}
+
+// TestUnitsIndexKeysOrderAsStrings looks up codes of every length around
+// what the keys hold, made of zero bytes and bytes above and below: the
+// keys must order them as their strings do, or a search goes astray.
+func TestUnitsIndexKeysOrderAsStrings(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	random := func() string {
+		b := make([]byte, r.IntN(20))
+		for i := range b {
+			b[i] = "\x00AB\xff"[r.IntN(4)]
+		}
+		return string(b)
+	}
+	for range 200 {
+		set := map[string]bool{}
+		for range 1 + r.IntN(60) {
+			set[random()] = true
+		}
+		var codes []string
+		for c := range set {
+			codes = append(codes, c)
+		}
+		slices.Sort(codes)
+		us := NewUnits(codes, nil)
+		for range 200 {
+			q := random()
+			near := int32(r.IntN(len(codes)+1) - 1)
+			got, ok := us.index(q, &near)
+			want, wok := slices.BinarySearch(codes, q)
+			if ok != wok || ok && got != int32(want) {
+				t.Fatalf("%q in %q: %d %v, want %d %v", q, codes, got, ok, want, wok)
 			}
 		}
 	}
