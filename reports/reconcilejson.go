@@ -38,15 +38,32 @@ func WriteReconcileJSON(w io.Writer, rc *Reconciliation) error {
 		j.raw("null")
 	}
 	j.raw(",\n  \"rows\": [")
+	// A row's texts are a few: its unit's, which its next rows share, its
+	// category's and its status'. Each is quoted once, not once a row.
+	cats := make([]string, len(rc.Categories))
+	for c := range rc.Categories {
+		cats[c] = `, "category": ` + string(AppendJSONString(nil, rc.Categories[c].Code)) + `, "status": `
+	}
+	var status [2]string
+	for k, reserved := range [2]bool{false, true} {
+		status[k] = string(AppendJSONString(nil, rowStatus(&allocation.Row{Reserved: reserved})))
+	}
+	var unit []byte // `{"unit": "…"` of the unit of the row before
+	unitOf := ""
 	for i := range rc.Rows {
 		r := &rc.Rows[i]
 		j.sep(i)
-		j.raw(`{"unit": `)
-		j.str(r.Unit)
-		j.raw(`, "category": `)
-		j.str(rc.Categories[r.Category].Code)
-		j.raw(`, "status": `)
-		j.str(rowStatus(r))
+		if unit == nil || r.Unit != unitOf {
+			unit = AppendJSONString(append(unit[:0], `{"unit": `...), r.Unit)
+			unitOf = r.Unit
+		}
+		j.buf = append(j.buf, unit...)
+		j.raw(cats[r.Category])
+		if r.Reserved {
+			j.raw(status[1])
+		} else {
+			j.raw(status[0])
+		}
 		j.field("annual", r.Annual)
 		j.field("plan_to_date", r.PlanToDate)
 		j.field("actual_to_date", r.Actual)
