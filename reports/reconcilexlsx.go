@@ -753,11 +753,21 @@ func WriteReconcileDetailCSV(w io.Writer, rc *Reconciliation) error {
 	cw := newCSVWriter(w)
 	cw.row(headers(b.detailColumns())...)
 	cur := unitCursor{b: b, x: units}
+	// Flags come in 16 sets: each set's words are looked up once, not once
+	// for each of millions of rows.
+	var flagWords [16]*string
+	words := func(f allocation.Flags) string {
+		if flagWords[f&15] == nil {
+			w := b.flagWords(f & 15)
+			flagWords[f&15] = &w
+		}
+		return *flagWords[f&15]
+	}
 	for _, i := range units.order(rc.Rows) {
 		r := &rc.Rows[i]
 		u := cur.get(r.Unit)
 		cw.row(r.Unit, u.name, u.tier, u.station, b.catName(rc.Categories, int(r.Category)),
-			rc.Categories[r.Category].Code, r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Remaining(), r.Rate, b.flagWords(r.Flags), b.statusWord(r))
+			rc.Categories[r.Category].Code, r.Annual, r.PlanToDate, r.Actual, r.Variance, r.Remaining(), r.Rate, words(r.Flags), b.statusWord(r))
 		if cw.err != nil {
 			return cw.err // the writer stopped: a full disk, an interruption
 		}
