@@ -200,8 +200,11 @@ func compareWithWritten(cfg *config.Config, in *inputs, plan *allocation.Plan) m
 		f.Close()
 		return msg.Text{}
 	}
+	// The budget command writes the indicators last in the JSON; they are
+	// worked out only if everything before them matched.
+	indicators := func() ([]allocation.Indicator, error) { return in.indicators(plan, cfg) }
 	same := sameAsFile(f, st.Size(), func(w io.Writer) error {
-		return reports.WriteBudgetJSON(w, budgetBook(cfg, in, plan, time.Time{}))
+		return reports.WriteBudgetJSONAwaiting(w, budgetBook(cfg, in, plan, time.Time{}), indicators)
 	})
 	f.Close()
 	if same {
