@@ -201,33 +201,41 @@ func storedNumber(s string) (decimal.Decimal, error) {
 // units of its last decimal: a numeric cell by its stored text rounded to
 // 15 significant digits, a text cell by parseAmount.
 func cellAmount(c Cell, places int) (allocation.Fen, error) {
-	errNotAmount, errDecimals := amountErrors(places)
+	errNotAmount, _ := amountErrors(places)
 	switch c.Kind {
 	case Text:
 		return parseAmount(c.Text, places)
 	case Number:
-		d, err := storedNumber(c.Text)
-		if err != nil {
-			return 0, errNotAmount
+		if v, ok, err := plainAmount(c.Text, places); ok {
+			return v, err
 		}
-		f := d.Shift(int32(places))
-		if !f.IsInteger() {
-			return 0, errDecimals
-		}
-		b := f.BigInt()
-		if !b.IsInt64() {
-			return 0, errTooLarge
-		}
-		return allocation.Fen(b.Int64()), nil
+		return storedAmount(c.Text, places)
 	}
 	return 0, errNotAmount
+}
+
+// storedAmount is cellAmount for a numeric cell, by storedNumber.
+func storedAmount(s string, places int) (allocation.Fen, error) {
+	errNotAmount, errDecimals := amountErrors(places)
+	d, err := storedNumber(s)
+	if err != nil {
+		return 0, errNotAmount
+	}
+	f := d.Shift(int32(places))
+	if !f.IsInteger() {
+		return 0, errDecimals
+	}
+	b := f.BigInt()
+	if !b.IsInt64() {
+		return 0, errTooLarge
+	}
+	return allocation.Fen(b.Int64()), nil
 }
 
 // cellRatio reads a non-negative decimal (a driver value) from a cell: text
 // with optional "," separators, or a numeric cell rounded to 15 significant
 // digits.
 func cellRatio(c Cell) (allocation.Ratio, error) {
-	var d decimal.Decimal
 	switch c.Kind {
 	case Text:
 		t := strings.TrimFunc(c.Text, unicode.IsSpace)
@@ -257,12 +265,19 @@ func cellRatio(c Cell) (allocation.Ratio, error) {
 		}
 		return r, err
 	case Number:
-		var err error
-		if d, err = storedNumber(c.Text); err != nil {
-			return allocation.Ratio{}, err
+		if r, ok, err := plainRatio(c.Text); ok {
+			return r, err
 		}
-	default:
-		return allocation.Ratio{}, errNotNumber
+		return storedRatio(c.Text)
+	}
+	return allocation.Ratio{}, errNotNumber
+}
+
+// storedRatio is cellRatio for a numeric cell, by storedNumber.
+func storedRatio(s string) (allocation.Ratio, error) {
+	d, err := storedNumber(s)
+	if err != nil {
+		return allocation.Ratio{}, err
 	}
 	if d.Sign() < 0 {
 		return allocation.Ratio{}, errNegative
