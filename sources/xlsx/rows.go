@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"unicode/utf8"
@@ -210,6 +211,12 @@ func (x *Rows) readCells() error {
 		return nil
 	}
 	for {
+		if ok, err := x.plainCell(); ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		tok, err := s.next()
 		if err != nil {
 			return x.at(x.col, err)
@@ -237,7 +244,6 @@ func (x *Rows) readCells() error {
 // readCell reads the <c> element just started.
 func (x *Rows) readCell() error {
 	s := x.sc
-	col := x.col + 1
 	var typ []byte
 	var ref []byte
 	err := s.attrs(func(local, val []byte) {
@@ -249,22 +255,11 @@ func (x *Rows) readCell() error {
 		}
 	})
 	if err != nil {
-		return x.at(col, err)
+		return x.at(x.col+1, err)
 	}
-	if ref != nil {
-		c, ok := parseColumn(ref)
-		if !ok {
-			return x.at(0, s.damaged(msg.SrcXMLCellRef.With(ref)))
-		}
-		col = c
-	}
-	if col > MaxColumns {
-		return x.at(0, s.damaged(msg.SrcXMLBeyondColumn.With(msg.ColumnName(MaxColumns))))
-	}
-	x.col = col
-	kind, err := cellKind(typ)
+	col, kind, err := x.placeCell(ref, typ)
 	if err != nil {
-		return x.at(col, s.damaged(err))
+		return err
 	}
 	if s.self {
 		return nil
@@ -317,6 +312,140 @@ func (x *Rows) readCell() error {
 	}
 	return x.setCell(col, kind, inline, a)
 }
+
+// placeCell reads the r and t attributes of a <c> tag (nil when absent):
+// the cell's column, which becomes the current one, and its kind.
+func (x *Rows) placeCell(ref, typ []byte) (int, CellKind, error) {
+	s := x.sc
+	col := x.col + 1
+	if ref != nil {
+		c, ok := parseColumn(ref)
+		if !ok {
+			return 0, 0, x.at(0, s.damaged(msg.SrcXMLCellRef.With(ref)))
+		}
+		col = c
+	}
+	if col > MaxColumns {
+		return 0, 0, x.at(0, s.damaged(msg.SrcXMLBeyondColumn.With(msg.ColumnName(MaxColumns))))
+	}
+	x.col = col
+	kind, err := cellKind(typ)
+	if err != nil {
+		return 0, 0, x.at(col, s.damaged(err))
+	}
+	return col, kind, nil
+}
+
+// plainCell reads the <c> element at the scanner's position when it has
+// one of the plain shapes writers give nearly every cell, all of it in
+// the buffer:
+//
+//	<c r="A1" s="1" t="…"/>
+//	<c r="A1" t="…"></c>
+//	<c r="A1" t="…"><v>text</v></c>
+//	<c r="A1" t="inlineStr"><is><t>text</t></is></c>
+//
+// with double-quoted attributes of plain names, single spaces, and text
+// without '&', '\r' or more than MaxFieldBytes bytes. It reads the cell as
+// readCell would, without a token for each tag. ok is false, and the
+// scanner where it was, for any other input (whitespace before a tag
+// aside, which the scanner would skip): readCell takes it then, with its
+// error when it has one.
+func (x *Rows) plainCell() (ok bool, err error) {
+	if noPlainCells {
+		return false, nil
+	}
+	s := x.sc
+	for s.pos < s.end && isXMLSpace(s.buf[s.pos]) {
+		s.pos++
+	}
+	b := s.buf[s.pos:s.end]
+	if len(b) < 3 || b[0] != '<' || b[1] != 'c' {
+		return false, nil
+	}
+	var ref, typ []byte
+	i := 2
+	for b[i] == ' ' {
+		n := i + 1
+		for n < len(b) && (b[n] >= 'a' && b[n] <= 'z' || b[n] >= 'A' && b[n] <= 'Z') {
+			n++
+		}
+		if n == i+1 || n+1 >= len(b) || b[n] != '=' || b[n+1] != '"' {
+			return false, nil
+		}
+		q := bytes.IndexByte(b[n+2:], '"')
+		if q < 0 {
+			return false, nil
+		}
+		val := b[n+2 : n+2+q]
+		if bytes.IndexByte(val, '&') >= 0 || bytes.IndexByte(val, '\r') >= 0 {
+			return false, nil
+		}
+		switch string(b[i+1 : n]) {
+		case "r":
+			ref = val
+		case "t":
+			typ = val
+		}
+		i = n + 3 + q
+		if i >= len(b) {
+			return false, nil
+		}
+	}
+	self := false
+	switch {
+	case b[i] == '>':
+		i++
+	case b[i] == '/' && i+1 < len(b) && b[i+1] == '>':
+		self = true
+		i += 2
+	default:
+		return false, nil
+	}
+	// The content: none, <v>text</v> or <is><t>text</t></is>.
+	var text []byte
+	found, inline := false, false
+	if !self {
+		c := b[i:]
+		var open, end string
+		switch {
+		case bytes.HasPrefix(c, []byte("</c>")):
+			i += len("</c>")
+		case bytes.HasPrefix(c, []byte("<v>")):
+			found, open, end = true, "<v>", "</v></c>"
+		case bytes.HasPrefix(c, []byte("<is><t>")):
+			found, inline, open, end = true, true, "<is><t>", "</t></is></c>"
+		default:
+			return false, nil
+		}
+		if found {
+			c = c[len(open):]
+			k := bytes.IndexByte(c, '<')
+			if k < 0 || !bytes.HasPrefix(c[k:], []byte(end)) {
+				return false, nil
+			}
+			text = c[:k]
+			if max := x.lim.MaxFieldBytes; max > 0 && len(text) > max ||
+				bytes.IndexByte(text, '&') >= 0 || bytes.IndexByte(text, '\r') >= 0 {
+				return false, nil
+			}
+			i += len(open) + k + len(end)
+		}
+	}
+	// The whole cell is plain: it is read from here on.
+	s.pos += i
+	col, kind, err := x.placeCell(ref, typ)
+	if err != nil || !found || len(text) == 0 {
+		return true, err
+	}
+	a := len(x.arena)
+	x.arena = append(x.arena, text...)
+	return true, x.setCell(col, kind, inline, a)
+}
+
+// noPlainCells turns plainCell off, for tests that compare its readings
+// with readCell's.
+var noPlainCells = false
 
 // setCell stores the value read into arena[a:] as the cell in column col,
 // by its type.
