@@ -92,6 +92,7 @@ func Open(r io.ReaderAt, size int64, lim Limits) (*File, error) {
 		}
 		return nil, &Error{Err: msg.SrcNotZip.Wrap(ErrUnreadable)}
 	}
+	zr.RegisterDecompressor(zip.Deflate, inflate)
 	p := &pkg{files: make(map[string]*zip.File, len(zr.File)), lim: lim}
 	var total uint64
 	for _, f := range zr.File {
