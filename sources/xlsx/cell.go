@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -26,17 +27,29 @@ type Cell struct {
 }
 
 // isBlankBytes reports whether b is empty or only whitespace, as
-// strings.TrimSpace sees it, without allocating in the common case.
+// strings.TrimSpace sees it. Text that does not start with a space is not
+// blank, which one look at its first character tells: a printable ASCII
+// byte, or a rune such as 编 that unicode.IsSpace refuses.
 func isBlankBytes(b []byte) bool {
-	if len(b) > 0 && b[0] > ' ' && b[0] < utf8.RuneSelf {
-		return false
+	if len(b) > 0 {
+		if b[0] > ' ' && b[0] < utf8.RuneSelf {
+			return false
+		}
+		if r, _ := utf8.DecodeRune(b); !unicode.IsSpace(r) {
+			return false
+		}
 	}
 	return len(bytes.TrimSpace(b)) == 0
 }
 
 func isBlankString(s string) bool {
-	if len(s) > 0 && s[0] > ' ' && s[0] < utf8.RuneSelf {
-		return false
+	if len(s) > 0 {
+		if s[0] > ' ' && s[0] < utf8.RuneSelf {
+			return false
+		}
+		if r, _ := utf8.DecodeRuneInString(s); !unicode.IsSpace(r) {
+			return false
+		}
 	}
 	return len(strings.TrimSpace(s)) == 0
 }

@@ -9,6 +9,9 @@ import (
 // Excel writes characters XML cannot hold, such as a carriage return, as
 // _x000D_, and a literal "_x" that would be misread as _x005F_x.
 func unescapeXstring(b []byte) []byte {
+	if bytes.IndexByte(b, '_') < 0 { // most texts: no need to look for "_x"
+		return b
+	}
 	i := bytes.Index(b, []byte("_x"))
 	if i < 0 {
 		return b

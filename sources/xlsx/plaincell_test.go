@@ -46,6 +46,13 @@ var plainCellRows = []string{
 	`<row r="14"><c r="A14" r="B14"><v>1</v></c><c r="A14" t="s" t="n"><v>2</v></c></row>`,
 	`<row r="15"><c r="A15"><v>1</v><f>x</f></c><c r="B15" t='n'><v>2</v></c><x:c r="C15"><x:v>3</x:v></x:c><c r="D15" x:t="s"><v>0</v></c></row>`,
 	`<row r="16"><c r="A16"><v>1</v></c`,
+	`<row r="17" spans="1:3" ht="20"><c r="A17"><v>1</v></c></row><row r="18"/><row/><row><c><v>2</v></c></row>`,
+	`<row r="20" r="30"><c><v>1</v></c></row><row r=""><c><v>1</v></c></row>`,
+	`<row r="21"><c r="A21"><v>1</v></c></row ><row r="x"/>`,
+	`<row r="22"><c r="A22"><v>1</v></c></x:row><x:row r="23"><c><v>1</v></c></x:row><row r='24'><c><v>1</v></c></row>`,
+	`<row r="1048577"/><row r="25"></row>`,
+	`</row><row r="26"><c><v>1</v></c></row>`,
+	"<row r=\"27\">\n<c><v>1</v></c>\n</row>\n<row r=\"28\" >\n</row>",
 }
 
 // plainCellBook is a workbook of the rows in plainCellRows and its limits,
@@ -142,4 +149,19 @@ func FuzzPlainCells(f *testing.F) {
 			t.Fatalf("plainCell:\n%s\nreadCell:\n%s", got, want)
 		}
 	})
+}
+
+// TestIsBlank checks the shortcut of isBlankBytes and isBlankString
+// against strings.TrimSpace.
+func TestIsBlank(t *testing.T) {
+	for _, s := range []string{"", " ", "\t\n", "a", " a", "编号", "\u3000", "\u3000编", "\u00a0", "\u00a0x", "\u2028", "\u200b",
+		"\u0085", "\xff", " \xff", "\xc2", "\u3000\u3000", "\ufeff", "ｘ", "\u1680", "\u205f"} {
+		want := strings.TrimSpace(s) == ""
+		if got := isBlankBytes([]byte(s)); got != want {
+			t.Errorf("isBlankBytes(%q) = %v", s, got)
+		}
+		if got := isBlankString(s); got != want {
+			t.Errorf("isBlankString(%q) = %v", s, got)
+		}
+	}
 }

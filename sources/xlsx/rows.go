@@ -163,6 +163,9 @@ func (x *Rows) enterSheetData() error {
 func (x *Rows) readRow() (bool, error) {
 	s := x.sc
 	for {
+		if r, ok := x.plainRow(); ok {
+			return true, x.rowCells(r)
+		}
 		tok, err := s.next()
 		if err != nil {
 			return false, x.at(0, err)
@@ -186,11 +189,22 @@ func (x *Rows) readRow() (bool, error) {
 
 // readCells reads the cells of the <row> just started.
 func (x *Rows) readCells() error {
+	r, ok, err := x.sc.attr("r")
+	if err != nil {
+		return x.at(0, err)
+	}
+	if !ok {
+		r = nil
+	}
+	return x.rowCells(r)
+}
+
+// rowCells reads the cells of the <row> just started, whose r attribute
+// is r (nil when it has none).
+func (x *Rows) rowCells(r []byte) error {
 	s := x.sc
 	num := x.prevRow + 1
-	if v, ok, err := s.attr("r"); err != nil {
-		return x.at(0, err)
-	} else if ok {
+	if v := r; v != nil {
 		n, valid := parseRowNum(v)
 		if !valid {
 			x.row = num
@@ -216,6 +230,14 @@ func (x *Rows) readCells() error {
 				return err
 			}
 			continue
+		}
+		if b := s.buf[s.pos:s.end]; len(b) >= 6 && string(b[:6]) == "</row>" && s.open > 0 {
+			// The end tag, as next reads it.
+			s.pos += 6
+			s.name, s.level = b[2:5], s.open
+			s.open--
+			x.finishRow()
+			return nil
 		}
 		tok, err := s.next()
 		if err != nil {
@@ -356,50 +378,27 @@ func (x *Rows) plainCell() (ok bool, err error) {
 		return false, nil
 	}
 	s := x.sc
-	for s.pos < s.end && isXMLSpace(s.buf[s.pos]) {
-		s.pos++
-	}
-	b := s.buf[s.pos:s.end]
-	if len(b) < 3 || b[0] != '<' || b[1] != 'c' {
+	b := s.plainStart("c")
+	if b == nil {
 		return false, nil
 	}
 	var ref, typ []byte
 	i := 2
 	for b[i] == ' ' {
-		n := i + 1
-		for n < len(b) && (b[n] >= 'a' && b[n] <= 'z' || b[n] >= 'A' && b[n] <= 'Z') {
-			n++
-		}
-		if n == i+1 || n+1 >= len(b) || b[n] != '=' || b[n+1] != '"' {
+		name, val, next, ok := plainAttr(b, i)
+		if !ok {
 			return false, nil
 		}
-		q := bytes.IndexByte(b[n+2:], '"')
-		if q < 0 {
-			return false, nil
-		}
-		val := b[n+2 : n+2+q]
-		if bytes.IndexByte(val, '&') >= 0 || bytes.IndexByte(val, '\r') >= 0 {
-			return false, nil
-		}
-		switch string(b[i+1 : n]) {
+		switch string(name) {
 		case "r":
 			ref = val
 		case "t":
 			typ = val
 		}
-		i = n + 3 + q
-		if i >= len(b) {
-			return false, nil
-		}
+		i = next
 	}
-	self := false
-	switch {
-	case b[i] == '>':
-		i++
-	case b[i] == '/' && i+1 < len(b) && b[i+1] == '>':
-		self = true
-		i += 2
-	default:
+	i, self, ok := plainTagEnd(b, i)
+	if !ok {
 		return false, nil
 	}
 	// The content: none, <v>text</v> or <is><t>text</t></is>.
@@ -443,8 +442,98 @@ func (x *Rows) plainCell() (ok bool, err error) {
 	return true, x.setCell(col, kind, inline, a)
 }
 
-// noPlainCells turns plainCell off, for tests that compare its readings
-// with readCell's.
+// plainRow reads a <row> start tag at the scanner's position when it is
+// plain, as plainCell's are, as next would: it returns its r attribute
+// (nil when it has none). ok is false, and the scanner where it was, for
+// any other input (whitespace before a tag aside).
+func (x *Rows) plainRow() (r []byte, ok bool) {
+	if noPlainCells {
+		return nil, false
+	}
+	s := x.sc
+	b := s.plainStart("row")
+	if b == nil {
+		return nil, false
+	}
+	i := 4
+	for b[i] == ' ' {
+		name, val, next, ok := plainAttr(b, i)
+		if !ok {
+			return nil, false
+		}
+		if r == nil && string(name) == "r" { // the first, as attr takes it
+			r = val
+		}
+		i = next
+	}
+	i, self, ok := plainTagEnd(b, i)
+	if !ok {
+		return nil, false
+	}
+	s.pos += i
+	s.name, s.raw, s.self, s.level = b[1:4], nil, self, s.open+1
+	if !self {
+		s.open++
+	}
+	return r, true
+}
+
+// plainStart skips whitespace, which the scanner would skip, and returns
+// the unread bytes when they start with the start tag of the element
+// local, unprefixed (at least one byte follows the name); else nil.
+func (s *xmlScanner) plainStart(local string) []byte {
+	for s.pos < s.end && isXMLSpace(s.buf[s.pos]) {
+		s.pos++
+	}
+	b := s.buf[s.pos:s.end]
+	n := 1 + len(local)
+	if len(b) <= n || b[0] != '<' || string(b[1:n]) != local {
+		return nil
+	}
+	return b
+}
+
+// plainAttr reads the attribute at b[i:], where b[i] is a space, when it
+// is plain: a name of ASCII letters, '=', and a double-quoted value
+// without '&' or '\r' (which the scanner would decode). next is where
+// what follows it starts, within b; ok is false for anything else.
+func plainAttr(b []byte, i int) (name, val []byte, next int, ok bool) {
+	n := i + 1
+	for n < len(b) && (b[n] >= 'a' && b[n] <= 'z' || b[n] >= 'A' && b[n] <= 'Z') {
+		n++
+	}
+	if n == i+1 || n+1 >= len(b) || b[n] != '=' || b[n+1] != '"' {
+		return nil, nil, 0, false
+	}
+	q := bytes.IndexByte(b[n+2:], '"')
+	if q < 0 {
+		return nil, nil, 0, false
+	}
+	val = b[n+2 : n+2+q]
+	if bytes.IndexByte(val, '&') >= 0 || bytes.IndexByte(val, '\r') >= 0 {
+		return nil, nil, 0, false
+	}
+	next = n + 3 + q
+	if next >= len(b) {
+		return nil, nil, 0, false
+	}
+	return b[i+1 : n], val, next, true
+}
+
+// plainTagEnd reads the end of a start tag at b[i:]: "/>" or ">". next is
+// where what follows it starts.
+func plainTagEnd(b []byte, i int) (next int, self, ok bool) {
+	switch {
+	case b[i] == '>':
+		return i + 1, false, true
+	case b[i] == '/' && i+1 < len(b) && b[i+1] == '>':
+		return i + 2, true, true
+	}
+	return 0, false, false
+}
+
+// noPlainCells turns plainCell and plainRow off, for tests that compare
+// their readings with the scanner's.
 var noPlainCells = false
 
 // setCell stores the value read into arena[a:] as the cell in column col,
