@@ -165,3 +165,50 @@ func TestIsBlank(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainRowShapes checks which row tags plainRow takes itself, with the
+// scanner left as next leaves it, and that it leaves the others where
+// they are.
+func TestPlainRowShapes(t *testing.T) {
+	for _, tt := range []struct {
+		xml   string
+		taken bool
+		r     string // the r attribute, "-" for none
+		self  bool
+	}{
+		{`<row r="2" spans="1:3">`, true, "2", false},
+		{`<row spans="1:3" r="7" r="8">`, true, "7", false},
+		{`<row>`, true, "-", false},
+		{`<row r="9"/>`, true, "9", true},
+		{"\n <row r=\"3\">", true, "3", false},
+		{`<row r='2'>`, false, "", false},
+		{`<row r="2" >`, false, "", false},
+		{`<x:row r="2">`, false, "", false},
+		{`<rows r="2">`, false, "", false},
+		{`<row r="2"`, false, "", false},
+	} {
+		s := newScanner(bytes.NewReader([]byte(tt.xml)), "sheet")
+		s.started = true
+		s.more()
+		x := &Rows{sc: s}
+		start := len(tt.xml) - len(strings.TrimLeft(tt.xml, " \n"))
+		r, taken := x.plainRow()
+		if taken != tt.taken {
+			t.Errorf("%s: taken %v; want %v", tt.xml, taken, tt.taken)
+			continue
+		}
+		if !taken {
+			if s.pos != start {
+				t.Errorf("%s: not taken, but the scanner moved to %d", tt.xml, s.pos)
+			}
+			continue
+		}
+		got := "-"
+		if r != nil {
+			got = string(r)
+		}
+		if got != tt.r || s.self != tt.self || string(s.name) != "row" || s.level != 1 || s.open != map[bool]int{true: 0, false: 1}[tt.self] || s.pos != len(tt.xml) {
+			t.Errorf("%s: r %q, self %v, name %q, level %d, open %d, at %d", tt.xml, got, s.self, s.name, s.level, s.open, s.pos)
+		}
+	}
+}
