@@ -238,7 +238,7 @@ func headerWidth(h string) float64 {
 // wrapped gives a row the height its text needs when the text wraps in a
 // column of the given width: spreadsheets do not all fit a row's height to
 // wrapped text by themselves, and a cut-off sentence cannot be checked.
-func wrapped(text string, width float64) []excelize.RowOpts {
+func wrapped(text string, width float64) excelize.RowOpts {
 	// Printed widths, in widths of a digit: a CJK character takes about
 	// two, a letter or a digit about one (displayWidth overestimates both,
 	// which suits fitting a column but doubles rows of English).
@@ -252,9 +252,9 @@ func wrapped(text string, width float64) []excelize.RowOpts {
 	}
 	lines := math.Ceil(w / max(width-2, 1))
 	if lines <= 1 {
-		return nil
+		return excelize.RowOpts{}
 	}
-	return []excelize.RowOpts{{Height: 13.5 * lines}}
+	return excelize.RowOpts{Height: 13.5 * lines}
 }
 
 // column describes one column of a streamed table.
@@ -338,9 +338,9 @@ func (t *table) next() error {
 		return err
 	}
 	t.sx = sx
-	hdr := make([]any, len(t.cols))
+	hdr := make([]xcell, len(t.cols))
 	for i, c := range t.cols {
-		hdr[i] = excelize.Cell{StyleID: t.b.style.header, Value: c.header}
+		hdr[i] = textCell(t.b.style.header, c.header)
 	}
 	t.row = 1
 	sx.row(1, hdr, excelize.RowOpts{Height: 30})
@@ -348,7 +348,7 @@ func (t *table) next() error {
 }
 
 // add writes one data row, moving to the next sheet when this one is full.
-func (t *table) add(values []any, opts ...excelize.RowOpts) error {
+func (t *table) add(values []xcell, opts ...excelize.RowOpts) error {
 	if t.row >= maxSheetRows {
 		if err := t.next(); err != nil {
 			return err
@@ -364,7 +364,7 @@ func (t *table) add(values []any, opts ...excelize.RowOpts) error {
 // not data: set t.end first.
 func (t *table) sign() {
 	t.row += 2
-	t.sx.row(t.row, []any{t.b.signatures()}, excelize.RowOpts{Height: 36})
+	t.sx.row(t.row, []xcell{t.b.signatures()}, excelize.RowOpts{Height: 36})
 }
 
 // finish adds the filter and closes the current sheet.

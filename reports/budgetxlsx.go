@@ -293,19 +293,19 @@ func (b *book) writeSources(bb *Budget, names []string) (*table, error) {
 		cols[2].fit(bb.Categories[c].Code)
 	}
 	return b.writeTable(names, cols, layout{landscape: true}, len(ft.Lines), func(t *table, from, to int) error {
-		row := make([]any, len(cols))
+		row := make([]xcell, len(cols))
 		for i := from; i < to; i++ {
 			fl := &ft.Lines[i]
-			row[0] = excelize.Cell{StyleID: st.text, Value: fl.ID}
-			row[1] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, fl.Category)}
-			row[2] = excelize.Cell{StyleID: st.text, Value: bb.Categories[fl.Category].Code}
-			row[3] = excelize.Cell{StyleID: st.text, Value: fl.Provider}
-			row[4] = excelize.Cell{StyleID: st.text, Value: fl.Description}
-			row[5] = excelize.Cell{StyleID: st.amount, Value: b.money(fl.Amount)}
-			row[6] = excelize.Cell{StyleID: st.text, Value: fl.Unit}
-			row[7] = excelize.Cell{StyleID: st.text, Value: ft.Files[fl.File]}
-			row[8] = excelize.Cell{StyleID: st.text, Value: ft.Sheets[fl.File]}
-			row[9] = excelize.Cell{StyleID: st.int, Value: int(fl.Row)}
+			row[0] = textCell(st.text, fl.ID)
+			row[1] = textCell(st.text, b.catName(bb.Categories, fl.Category))
+			row[2] = textCell(st.text, bb.Categories[fl.Category].Code)
+			row[3] = textCell(st.text, fl.Provider)
+			row[4] = textCell(st.text, fl.Description)
+			row[5] = b.moneyCell(st.amount, fl.Amount)
+			row[6] = textCell(st.text, fl.Unit)
+			row[7] = textCell(st.text, ft.Files[fl.File])
+			row[8] = textCell(st.text, ft.Sheets[fl.File])
+			row[9] = intCell(st.int, int(fl.Row))
 			if err := t.add(row); err != nil {
 				return err
 			}
@@ -393,35 +393,35 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 	tier := [3]string{l.t("tier.hub"), l.t("tier.station"), l.t("tier.room")}
 	status := [2]string{l.t("status.allocated"), l.t("status.reserved")}
 	return b.writeTable(names, cols, layout{landscape: true}, len(p.Lines), func(t *table, from, to int) error {
-		row := make([]any, len(cols))
+		row := make([]xcell, len(cols))
 		for i := from; i < to; i++ {
 			ln := &p.Lines[i]
 			u := &p.Units[ln.Unit]
-			row[0] = excelize.Cell{StyleID: st.text, Value: stage[ln.Stage]}
-			row[1] = excelize.Cell{StyleID: st.text, Value: u.Code}
-			row[2] = excelize.Cell{StyleID: st.text, Value: u.Name}
-			row[3] = excelize.Cell{StyleID: st.text, Value: tier[u.Tier]}
-			row[4] = excelize.Cell{StyleID: st.text, Value: station(ln.Unit)}
-			row[5] = excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, int(ln.Category))}
-			row[6] = excelize.Cell{StyleID: st.text, Value: bb.Categories[ln.Category].Code}
-			row[7] = excelize.Cell{StyleID: st.text, Value: status[ln.Status]}
+			row[0] = textCell(st.text, stage[ln.Stage])
+			row[1] = textCell(st.text, u.Code)
+			row[2] = textCell(st.text, u.Name)
+			row[3] = textCell(st.text, tier[u.Tier])
+			row[4] = textCell(st.text, station(ln.Unit))
+			row[5] = textCell(st.text, b.catName(bb.Categories, int(ln.Category)))
+			row[6] = textCell(st.text, bb.Categories[ln.Category].Code)
+			row[7] = textCell(st.text, status[ln.Status])
 			for k := 8; k <= 11; k++ {
-				row[k] = excelize.Cell{StyleID: st.text}
+				row[k] = blankCell(st.text)
 			}
 			bs := &ln.Basis
 			switch ln.Stage {
 			case allocation.Demand, allocation.Rooms:
-				row[8] = excelize.Cell{StyleID: st.text, Value: drivers[bs.Driver]}
-				row[9] = excelize.Cell{StyleID: st.decimal, Value: bs.Value()}
-				row[10] = excelize.Cell{StyleID: st.decimal, Value: bs.Factor()}
-				row[11] = excelize.Cell{StyleID: st.decimal, Value: bs.Weight()}
+				row[8] = textCell(st.text, drivers[bs.Driver])
+				row[9] = ratioCell(st.decimal, bs.Value())
+				row[10] = ratioCell(st.decimal, bs.Factor())
+				row[11] = ratioCell(st.decimal, bs.Weight())
 			case allocation.HubProject, allocation.Baseline, allocation.Pilot:
-				row[11] = excelize.Cell{StyleID: st.amount, Value: b.money(allocation.Fen(bs.Weight().Num))}
+				row[11] = b.moneyCell(st.amount, allocation.Fen(bs.Weight().Num))
 			}
 			basis := b.basis(bb, drivers, ln)
-			row[12] = excelize.Cell{StyleID: st.wrap, Value: basis}
-			row[13] = excelize.Cell{StyleID: st.amount, Value: b.money(ln.Amount)}
-			if err := t.add(row, wrapped(basis, cols[12].width)...); err != nil {
+			row[12] = textCell(st.wrap, basis)
+			row[13] = b.moneyCell(st.amount, ln.Amount)
+			if err := t.add(row, wrapped(basis, cols[12].width)); err != nil {
 				return err
 			}
 		}
@@ -584,24 +584,24 @@ func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 	for c, e := range p.Pool {
 		r := c + 2
 		code := bb.Categories[c].Code
-		row := []any{
-			excelize.Cell{StyleID: st.text, Value: b.catName(bb.Categories, c)},
-			excelize.Cell{StyleID: st.text, Value: code},
-			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code), Value: b.money(e.Total)},
-			excelize.Cell{StyleID: st.amount, Formula: src.sumIfs(srcAmount, srcCat, code, srcUnit, criterionOp("<>")), Value: b.money(e.Designated)},
-			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(plTotal, r), cell(plDesignated, r)), Value: b.money(e.Pooled)},
+		row := []xcell{
+			textCell(st.text, b.catName(bb.Categories, c)),
+			textCell(st.text, code),
+			b.moneyCell(st.amount, e.Total).withFormula(src.sumIfs(srcAmount, srcCat, code)),
+			b.moneyCell(st.amount, e.Designated).withFormula(src.sumIfs(srcAmount, srcCat, code, srcUnit, criterionOp("<>"))),
+			b.moneyCell(st.amount, e.Pooled).withFormula(fmt.Sprintf("%s-%s", cell(plTotal, r), cell(plDesignated, r))),
 		}
 		for _, s := range stages {
-			row = append(row, excelize.Cell{StyleID: st.amount, Formula: lines.sumIfs(lnAmount, lnCat, code, lnStage, l.t("stage."+s.String())), Value: b.money(byStage[c][s])})
+			row = append(row, b.moneyCell(st.amount, byStage[c][s]).withFormula(lines.sumIfs(lnAmount, lnCat, code, lnStage, l.t("stage."+s.String()))))
 		}
 		row = append(row,
-			excelize.Cell{StyleID: st.amount, Value: b.money(p.Unallocated[c])},
-			excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("SUM(%s:%s)-%s", cell(plDirected, r), cell(plUnallocated, r), cell(plTotal, r))), Value: 0})
+			b.moneyCell(st.amount, p.Unallocated[c]),
+			intCell(st.check, 0).withFormula(b.check(fmt.Sprintf("SUM(%s:%s)-%s", cell(plDirected, r), cell(plUnallocated, r), cell(plTotal, r)))))
 		if err := t.add(row); err != nil {
 			return err
 		}
 	}
-	total := []any{excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold}}
+	total := []xcell{textCell(st.bold, l.t("row.total")), blankCell(st.bold)}
 	sums := make([]allocation.Fen, plCheck+1)
 	for c, e := range p.Pool {
 		sums[plTotal] += e.Total
@@ -614,9 +614,9 @@ func (b *book) writePool(bb *Budget, name string, src, lines *table) error {
 	}
 	for col := plTotal; col <= plCheck; col++ {
 		sum := fmt.Sprintf("SUM(%s:%s)", cell(col, 2), cell(col, n+1))
-		c := excelize.Cell{StyleID: st.boldAmount, Formula: sum, Value: b.money(sums[col])}
+		c := b.moneyCell(st.boldAmount, sums[col]).withFormula(sum)
 		if col == plCheck {
-			c = excelize.Cell{StyleID: st.check, Formula: b.check(sum), Value: 0}
+			c = intCell(st.check, 0).withFormula(b.check(sum))
 		}
 		total = append(total, c)
 	}
@@ -666,20 +666,20 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		if u.Tier == allocation.Room {
 			txt, amt = st.text, st.amount
 		}
-		row := []any{
-			excelize.Cell{StyleID: txt, Value: u.Code},
-			excelize.Cell{StyleID: txt, Value: u.Name},
-			excelize.Cell{StyleID: txt, Value: l.t("tier." + u.Tier.String())},
-			excelize.Cell{StyleID: txt, Value: status},
+		row := []xcell{
+			textCell(txt, u.Code),
+			textCell(txt, u.Name),
+			textCell(txt, l.t("tier."+u.Tier.String())),
+			textCell(txt, status),
 		}
 		for c := range nc {
-			row = append(row, excelize.Cell{StyleID: amt, Value: b.money(m.amount[ui][c])})
+			row = append(row, b.moneyCell(amt, m.amount[ui][c]))
 		}
 		r := t.row + 1
 		if r > maxSheetRows {
 			r = 2
 		}
-		row = append(row, excelize.Cell{StyleID: amt, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r)), Value: b.money(m.unitTotal(ui))})
+		row = append(row, b.moneyCell(amt, m.unitTotal(ui)).withFormula(fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r))))
 		if bb.Prior != nil {
 			row = append(row, b.priorCells(r, last+1, m.unitTotal(ui), bb.Prior.Unit[ui], bb.Prior.New[ui], false, amt, txt)...)
 		}
@@ -699,22 +699,22 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 	t.end = t.row
 	written := &table{names: t.names[:t.sheet+1], last: append(slices.Clone(t.last), t.row)} // the sheets so far, this one included
 	var grand, unalloc, pool allocation.Fen
-	totalRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
-	unallocRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.unallocated")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
-	poolRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.pool")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
-	checkRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.check")}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	totalRow := []xcell{blankCell(st.bold), textCell(st.bold, l.t("row.total")), blankCell(st.bold), blankCell(st.bold)}
+	unallocRow := []xcell{blankCell(st.bold), textCell(st.bold, l.t("row.unallocated")), blankCell(st.bold), blankCell(st.bold)}
+	poolRow := []xcell{blankCell(st.bold), textCell(st.bold, l.t("row.pool")), blankCell(st.bold), blankCell(st.bold)}
+	checkRow := []xcell{blankCell(st.bold), textCell(st.bold, l.t("row.check")), blankCell(st.bold), blankCell(st.bold)}
 	tr := t.row + 1
 	for c := range nc {
 		col := first + c
 		grand += m.catTotal[c]
 		unalloc += p.Unallocated[c]
 		pool += p.Pool[c].Total
-		totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: written.sum(col), Value: b.money(m.catTotal[c])})
-		unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Value: b.money(p.Unallocated[c])})
-		poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, c+2)), Value: b.money(p.Pool[c].Total)})
-		checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s+%s-%s", cell(col, tr), cell(col, tr+1), cell(col, tr+2))), Value: 0})
+		totalRow = append(totalRow, b.moneyCell(st.boldAmount, m.catTotal[c]).withFormula(written.sum(col)))
+		unallocRow = append(unallocRow, b.moneyCell(st.boldAmount, p.Unallocated[c]))
+		poolRow = append(poolRow, b.moneyCell(st.boldAmount, p.Pool[c].Total).withFormula(fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, c+2))))
+		checkRow = append(checkRow, intCell(st.check, 0).withFormula(b.check(fmt.Sprintf("%s+%s-%s", cell(col, tr), cell(col, tr+1), cell(col, tr+2)))))
 	}
-	totalRow = append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr), cell(last, tr)), Value: b.money(grand)})
+	totalRow = append(totalRow, b.moneyCell(st.boldAmount, grand).withFormula(fmt.Sprintf("SUM(%s:%s)", cell(first, tr), cell(last, tr))))
 	if bb.Prior != nil {
 		var lastYear allocation.Fen
 		for _, v := range bb.Prior.Unit {
@@ -725,10 +725,10 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		}
 		totalRow = append(totalRow, b.priorTotal(written.sum(last+2), tr, last+1, grand, lastYear)...)
 	}
-	unallocRow = append(unallocRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+1), cell(last, tr+1)), Value: b.money(unalloc)})
-	poolRow = append(poolRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(first, tr+2), cell(last, tr+2)), Value: b.money(pool)})
-	checkRow = append(checkRow, excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s+%s-%s", cell(last+1, tr), cell(last+1, tr+1), cell(last+1, tr+2))), Value: 0})
-	for _, r := range [][]any{totalRow, unallocRow, poolRow, checkRow} {
+	unallocRow = append(unallocRow, b.moneyCell(st.boldAmount, unalloc).withFormula(fmt.Sprintf("SUM(%s:%s)", cell(first, tr+1), cell(last, tr+1))))
+	poolRow = append(poolRow, b.moneyCell(st.boldAmount, pool).withFormula(fmt.Sprintf("SUM(%s:%s)", cell(first, tr+2), cell(last, tr+2))))
+	checkRow = append(checkRow, intCell(st.check, 0).withFormula(b.check(fmt.Sprintf("%s+%s-%s", cell(last+1, tr), cell(last+1, tr+1), cell(last+1, tr+2)))))
+	for _, r := range [][]xcell{totalRow, unallocRow, poolRow, checkRow} {
 		t.row++
 		t.sx.row(t.row, r)
 	}
@@ -773,21 +773,21 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 	for _, ui := range ops {
 		u := &p.Units[ui]
 		decision, reason := Decision(u)
-		year := excelize.Cell{StyleID: st.center}
+		year := blankCell(st.center)
 		if u.ContractYear > 0 {
-			year.Value = l.t("cycle.year", u.ContractYear)
+			year = textCell(st.center, l.t("cycle.year", u.ContractYear))
 		}
-		row := []any{
-			excelize.Cell{StyleID: st.text, Value: u.Code},
-			excelize.Cell{StyleID: st.text, Value: u.Name},
-			excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())},
-			excelize.Cell{StyleID: st.text, Value: l.t("service.socialwork")},
-			excelize.Cell{StyleID: st.text, Value: l.t("grade." + u.Grade.String())},
-			excelize.Cell{StyleID: st.bold, Value: l.t(decisionLabel[decision])},
-			excelize.Cell{StyleID: st.text, Value: b.reason(reason, u)},
-			excelize.Cell{StyleID: st.text, Value: u.Operator},
+		row := []xcell{
+			textCell(st.text, u.Code),
+			textCell(st.text, u.Name),
+			textCell(st.text, l.t("tier."+u.Tier.String())),
+			textCell(st.text, l.t("service.socialwork")),
+			textCell(st.text, l.t("grade."+u.Grade.String())),
+			textCell(st.bold, l.t(decisionLabel[decision])),
+			textCell(st.text, b.reason(reason, u)),
+			textCell(st.text, u.Operator),
 			year,
-			excelize.Cell{StyleID: st.amount, Value: b.money(m.group[ui])},
+			b.moneyCell(st.amount, m.group[ui]),
 		}
 		if err := t.add(row); err != nil {
 			return err
@@ -799,13 +799,12 @@ func (b *book) writeContracts(bb *Budget, m *matrix, names []string) error {
 	for _, ui := range ops {
 		total += m.group[ui]
 	}
-	totalRow := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}}
+	totalRow := []xcell{blankCell(st.bold), textCell(st.bold, l.t("row.total"))}
 	for range len(cols) - 3 {
-		totalRow = append(totalRow, excelize.Cell{StyleID: st.bold})
+		totalRow = append(totalRow, blankCell(st.bold))
 	}
 	t.row++
-	t.sx.row(t.row, append(totalRow, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(len(cols), 2), cell(len(cols), t.end)),
-		Value: b.money(total)}))
+	t.sx.row(t.row, append(totalRow, b.moneyCell(st.boldAmount, total).withFormula(fmt.Sprintf("SUM(%s:%s)", cell(len(cols), 2), cell(len(cols), t.end)))))
 	t.sign()
 	return t.finish()
 }
@@ -826,13 +825,13 @@ func (b *book) writeWarnings(bb *Budget, names []string) error {
 		return err
 	}
 	if len(bb.Plan.Warnings) == 0 {
-		if err := t.add([]any{excelize.Cell{StyleID: st.int}, excelize.Cell{StyleID: st.text, Value: l.t("warnings.none")}}); err != nil {
+		if err := t.add([]xcell{blankCell(st.int), textCell(st.text, l.t("warnings.none"))}); err != nil {
 			return err
 		}
 	}
 	for i, w := range bb.Plan.Warnings {
 		text := WarningText(bb.Plan, bb.Categories, w).Localize(msg.Lang(l))
-		if err := t.add([]any{excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.text, Value: text}}); err != nil {
+		if err := t.add([]xcell{intCell(st.int, i+1), textCell(st.text, text)}); err != nil {
 			return err
 		}
 	}
@@ -842,12 +841,12 @@ func (b *book) writeWarnings(bb *Budget, names []string) error {
 // grid collects a small sheet's rows before they are streamed, so that its
 // layout (where the charts point) is known before the first row is written.
 type grid struct {
-	rows        [][]any
+	rows        [][]xcell
 	conditional []conditional
 }
 
 // add appends a row of cells and returns its row number.
-func (g *grid) add(cells ...any) int {
+func (g *grid) add(cells ...xcell) int {
 	g.rows = append(g.rows, cells)
 	return len(g.rows)
 }
@@ -870,16 +869,16 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	l, st, p := b.l, b.style, bb.Plan
 	sh := s.summary
 	var g grid
-	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
-	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.bold, Value: v} }
-	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
-	amt := func(v allocation.Fen) excelize.Cell { return excelize.Cell{StyleID: st.amount, Value: b.money(v)} }
-	fx := func(style int, expr string, v allocation.Fen) excelize.Cell {
-		return excelize.Cell{StyleID: style, Formula: expr, Value: b.money(v)}
+	txt := func(v string) xcell { return textCell(st.text, v) }
+	bold := func(v string) xcell { return textCell(st.bold, v) }
+	head := func(v string) xcell { return textCell(st.header, v) }
+	amt := func(v allocation.Fen) xcell { return b.moneyCell(st.amount, v) }
+	fx := func(style int, expr string, v allocation.Fen) xcell {
+		return b.moneyCell(style, v).withFormula(expr)
 	}
 	money := b.amountHeader
 
-	g.add(excelize.Cell{StyleID: st.title, Value: b.title})
+	g.add(textCell(st.title, b.title))
 	g.skip(1)
 	g.add(bold(l.t("summary.year")), txt(strconv.Itoa(bb.Year)))
 	g.add(bold(l.t("summary.rundate")), txt(bb.RunDate.Format("2006-01-02")))
@@ -887,7 +886,7 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	g.skip(1)
 
 	// Totals by category, by formula over Pool and Lines.
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.totals")})
+	g.add(textCell(st.title, l.t("summary.totals")))
 	hdr := g.add(head(l.t("col.category")), head(l.t("col.catcode")), head(money(l.t("col.pool"))), head(money(l.t("col.allocated"))),
 		head(money(l.t("col.reserved"))), head(money(l.t("col.unallocated"))), head(l.t("col.check")))
 	nc := len(p.Categories)
@@ -909,27 +908,27 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 		unalloc += p.Unallocated[c]
 	}
 	catLast := g.next() - 1
-	sum := func(col int, style int, v allocation.Fen) excelize.Cell {
+	sum := func(col int, style int, v allocation.Fen) xcell {
 		return fx(style, fmt.Sprintf("SUM(%s:%s)", cell(col, catFirst), cell(col, catLast)), v)
 	}
 	totalRow := g.add(bold(l.t("row.total")), bold(""), sum(3, st.boldAmount, pool), sum(4, st.boldAmount, allocTotal),
 		sum(5, st.boldAmount, reservedTotal), sum(6, st.boldAmount, unalloc),
 		fx(st.check, b.check(fmt.Sprintf("SUM(%s:%s)", cell(7, catFirst), cell(7, catLast))), 0))
 	g.conditional = append(g.conditional, b.checkRule(fmt.Sprintf("%s:%s", cell(7, catFirst), cell(7, totalRow))))
-	g.add(excelize.Cell{StyleID: st.note, Value: l.t("summary.checknote")})
+	g.add(textCell(st.note, l.t("summary.checknote")))
 	if bb.Prior != nil {
 		g.skip(1)
 		b.priorSummary(&g, bb, catFirst, alloc, reserved)
 	}
 	if b.doc.Unit == UnitWan {
-		g.add(excelize.Cell{StyleID: st.note, Value: l.t("unit.rounding")})
+		g.add(textCell(st.note, l.t("unit.rounding")))
 	}
 	g.skip(1)
 	g.add(b.signatures())
 	g.skip(1)
 
 	// Parameters.
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.params")})
+	g.add(textCell(st.title, l.t("summary.params")))
 	pr := &bb.Rules
 	catsOf := func(list []int) string {
 		if len(list) == 0 {
@@ -961,7 +960,7 @@ func (b *book) writeSummary(bb *Budget, m *matrix, s budgetSheets, lines *table)
 	g.skip(1)
 
 	// Stations: own lines, rooms, total (the chart's data).
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.stations")})
+	g.add(textCell(st.title, l.t("summary.stations")))
 	stHdr := g.add(head(l.t("col.name")), head(l.t("col.code")), head(money(l.t("col.own"))), head(money(l.t("col.rooms"))), head(money(l.t("col.total"))))
 	// SUMIFS per station over millions of lines would stall a spreadsheet:
 	// large plans get values here (the Lines sheet still proves the totals).
@@ -1030,11 +1029,11 @@ func (b *book) writeBudgetNotes(bb *Budget, sheet string) error {
 	b.notesHead(&g, bb.RunDate.Format("2006-01-02"), bb.Program, bb.Config)
 	b.notesInputs(&g, bb.Inputs)
 	g.skip(1)
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("notes.approval")})
+	g.add(textCell(st.title, l.t("notes.approval")))
 	for _, a := range []struct{ label, name string }{
 		{"notes.approval.version", ApprovalVersion}, {"notes.approval.docno", ApprovalDocNo}, {"notes.approval.date", ApprovalDate},
 	} {
-		r := g.add(excelize.Cell{StyleID: st.bold, Value: l.t(a.label)}, excelize.Cell{StyleID: st.text})
+		r := g.add(textCell(st.bold, l.t(a.label)), blankCell(st.text))
 		b.names = append(b.names, excelize.DefinedName{Name: a.name, RefersTo: fmt.Sprintf("%s!$B$%d", quoteSheet(sheet), r)})
 	}
 	return b.writeGrid(sheet, &g, sheetSetup{widths: []float64{22, 90}, page: b.page(false, false)})
@@ -1044,10 +1043,10 @@ func (b *book) writeBudgetNotes(bb *Budget, sheet string) error {
 // configuration and unit.
 func (b *book) notesHead(g *grid, runDate string, prog Program, config string) {
 	l, st := b.l, b.style
-	row := func(label string, v any) {
-		g.add(excelize.Cell{StyleID: st.bold, Value: l.t(label)}, excelize.Cell{StyleID: st.wrap, Value: v})
+	row := func(label string, v string) {
+		g.add(textCell(st.bold, l.t(label)), textCell(st.wrap, v))
 	}
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("sheet.notes")})
+	g.add(textCell(st.title, l.t("sheet.notes")))
 	g.skip(1)
 	row("notes.document", b.title)
 	row("summary.rundate", runDate)
@@ -1058,7 +1057,7 @@ func (b *book) notesHead(g *grid, runDate string, prog Program, config string) {
 	row("summary.config", config)
 	row("summary.unit", b.unitNote())
 	if b.doc.Unit == UnitWan {
-		g.add(nil, excelize.Cell{StyleID: st.wrap, Value: l.t("unit.rounding")})
+		g.add(xcell{}, textCell(st.wrap, l.t("unit.rounding")))
 	}
 }
 
@@ -1066,9 +1065,9 @@ func (b *book) notesHead(g *grid, runDate string, prog Program, config string) {
 func (b *book) notesInputs(g *grid, inputs []allocation.FileHash) {
 	l, st := b.l, b.style
 	g.skip(1)
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("summary.inputs")})
-	g.add(excelize.Cell{StyleID: st.header, Value: l.t("col.path")}, excelize.Cell{StyleID: st.header, Value: l.t("col.sha256")})
+	g.add(textCell(st.title, l.t("summary.inputs")))
+	g.add(textCell(st.header, l.t("col.path")), textCell(st.header, l.t("col.sha256")))
 	for _, in := range inputs {
-		g.add(excelize.Cell{StyleID: st.wrap, Value: in.Path}, excelize.Cell{StyleID: st.text, Value: in.SHA256})
+		g.add(textCell(st.wrap, in.Path), textCell(st.text, in.SHA256))
 	}
 }

@@ -110,22 +110,22 @@ func (b *book) writeDiffRows(dr *DiffReport, names []string) error {
 		for i := from; i < to; i++ {
 			r := &d.Rows[i]
 			n := t.row + 1
-			row := make([]any, len(cols))
-			row[dcCode] = excelize.Cell{StyleID: st.text, Value: r.Unit}
-			row[dcName] = excelize.Cell{StyleID: st.text, Value: r.Name}
-			row[dcTier] = excelize.Cell{StyleID: st.text, Value: b.l.t("tier." + r.Tier.String())}
-			row[dcCategory] = excelize.Cell{StyleID: st.text, Value: dr.CategoryName(r.Category, l)}
-			row[dcBefore] = excelize.Cell{StyleID: st.amount, Value: b.money(r.Before)}
-			row[dcAfter] = excelize.Cell{StyleID: st.amount, Value: b.money(r.After)}
-			row[dcChange] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dcAfter+1, n), cell(dcBefore+1, n)), Value: b.money(r.Change())}
+			row := make([]xcell, len(cols))
+			row[dcCode] = textCell(st.text, r.Unit)
+			row[dcName] = textCell(st.text, r.Name)
+			row[dcTier] = textCell(st.text, b.l.t("tier."+r.Tier.String()))
+			row[dcCategory] = textCell(st.text, dr.CategoryName(r.Category, l))
+			row[dcBefore] = b.moneyCell(st.amount, r.Before)
+			row[dcAfter] = b.moneyCell(st.amount, r.After)
+			row[dcChange] = b.moneyCell(st.amount, r.Change()).withFormula(fmt.Sprintf("%s-%s", cell(dcAfter+1, n), cell(dcBefore+1, n)))
 			row[dcRate] = rateCell(st.pct, cell(dcChange+1, n), cell(dcBefore+1, n), r.Rate, l)
 			for s := range allocation.NumStages {
-				row[dcStages+int(s)] = excelize.Cell{StyleID: st.amount, Value: b.money(r.ByStage[s])}
+				row[dcStages+int(s)] = b.moneyCell(st.amount, r.ByStage[s])
 			}
-			row[dcMain] = excelize.Cell{StyleID: st.text, Value: main[i]}
-			row[dcAll] = excelize.Cell{StyleID: st.text, Value: all[i]}
-			row[dcCheck] = excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s-SUM(%s:%s)", cell(dcChange+1, n),
-				cell(dcStages+1, n), cell(dcMain, n))), Value: 0}
+			row[dcMain] = textCell(st.text, main[i])
+			row[dcAll] = textCell(st.text, all[i])
+			row[dcCheck] = intCell(st.check, 0).withFormula(b.check(fmt.Sprintf("%s-SUM(%s:%s)", cell(dcChange+1, n),
+				cell(dcStages+1, n), cell(dcMain, n))))
 			if err := t.add(row); err != nil {
 				return err
 			}
@@ -137,12 +137,12 @@ func (b *book) writeDiffRows(dr *DiffReport, names []string) error {
 
 // rateCell is change ÷ before as a live formula, — on a zero base, with
 // the core's 4-decimal rate as its cached value.
-func rateCell(style int, change, before string, r allocation.Rate, l msg.Lang) excelize.Cell {
+func rateCell(style int, change, before string, r allocation.Rate, l msg.Lang) xcell {
 	none := msg.DiffNone.In(l)
-	c := excelize.Cell{StyleID: style, Formula: fmt.Sprintf(`IF(%s=0,%s,%s/%s)`, before, formulaString(none), change, before), Value: none}
+	c := textCell(style, none).withFormula(fmt.Sprintf(`IF(%s=0,%s,%s/%s)`, before, formulaString(none), change, before))
 	if r.Valid() {
 		v, _ := strconv.ParseFloat(r.String(), 64) // display only: the cell's format rounds it
-		c.Value = v
+		c = floatCell(style, v).withFormula(c.formula)
 	}
 	return c
 }
@@ -151,19 +151,19 @@ func (b *book) writeDiffSummary(dr *DiffReport, sheet string) error {
 	l, st := msg.Lang(b.l), b.style
 	d := dr.Diff
 	var g grid
-	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
-	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
-	g.add(excelize.Cell{StyleID: st.title, Value: b.title})
+	txt := func(v string) xcell { return textCell(st.text, v) }
+	head := func(v string) xcell { return textCell(st.header, v) }
+	g.add(textCell(st.title, b.title))
 	g.skip(1)
-	g.add(excelize.Cell{StyleID: st.bold, Value: msg.DiffCompared.In(l)}, txt(dr.A+" → "+dr.B))
-	g.add(excelize.Cell{StyleID: st.note, Value: msg.DiffNote.In(l)})
+	g.add(textCell(st.bold, msg.DiffCompared.In(l)), txt(dr.A+" → "+dr.B))
+	g.add(textCell(st.note, msg.DiffNote.In(l)))
 	for k, name := range []string{dr.A, dr.B} {
 		if d.Unrecorded[k] {
-			g.add(excelize.Cell{StyleID: st.note, Value: msg.DiffUnrecorded.In(l, name)})
+			g.add(textCell(st.note, msg.DiffUnrecorded.In(l, name)))
 		}
 	}
 	g.skip(1)
-	g.add(excelize.Cell{StyleID: st.bold, Value: msg.DiffByCategory.In(l)})
+	g.add(textCell(st.bold, msg.DiffByCategory.In(l)))
 	g.add(head(b.l.t("col.category")), head(b.amountHeader(msg.DiffBefore.In(l))), head(b.amountHeader(msg.DiffAfter.In(l))),
 		head(b.amountHeader(msg.DiffChange.In(l))), head(msg.DiffRate.In(l)))
 	first := g.next()
@@ -173,26 +173,26 @@ func (b *book) writeDiffSummary(dr *DiffReport, sheet string) error {
 		before += x
 		after += y
 		n := g.next()
-		g.add(txt(dr.CategoryName(code, l)), excelize.Cell{StyleID: st.amount, Value: b.money(x)}, excelize.Cell{StyleID: st.amount, Value: b.money(y)},
-			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("C%d-B%d", n, n), Value: b.money(y - x)},
+		g.add(txt(dr.CategoryName(code, l)), b.moneyCell(st.amount, x), b.moneyCell(st.amount, y),
+			b.moneyCell(st.amount, y-x).withFormula(fmt.Sprintf("C%d-B%d", n, n)),
 			rateCell(st.pct, fmt.Sprintf("D%d", n), fmt.Sprintf("B%d", n), allocation.ChangeRate(y-x, x), l))
 	}
 	last := g.next() - 1
 	n := g.next()
-	sum := func(col string, v allocation.Fen) excelize.Cell {
-		return excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s%d:%s%d)", col, first, col, max(last, first)), Value: b.money(v)}
+	sum := func(col string, v allocation.Fen) xcell {
+		return b.moneyCell(st.boldAmount, v).withFormula(fmt.Sprintf("SUM(%s%d:%s%d)", col, first, col, max(last, first)))
 	}
-	g.add(excelize.Cell{StyleID: st.bold, Value: b.l.t("row.total")}, sum("B", before), sum("C", after), sum("D", after-before),
+	g.add(textCell(st.bold, b.l.t("row.total")), sum("B", before), sum("C", after), sum("D", after-before),
 		rateCell(st.pct, fmt.Sprintf("D%d", n), fmt.Sprintf("B%d", n), allocation.ChangeRate(after-before, before), l))
 	if b.doc.Unit == UnitWan {
-		g.add(excelize.Cell{StyleID: st.note, Value: b.l.t("unit.rounding")})
+		g.add(textCell(st.note, b.l.t("unit.rounding")))
 	}
 	g.skip(1)
 	g.add(b.signatures())
 	g.skip(1)
-	g.add(excelize.Cell{StyleID: st.bold, Value: msg.DiffRowsCount.In(l, len(d.Rows))})
+	g.add(textCell(st.bold, msg.DiffRowsCount.In(l, len(d.Rows))))
 	g.skip(1)
-	g.add(excelize.Cell{StyleID: st.bold, Value: msg.DiffPoolReasons.In(l)})
+	g.add(textCell(st.bold, msg.DiffPoolReasons.In(l)))
 	if len(d.PoolReasons) == 0 {
 		g.add(txt(msg.DiffNoPool.In(l)))
 	}

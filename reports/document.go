@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"fundalloc/allocation"
 )
 
@@ -78,10 +76,6 @@ func (d Document) checkDecimals() int {
 	return 2
 }
 
-// wanValue is an amount to be written as 万元: fen ÷ 1,000,000 (yuan ÷
-// 10,000) as exact decimal text, six decimals at most.
-type wanValue allocation.Fen
-
 // appendWan appends f in 万元 as exact decimal text with six decimals.
 func appendWan(b []byte, f allocation.Fen) []byte {
 	u := uint64(f)
@@ -96,14 +90,6 @@ func appendWan(b []byte, f allocation.Fen) []byte {
 		b = append(b, '0')
 	}
 	return append(b, frac...)
-}
-
-// money is the value of an amount cell in the document's unit.
-func (b *book) money(f allocation.Fen) any {
-	if b.doc.Unit == UnitWan {
-		return wanValue(f)
-	}
-	return f
 }
 
 // moneyText is an amount as the sheet shows it, for fitting a column.
@@ -161,7 +147,7 @@ func (b *book) page(landscape, amounts bool) page {
 // signatures returns the signature block (编制人：____ 审核人：____ 负责人：____
 // 日期：____) as one text cell: it is printed under a summary table and
 // runs across the empty cells to its right.
-func (b *book) signatures() excelize.Cell {
+func (b *book) signatures() xcell {
 	names := b.doc.Signatures
 	if len(names) == 0 {
 		names = []string{b.l.t("sign.prepared"), b.l.t("sign.reviewed"), b.l.t("sign.approved")}
@@ -171,7 +157,7 @@ func (b *book) signatures() excelize.Cell {
 		parts = append(parts, b.l.t("sign.line", n))
 	}
 	parts = append(parts, b.l.t("sign.line", b.l.t("sign.date")))
-	return excelize.Cell{StyleID: b.style.sign, Value: strings.Join(parts, "        ")}
+	return textCell(b.style.sign, strings.Join(parts, "        "))
 }
 
 // Program is the program that wrote a workbook, as its 说明 sheet names it.

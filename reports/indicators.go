@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"fundalloc/allocation"
 )
 
@@ -167,12 +165,12 @@ func (b *book) writeIndicators(bb *Budget, name, poolSheet string) error {
 	if err != nil {
 		return err
 	}
-	txt := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: s} }
+	txt := func(s string) xcell { return textCell(st.text, s) }
 	for _, r := range rows {
-		if err := t.add([]any{txt(r.code), txt(r.name), txt(r.project), txt(r.category),
-			excelize.Cell{StyleID: st.center, Value: r.function}, excelize.Cell{StyleID: st.center, Value: r.economic},
-			excelize.Cell{StyleID: st.center, Value: r.govEconomic}, txt(r.fundType), txt(r.fundSource), txt(r.document),
-			txt(r.status), excelize.Cell{StyleID: st.amount, Value: b.money(r.amount)}, txt(r.note)}); err != nil {
+		if err := t.add([]xcell{txt(r.code), txt(r.name), txt(r.project), txt(r.category),
+			textCell(st.center, r.function), textCell(st.center, r.economic),
+			textCell(st.center, r.govEconomic), txt(r.fundType), txt(r.fundSource), txt(r.document),
+			txt(r.status), b.moneyCell(st.amount, r.amount), txt(r.note)}); err != nil {
 			return err
 		}
 	}
@@ -182,10 +180,10 @@ func (b *book) writeIndicators(bb *Budget, name, poolSheet string) error {
 		pool += e.Total
 	}
 	amountCol := 12
-	blank := func(label string) []any {
-		r := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: label}}
+	blank := func(label string) []xcell {
+		r := []xcell{blankCell(st.bold), textCell(st.bold, label)}
 		for range amountCol - 3 {
-			r = append(r, excelize.Cell{StyleID: st.bold})
+			r = append(r, blankCell(st.bold))
 		}
 		return r
 	}
@@ -193,10 +191,10 @@ func (b *book) writeIndicators(bb *Budget, name, poolSheet string) error {
 	last := max(t.end, 2)
 	// The Pool sheet's total row is below its categories.
 	poolTotal := fmt.Sprintf("%s!%s", quoteSheet(poolSheet), cell(plTotal, len(p.Categories)+2))
-	for _, r := range [][]any{
-		append(blank(b.l.t("row.total")), excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(amountCol, 2), cell(amountCol, last)), Value: b.money(total)}),
-		append(blank(b.l.t("row.budgettotal")), excelize.Cell{StyleID: st.boldAmount, Formula: poolTotal, Value: b.money(pool)}),
-		append(blank(b.l.t("row.check")), excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s-%s", cell(amountCol, tr), cell(amountCol, tr+1))), Value: 0}),
+	for _, r := range [][]xcell{
+		append(blank(b.l.t("row.total")), b.moneyCell(st.boldAmount, total).withFormula(fmt.Sprintf("SUM(%s:%s)", cell(amountCol, 2), cell(amountCol, last)))),
+		append(blank(b.l.t("row.budgettotal")), b.moneyCell(st.boldAmount, pool).withFormula(poolTotal)),
+		append(blank(b.l.t("row.check")), intCell(st.check, 0).withFormula(b.check(fmt.Sprintf("%s-%s", cell(amountCol, tr), cell(amountCol, tr+1))))),
 	} {
 		t.row++
 		t.sx.row(t.row, r)

@@ -246,16 +246,16 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		ncol = 8
 	}
 	prev := n.previous(g)
-	var rows [][]any
+	var rows [][]xcell
 	var heights []float64
 	var merges []string
-	put := func(h float64, cells ...any) int {
+	put := func(h float64, cells ...xcell) int {
 		rows = append(rows, cells)
 		heights = append(heights, h)
 		return len(rows)
 	}
 	merged := func(h float64, style int, text string) int {
-		r := put(h, excelize.Cell{StyleID: style, Value: text})
+		r := put(h, textCell(style, text))
 		merges = append(merges, fmt.Sprintf("A%d:%s", r, cell(ncol, r)))
 		return r
 	}
@@ -285,9 +285,9 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 	// Table 1: the lines.
 	merged(20, ns.section, l.t("notice.table1"))
 	hdr := func(labels ...string) {
-		cells := make([]any, len(labels))
+		cells := make([]xcell, len(labels))
 		for i, s := range labels {
-			cells[i] = excelize.Cell{StyleID: st.header, Value: s}
+			cells[i] = textCell(st.header, s)
 		}
 		put(30, cells...)
 	}
@@ -301,14 +301,14 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 	// amounts are a row's amount cells: this version's, or with a
 	// previous version, what it issued, the change (a formula) and this
 	// version's.
-	amounts := func(before, now allocation.Fen) []any {
+	amounts := func(before, now allocation.Fen) []xcell {
 		if !revision {
-			return []any{excelize.Cell{StyleID: st.amount, Value: b.money(now)}}
+			return []xcell{b.moneyCell(st.amount, now)}
 		}
 		r := len(rows) + 1
-		return []any{excelize.Cell{StyleID: st.amount, Value: b.money(before)},
-			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("H%d-F%d", r, r), Value: b.money(now - before)},
-			excelize.Cell{StyleID: st.amount, Value: b.money(now)}}
+		return []xcell{b.moneyCell(st.amount, before),
+			b.moneyCell(st.amount, now-before).withFormula(fmt.Sprintf("H%d-F%d", r, r)),
+			b.moneyCell(st.amount, now)}
 	}
 	seen := map[lineKey]bool{}
 	// The unit's own lines one by one; each room's summed on one row, its
@@ -327,9 +327,9 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 			basis := n.basis(l, b, line)
 			k := lineKey{lu.Code, p.Categories[line.Category], line.Stage}
 			seen[k] = true
-			put(rowHeight(basis, 48), append([]any{excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: lu.Name},
-				excelize.Cell{StyleID: st.wrap, Value: catName(l, n.Categories[line.Category])}, excelize.Cell{StyleID: st.wrap, Value: stage},
-				excelize.Cell{StyleID: st.wrap, Value: basis}}, amounts(prev.lines[k], line.Amount)...)...)
+			put(rowHeight(basis, 48), append([]xcell{intCell(st.int, no), textCell(st.wrap, lu.Name),
+				textCell(st.wrap, catName(l, n.Categories[line.Category])), textCell(st.wrap, stage),
+				textCell(st.wrap, basis)}, amounts(prev.lines[k], line.Amount)...)...)
 			j++
 			continue
 		}
@@ -342,9 +342,9 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		basis := l.t("notice.basis.room")
 		k := lineKey{unit: lu.Code}
 		seen[k] = true
-		put(rowHeight(basis, 48), append([]any{excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: lu.Name},
-			excelize.Cell{StyleID: st.wrap, Value: l.t("notice.roomcats", ncat)}, excelize.Cell{StyleID: st.wrap, Value: l.t("stage.rooms")},
-			excelize.Cell{StyleID: st.wrap, Value: basis}}, amounts(prev.lines[k], sum)...)...)
+		put(rowHeight(basis, 48), append([]xcell{intCell(st.int, no), textCell(st.wrap, lu.Name),
+			textCell(st.wrap, l.t("notice.roomcats", ncat)), textCell(st.wrap, l.t("stage.rooms")),
+			textCell(st.wrap, basis)}, amounts(prev.lines[k], sum)...)...)
 	}
 	// What the previous version gave and this one no longer does.
 	for _, k := range prev.order {
@@ -359,21 +359,21 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 				cat = catName(l, n.Categories[c])
 			}
 		}
-		put(16, append([]any{excelize.Cell{StyleID: st.int, Value: no}, excelize.Cell{StyleID: st.wrap, Value: prev.names[k.unit]},
-			excelize.Cell{StyleID: st.wrap, Value: cat}, excelize.Cell{StyleID: st.wrap, Value: stage},
-			excelize.Cell{StyleID: st.wrap, Value: l.t("notice.gone")}}, amounts(prev.lines[k], 0)...)...)
+		put(16, append([]xcell{intCell(st.int, no), textCell(st.wrap, prev.names[k.unit]),
+			textCell(st.wrap, cat), textCell(st.wrap, stage),
+			textCell(st.wrap, l.t("notice.gone"))}, amounts(prev.lines[k], 0)...)...)
 	}
 	last := max(len(rows), first)
-	totalCells := []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold},
-		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	totalCells := []xcell{blankCell(st.bold), textCell(st.bold, l.t("row.total")), blankCell(st.bold),
+		blankCell(st.bold), blankCell(st.bold)}
 	amountCol := "F"
 	if revision {
 		amountCol = "H"
-		totalCells = append(totalCells, excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(F%d:F%d)", first, last), Value: b.money(prev.total)},
-			excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(G%d:G%d)", first, last), Value: b.money(g.total - prev.total)})
+		totalCells = append(totalCells, b.moneyCell(st.boldAmount, prev.total).withFormula(fmt.Sprintf("SUM(F%d:F%d)", first, last)),
+			b.moneyCell(st.boldAmount, g.total-prev.total).withFormula(fmt.Sprintf("SUM(G%d:G%d)", first, last)))
 	}
 	total1 := put(20, append(totalCells,
-		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s%d:%s%d)", amountCol, first, amountCol, last), Value: b.money(g.total)})...)
+		b.moneyCell(st.boldAmount, g.total).withFormula(fmt.Sprintf("SUM(%s%d:%s%d)", amountCol, first, amountCol, last)))...)
 	put(8)
 
 	// Table 2: where the money comes from.
@@ -406,19 +406,19 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 		if k.status == allocation.Reserved {
 			ft += l.t("notice.reserved")
 		}
-		put(rowHeight(codes, 48), excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.wrap, Value: ft},
-			excelize.Cell{StyleID: st.wrap, Value: l.t("fundsource." + k.src.From.String())},
-			excelize.Cell{StyleID: st.wrap, Value: k.src.Document}, excelize.Cell{StyleID: st.wrap, Value: codes},
-			excelize.Cell{StyleID: st.amount, Value: b.money(sums[k])})
+		put(rowHeight(codes, 48), intCell(st.int, i+1), textCell(st.wrap, ft),
+			textCell(st.wrap, l.t("fundsource."+k.src.From.String())),
+			textCell(st.wrap, k.src.Document), textCell(st.wrap, codes),
+			b.moneyCell(st.amount, sums[k]))
 		total2 += sums[k]
 	}
 	last2 := max(len(rows), first2)
-	total2Row := put(20, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.total")}, excelize.Cell{StyleID: st.bold},
-		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold},
-		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(F%d:F%d)", first2, last2), Value: b.money(total2)})
-	checkRow := put(20, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("row.check")}, excelize.Cell{StyleID: st.bold},
-		excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: l.t("notice.checknote")},
-		excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("%s%d-F%d", amountCol, total1, total2Row)), Value: 0})
+	total2Row := put(20, blankCell(st.bold), textCell(st.bold, l.t("row.total")), blankCell(st.bold),
+		blankCell(st.bold), blankCell(st.bold),
+		b.moneyCell(st.boldAmount, total2).withFormula(fmt.Sprintf("SUM(F%d:F%d)", first2, last2)))
+	checkRow := put(20, blankCell(st.bold), textCell(st.bold, l.t("row.check")), blankCell(st.bold),
+		blankCell(st.bold), textCell(st.bold, l.t("notice.checknote")),
+		intCell(st.check, 0).withFormula(b.check(fmt.Sprintf("%s%d-F%d", amountCol, total1, total2Row))))
 	put(8)
 
 	// The contract.
@@ -599,10 +599,10 @@ func (n *Notices) WriteNoticeIndex(ctx context.Context, w io.Writer) error {
 	}
 	for i, g := range n.groups {
 		u := &n.Plan.Units[g.unit]
-		if err := t.add([]any{excelize.Cell{StyleID: st.int, Value: i + 1}, excelize.Cell{StyleID: st.text, Value: u.Code},
-			excelize.Cell{StyleID: st.text, Value: u.Name}, excelize.Cell{StyleID: st.text, Value: addressee(u)},
-			excelize.Cell{StyleID: st.text, Value: u.Operator}, excelize.Cell{StyleID: st.text, Value: NoticeFileName(u)},
-			excelize.Cell{StyleID: st.amount, Value: b.money(g.total)}}); err != nil {
+		if err := t.add([]xcell{intCell(st.int, i+1), textCell(st.text, u.Code),
+			textCell(st.text, u.Name), textCell(st.text, addressee(u)),
+			textCell(st.text, u.Operator), textCell(st.text, NoticeFileName(u)),
+			b.moneyCell(st.amount, g.total)}); err != nil {
 			return err
 		}
 	}
@@ -611,15 +611,15 @@ func (n *Notices) WriteNoticeIndex(ctx context.Context, w io.Writer) error {
 	for _, line := range n.Plan.Lines {
 		budget += line.Amount
 	}
-	pad := func(label string) []any {
-		return []any{excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold, Value: label}, excelize.Cell{StyleID: st.bold},
-			excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}, excelize.Cell{StyleID: st.bold}}
+	pad := func(label string) []xcell {
+		return []xcell{blankCell(st.bold), textCell(st.bold, label), blankCell(st.bold),
+			blankCell(st.bold), blankCell(st.bold), blankCell(st.bold)}
 	}
 	tr := t.row + 1
-	for _, r := range [][]any{
-		append(pad(l.t("row.total")), excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(G2:G%d)", max(t.end, 2)), Value: b.money(total)}),
-		append(pad(l.t("notice.budgettotal")), excelize.Cell{StyleID: st.boldAmount, Value: b.money(budget)}),
-		append(pad(l.t("row.check")), excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("G%d-G%d", tr, tr+1)), Value: 0}),
+	for _, r := range [][]xcell{
+		append(pad(l.t("row.total")), b.moneyCell(st.boldAmount, total).withFormula(fmt.Sprintf("SUM(G2:G%d)", max(t.end, 2)))),
+		append(pad(l.t("notice.budgettotal")), b.moneyCell(st.boldAmount, budget)),
+		append(pad(l.t("row.check")), intCell(st.check, 0).withFormula(b.check(fmt.Sprintf("G%d-G%d", tr, tr+1)))),
 	} {
 		t.row++
 		t.sx.row(t.row, r)

@@ -3,8 +3,6 @@ package reports
 import (
 	"fmt"
 
-	"github.com/xuri/excelize/v2"
-
 	"fundalloc/allocation"
 	"fundalloc/reports/msg"
 )
@@ -32,7 +30,7 @@ func (b *book) priorColumns(pr *allocation.Prior) []column {
 // priorCells are a row's cells in those columns: last year's amount, the
 // change from it to this year's total (in column total) as a formula, the
 // rate, and 新增 or 撤销.
-func (b *book) priorCells(row, total int, now, last allocation.Fen, isNew, closed bool, amt, txt int) []any {
+func (b *book) priorCells(row, total int, now, last allocation.Fen, isNew, closed bool, amt, txt int) []xcell {
 	l := msg.Lang(b.l)
 	note := ""
 	switch {
@@ -42,23 +40,23 @@ func (b *book) priorCells(row, total int, now, last allocation.Fen, isNew, close
 		note = msg.PriorClosed.In(l)
 	}
 	change := cell(total+2, row)
-	return []any{
-		excelize.Cell{StyleID: amt, Value: b.money(last)},
-		excelize.Cell{StyleID: amt, Formula: fmt.Sprintf("%s-%s", cell(total, row), cell(total+1, row)), Value: b.money(now - last)},
+	return []xcell{
+		b.moneyCell(amt, last),
+		b.moneyCell(amt, now-last).withFormula(fmt.Sprintf("%s-%s", cell(total, row), cell(total+1, row))),
 		rateCell(b.style.pct, change, cell(total+1, row), allocation.ChangeRate(now-last, last), l),
-		excelize.Cell{StyleID: txt, Value: note},
+		textCell(txt, note),
 	}
 }
 
 // priorTotal are the total row's cells in those columns: last year's total
 // (the formula sum), the change and the rate.
-func (b *book) priorTotal(sum string, row, total int, now, last allocation.Fen) []any {
+func (b *book) priorTotal(sum string, row, total int, now, last allocation.Fen) []xcell {
 	st := b.style
-	return []any{
-		excelize.Cell{StyleID: st.boldAmount, Formula: sum, Value: b.money(last)},
-		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("%s-%s", cell(total, row), cell(total+1, row)), Value: b.money(now - last)},
+	return []xcell{
+		b.moneyCell(st.boldAmount, last).withFormula(sum),
+		b.moneyCell(st.boldAmount, now-last).withFormula(fmt.Sprintf("%s-%s", cell(total, row), cell(total+1, row))),
 		rateCell(st.pct, cell(total+2, row), cell(total+1, row), allocation.ChangeRate(now-last, last), msg.Lang(b.l)),
-		excelize.Cell{StyleID: st.bold},
+		blankCell(st.bold),
 	}
 }
 
@@ -75,16 +73,16 @@ func (b *book) closedUnits(t *table, pr *allocation.Prior, nc, total int) error 
 		if r > maxSheetRows {
 			r = 2
 		}
-		row := []any{
-			excelize.Cell{StyleID: st.text, Value: u.Code},
-			excelize.Cell{StyleID: st.text, Value: u.Name},
-			excelize.Cell{StyleID: st.text, Value: l.t("tier." + u.Tier.String())},
-			excelize.Cell{StyleID: st.text},
+		row := []xcell{
+			textCell(st.text, u.Code),
+			textCell(st.text, u.Name),
+			textCell(st.text, l.t("tier."+u.Tier.String())),
+			blankCell(st.text),
 		}
 		for range nc {
-			row = append(row, excelize.Cell{StyleID: st.amount})
+			row = append(row, blankCell(st.amount))
 		}
-		row = append(row, excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("SUM(%s:%s)", cell(total-nc, r), cell(total-1, r)), Value: b.money(0)})
+		row = append(row, b.moneyCell(st.amount, 0).withFormula(fmt.Sprintf("SUM(%s:%s)", cell(total-nc, r), cell(total-1, r))))
 		row = append(row, b.priorCells(r, total, 0, c.Total, false, true, st.amount, st.text)...)
 		if err := t.add(row); err != nil {
 			return err
@@ -98,17 +96,17 @@ func (b *book) closedUnits(t *table, pr *allocation.Prior, nc, total int) error 
 // cells of the totals table above (columns D and E, from row catFirst).
 func (b *book) priorSummary(g *grid, bb *Budget, catFirst int, alloc, reserved []allocation.Fen) {
 	l, st, pr := msg.Lang(b.l), b.style, bb.Prior
-	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
-	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
-	g.add(excelize.Cell{StyleID: st.title, Value: msg.PriorTitle.In(l, bb.PriorName)})
+	txt := func(v string) xcell { return textCell(st.text, v) }
+	head := func(v string) xcell { return textCell(st.header, v) }
+	g.add(textCell(st.title, msg.PriorTitle.In(l, bb.PriorName)))
 	g.add(head(b.l.t("col.category")), head(b.l.t("col.catcode")), head(b.amountHeader(msg.PriorThis.In(l))),
 		head(b.amountHeader(msg.PriorLast.In(l))), head(b.amountHeader(msg.PriorChange.In(l))), head(msg.PriorRate.In(l)))
 	first := g.next()
 	var now, last allocation.Fen
-	row := func(name, code string, thisYear excelize.Cell, v, lastYear allocation.Fen) {
+	row := func(name, code string, thisYear xcell, v, lastYear allocation.Fen) {
 		r := g.next()
-		g.add(txt(name), txt(code), thisYear, excelize.Cell{StyleID: st.amount, Value: b.money(lastYear)},
-			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("C%d-D%d", r, r), Value: b.money(v - lastYear)},
+		g.add(txt(name), txt(code), thisYear, b.moneyCell(st.amount, lastYear),
+			b.moneyCell(st.amount, v-lastYear).withFormula(fmt.Sprintf("C%d-D%d", r, r)),
 			rateCell(st.pct, fmt.Sprintf("E%d", r), fmt.Sprintf("D%d", r), allocation.ChangeRate(v-lastYear, lastYear), l))
 		now += v
 		last += lastYear
@@ -117,17 +115,17 @@ func (b *book) priorSummary(g *grid, bb *Budget, catFirst int, alloc, reserved [
 		v := alloc[c] + reserved[c]
 		tr := catFirst + c
 		row(b.catName(bb.Categories, c), bb.Categories[c].Code,
-			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("D%d+E%d", tr, tr), Value: b.money(v)}, v, pr.Category[c])
+			b.moneyCell(st.amount, v).withFormula(fmt.Sprintf("D%d+E%d", tr, tr)), v, pr.Category[c])
 	}
 	for _, d := range pr.Dropped {
-		row(d.Code+msg.PriorGone.In(l), d.Code, excelize.Cell{StyleID: st.amount, Value: b.money(0)}, 0, d.Total)
+		row(d.Code+msg.PriorGone.In(l), d.Code, b.moneyCell(st.amount, 0), 0, d.Total)
 	}
 	end := g.next() - 1
 	r := g.next()
-	sum := func(col string, v allocation.Fen) excelize.Cell {
-		return excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("SUM(%s%d:%s%d)", col, first, col, end), Value: b.money(v)}
+	sum := func(col string, v allocation.Fen) xcell {
+		return b.moneyCell(st.boldAmount, v).withFormula(fmt.Sprintf("SUM(%s%d:%s%d)", col, first, col, end))
 	}
-	g.add(excelize.Cell{StyleID: st.bold, Value: b.l.t("row.total")}, excelize.Cell{StyleID: st.bold}, sum("C", now), sum("D", last),
-		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-D%d", r, r), Value: b.money(now - last)},
+	g.add(textCell(st.bold, b.l.t("row.total")), blankCell(st.bold), sum("C", now), sum("D", last),
+		b.moneyCell(st.boldAmount, now-last).withFormula(fmt.Sprintf("C%d-D%d", r, r)),
 		rateCell(st.pct, fmt.Sprintf("E%d", r), fmt.Sprintf("D%d", r), allocation.ChangeRate(now-last, last), l))
 }

@@ -338,38 +338,37 @@ func (b *book) writeDetail(rc *Reconciliation, units *unitIndex, names []string,
 // detailRows writes the Detail rows of the given rows, by index.
 func (b *book) detailRows(t *table, rc *Reconciliation, units *unitIndex, order []int) error {
 	st := b.style
-	row := make([]any, len(t.cols))
+	row := make([]xcell, len(t.cols))
 	cur := unitCursor{b: b, x: units}
 	for _, i := range order {
 		r := &rc.Rows[i]
 		u := cur.get(r.Unit)
 		n := t.row + 1
-		rate := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(%s=0,"",%s/%s)`, cell(dtPlan, n), cell(dtActual, n), cell(dtPlan, n))}
+		rate := textCell(st.pct, "")
 		if r.Rate.Valid() {
 			v, _ := strconv.ParseFloat(r.Rate.String(), 64) // a ratio, not money
-			rate.Value = v
-		} else {
-			rate.Value = ""
+			rate = floatCell(st.pct, v)
 		}
-		row[0] = excelize.Cell{StyleID: st.text, Value: r.Unit}
-		row[1] = excelize.Cell{StyleID: st.text, Value: u.name}
-		row[2] = excelize.Cell{StyleID: st.text, Value: u.tier}
-		row[3] = excelize.Cell{StyleID: st.text, Value: u.station}
-		row[4] = excelize.Cell{StyleID: st.text, Value: b.catName(rc.Categories, int(r.Category))}
-		row[5] = excelize.Cell{StyleID: st.text, Value: rc.Categories[r.Category].Code}
-		row[6] = excelize.Cell{StyleID: st.amount, Value: b.money(r.Annual)}
-		row[7] = excelize.Cell{StyleID: st.amount, Value: b.money(r.PlanToDate)}
-		row[8] = excelize.Cell{StyleID: st.amount, Value: b.money(r.Actual)}
-		row[9] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)), Value: b.money(r.Variance)}
-		row[10] = excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("%s-%s", cell(dtAnnual, n), cell(dtActual, n)), Value: b.money(r.Remaining())}
+		rate = rate.withFormula(fmt.Sprintf(`IF(%s=0,"",%s/%s)`, cell(dtPlan, n), cell(dtActual, n), cell(dtPlan, n)))
+		row[0] = textCell(st.text, r.Unit)
+		row[1] = textCell(st.text, u.name)
+		row[2] = textCell(st.text, u.tier)
+		row[3] = textCell(st.text, u.station)
+		row[4] = textCell(st.text, b.catName(rc.Categories, int(r.Category)))
+		row[5] = textCell(st.text, rc.Categories[r.Category].Code)
+		row[6] = b.moneyCell(st.amount, r.Annual)
+		row[7] = b.moneyCell(st.amount, r.PlanToDate)
+		row[8] = b.moneyCell(st.amount, r.Actual)
+		row[9] = b.moneyCell(st.amount, r.Variance).withFormula(fmt.Sprintf("%s-%s", cell(dtActual, n), cell(dtPlan, n)))
+		row[10] = b.moneyCell(st.amount, r.Remaining()).withFormula(fmt.Sprintf("%s-%s", cell(dtAnnual, n), cell(dtActual, n)))
 		row[11] = rate
-		row[12] = excelize.Cell{StyleID: st.text, Value: b.flagWords(r.Flags)}
-		row[13] = excelize.Cell{StyleID: st.text, Value: b.statusWord(r)}
-		var opts []excelize.RowOpts
+		row[12] = textCell(st.text, b.flagWords(r.Flags))
+		row[13] = textCell(st.text, b.statusWord(r))
+		var opts excelize.RowOpts
 		if u.room {
-			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
+			opts.OutlineLevel = 1
 		}
-		if err := t.add(row, opts...); err != nil {
+		if err := t.add(row, opts); err != nil {
 			return err
 		}
 	}
@@ -402,14 +401,14 @@ func (b *book) writeExceptions(rc *Reconciliation, names []string) (*table, erro
 	for i := range rc.Ledger.Exceptions {
 		e := &rc.Ledger.Exceptions[i]
 		text := b.exceptionText(e)
-		if err := t.add([]any{
-			excelize.Cell{StyleID: st.text, Value: e.Voucher},
-			excelize.Cell{StyleID: st.text, Value: e.File},
-			excelize.Cell{StyleID: st.text, Value: e.Sheet},
-			excelize.Cell{StyleID: st.int, Value: e.Row},
-			excelize.Cell{StyleID: st.text, Value: l.t("exc." + e.Kind.Name())},
-			excelize.Cell{StyleID: st.wrap, Value: text},
-		}, wrapped(text, cols[5].width)...); err != nil {
+		if err := t.add([]xcell{
+			textCell(st.text, e.Voucher),
+			textCell(st.text, e.File),
+			textCell(st.text, e.Sheet),
+			intCell(st.int, e.Row),
+			textCell(st.text, l.t("exc."+e.Kind.Name())),
+			textCell(st.wrap, text),
+		}, wrapped(text, cols[5].width)); err != nil {
 			return nil, err
 		}
 	}
@@ -441,7 +440,7 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
-	row := make([]any, len(cols))
+	row := make([]xcell, len(cols))
 	for i := range vouchers {
 		if err := t.add(b.ledgerRow(row, rc, &vouchers[i])); err != nil {
 			return nil, err
@@ -451,26 +450,26 @@ func (b *book) writeLedger(rc *Reconciliation, names []string) (*table, error) {
 }
 
 // ledgerRow fills row with a voucher's Ledger cells.
-func (b *book) ledgerRow(row []any, rc *Reconciliation, v *LedgerVoucher) []any {
+func (b *book) ledgerRow(row []xcell, rc *Reconciliation, v *LedgerVoucher) []xcell {
 	st, lg := b.style, rc.Ledger
-	amount := excelize.Cell{StyleID: st.amount, Value: b.money(v.Amount)}
+	amount := b.moneyCell(st.amount, v.Amount)
 	if v.AmountText != "" {
-		amount = excelize.Cell{StyleID: st.text, Value: v.AmountText}
+		amount = textCell(st.text, v.AmountText)
 	}
-	date := excelize.Cell{StyleID: st.text, Value: v.Date}
+	date := textCell(st.text, v.Date)
 	if serial, bad := dateSerial(v.Date); !bad {
-		date = excelize.Cell{StyleID: b.dateStyle, Value: serial}
+		date = intCell(b.dateStyle, serial)
 	}
-	row[0] = excelize.Cell{StyleID: st.text, Value: v.Voucher}
+	row[0] = textCell(st.text, v.Voucher)
 	row[1] = date
-	row[2] = excelize.Cell{StyleID: st.text, Value: v.Unit}
-	row[3] = excelize.Cell{StyleID: st.text, Value: v.Category}
+	row[2] = textCell(st.text, v.Unit)
+	row[3] = textCell(st.text, v.Category)
 	row[4] = amount
-	row[5] = excelize.Cell{StyleID: st.text, Value: v.Description}
-	row[6] = excelize.Cell{StyleID: st.text, Value: lg.Files[v.File]}
-	row[7] = excelize.Cell{StyleID: st.text, Value: lg.Sheets[v.File]}
-	row[8] = excelize.Cell{StyleID: st.int, Value: v.Row}
-	row[9] = excelize.Cell{StyleID: st.text, Value: b.ledgerStatus(rc, v)}
+	row[5] = textCell(st.text, v.Description)
+	row[6] = textCell(st.text, lg.Files[v.File])
+	row[7] = textCell(st.text, lg.Sheets[v.File])
+	row[8] = intCell(st.int, v.Row)
+	row[9] = textCell(st.text, b.ledgerStatus(rc, v))
 	return row
 }
 
@@ -543,14 +542,14 @@ func (b *book) phasing(profile []allocation.Ratio) string {
 func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh string, dt, ex, lt *table) error {
 	l, st := b.l, b.style
 	var g grid
-	txt := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.text, Value: v} }
-	bold := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.bold, Value: v} }
-	head := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.header, Value: v} }
-	title := func(v any) excelize.Cell { return excelize.Cell{StyleID: st.title, Value: v} }
+	txt := func(v string) xcell { return textCell(st.text, v) }
+	bold := func(v string) xcell { return textCell(st.bold, v) }
+	head := func(v string) xcell { return textCell(st.header, v) }
+	title := func(v string) xcell { return textCell(st.title, v) }
 	money := b.amountHeader
 	g.add(title(b.title))
 	g.skip(1)
-	g.add(bold(l.t("summary.year")), txt(rc.Year))
+	g.add(bold(l.t("summary.year")), intCell(st.text, rc.Year))
 	g.add(bold(l.t("rc.month")), txt(rc.Month))
 	note := l.t("rc.recomputed")
 	switch v := rc.BudgetOfRecord; {
@@ -579,24 +578,24 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	g.add(title(l.t("rc.totals")))
 	g.add(head(money(l.t("col.annual"))), head(money(l.t("col.plan"))), head(money(l.t("col.actual"))), head(money(l.t("col.variance"))), head(l.t("col.rate")))
 	tr := g.next()
-	rateCell := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(B%d=0,"",C%d/B%d)`, tr, tr, tr), Value: ""}
+	rateCell := textCell(st.pct, "").withFormula(fmt.Sprintf(`IF(B%d=0,"",C%d/B%d)`, tr, tr, tr))
 	if plan != 0 {
-		rateCell.Value = ratioFloat(actual, plan)
+		rateCell = floatCell(st.pct, ratioFloat(actual, plan)).withFormula(rateCell.formula)
 	}
-	g.add(excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtAnnual), Value: b.money(annual)},
-		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtPlan), Value: b.money(plan)},
-		excelize.Cell{StyleID: st.boldAmount, Formula: dt.sum(dtActual), Value: b.money(actual)},
-		excelize.Cell{StyleID: st.boldAmount, Formula: fmt.Sprintf("C%d-B%d", tr, tr), Value: b.money(actual - plan)},
+	g.add(b.moneyCell(st.boldAmount, annual).withFormula(dt.sum(dtAnnual)),
+		b.moneyCell(st.boldAmount, plan).withFormula(dt.sum(dtPlan)),
+		b.moneyCell(st.boldAmount, actual).withFormula(dt.sum(dtActual)),
+		b.moneyCell(st.boldAmount, actual-plan).withFormula(fmt.Sprintf("C%d-B%d", tr, tr)),
 		rateCell)
 	// The check: every counted voucher of the Ledger is in the actual to
 	// date, and nothing else is.
 	if lt != nil && len(dt.names) > 0 {
-		r := g.add(excelize.Cell{StyleID: st.bold, Value: l.t("rc.check")}, nil,
-			excelize.Cell{StyleID: st.check, Formula: b.check(fmt.Sprintf("C%d-(%s)", tr, lt.sumIfs(lgAmount, lgStatus, l.t("status.counted")))), Value: 0})
+		r := g.add(textCell(st.bold, l.t("rc.check")), xcell{},
+			intCell(st.check, 0).withFormula(b.check(fmt.Sprintf("C%d-(%s)", tr, lt.sumIfs(lgAmount, lgStatus, l.t("status.counted"))))))
 		g.conditional = append(g.conditional, b.checkRule(cell(3, r)))
 	}
 	if b.doc.Unit == UnitWan {
-		g.add(excelize.Cell{StyleID: st.note, Value: l.t("unit.rounding")})
+		g.add(textCell(st.note, l.t("unit.rounding")))
 	}
 	g.skip(1)
 	b.writeProblems(&g, rc)
@@ -616,7 +615,7 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 			}
 		}
 		word := l.t("flag." + flag)
-		g.add(txt(word), excelize.Cell{StyleID: st.int, Formula: dt.countIf(dtFlags, "*"+word+"*"), Value: n})
+		g.add(txt(word), intCell(st.int, n).withFormula(dt.countIf(dtFlags, "*"+word+"*")))
 	}
 	g.skip(1)
 	g.add(title(l.t("rc.exceptions")))
@@ -629,15 +628,15 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 			}
 		}
 		word := l.t("exc." + kind.Name())
-		g.add(txt(word), excelize.Cell{StyleID: st.int, Formula: ex.countIf(exFlag, word), Value: n})
+		g.add(txt(word), intCell(st.int, n).withFormula(ex.countIf(exFlag, word)))
 	}
 	g.skip(1)
 	c := rc.Counts
 	g.add(title(l.t("rc.vouchers")))
-	g.add(txt(l.t("rc.read")), excelize.Cell{StyleID: st.int, Value: c.Read})
-	g.add(txt(l.t("rc.counted")), excelize.Cell{StyleID: st.int, Value: c.Counted})
-	g.add(txt(l.t("rc.excepted")), excelize.Cell{StyleID: st.int, Value: c.Excepted})
-	g.add(txt(l.t("rc.after")), excelize.Cell{StyleID: st.int, Value: c.After})
+	g.add(txt(l.t("rc.read")), intCell(st.int, c.Read))
+	g.add(txt(l.t("rc.counted")), intCell(st.int, c.Counted))
+	g.add(txt(l.t("rc.excepted")), intCell(st.int, c.Excepted))
+	g.add(txt(l.t("rc.after")), intCell(st.int, c.After))
 	if len(rc.Warnings) > 0 {
 		g.skip(1)
 		g.add(title(l.t("rc.warnings")))
@@ -655,30 +654,30 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 	first := 0
 	for _, s := range rc.Stations {
 		r := g.next()
-		annual := excelize.Cell{StyleID: st.amount, Value: b.money(s.Annual)}
-		plan := excelize.Cell{StyleID: st.amount, Value: b.money(s.PlanToDate)}
-		actual := excelize.Cell{StyleID: st.amount, Value: b.money(s.Actual)}
+		annual := b.moneyCell(st.amount, s.Annual)
+		plan := b.moneyCell(st.amount, s.PlanToDate)
+		actual := b.moneyCell(st.amount, s.Actual)
 		isHub := units.station[s.Unit] == ""
 		if useFormulas && !isHub {
-			annual.Formula = dt.sumIfs(dtAnnual, dtStation, s.Unit)
-			plan.Formula = dt.sumIfs(dtPlan, dtStation, s.Unit)
-			actual.Formula = dt.sumIfs(dtActual, dtStation, s.Unit)
+			annual.formula = dt.sumIfs(dtAnnual, dtStation, s.Unit)
+			plan.formula = dt.sumIfs(dtPlan, dtStation, s.Unit)
+			actual.formula = dt.sumIfs(dtActual, dtStation, s.Unit)
 		}
 		if !isHub && first == 0 {
 			first = r
 		}
-		rate := excelize.Cell{StyleID: st.pct, Formula: fmt.Sprintf(`IF(D%d=0,"",E%d/D%d)`, r, r, r), Value: ""}
+		rate := textCell(st.pct, "").withFormula(fmt.Sprintf(`IF(D%d=0,"",E%d/D%d)`, r, r, r))
 		if s.Rate.Valid() {
 			v, _ := strconv.ParseFloat(s.Rate.String(), 64) // a ratio, not money
-			rate.Value = v
+			rate = floatCell(st.pct, v).withFormula(rate.formula)
 		}
 		worst := ""
 		if s.Worst != 0 {
 			worst = l.t("flag." + s.Worst.Name())
 		}
 		g.add(txt(b.unitName(units, s.Unit)), txt(s.Unit), annual, plan, actual,
-			excelize.Cell{StyleID: st.amount, Formula: fmt.Sprintf("C%d-E%d", r, r), Value: b.money(s.Remaining())},
-			rate, txt(worst), excelize.Cell{StyleID: st.int, Value: s.Flagged})
+			b.moneyCell(st.amount, s.Remaining()).withFormula(fmt.Sprintf("C%d-E%d", r, r)),
+			rate, txt(worst), intCell(st.int, s.Flagged))
 	}
 	last := g.next() - 1
 	g.skip(1)
@@ -701,14 +700,14 @@ func (b *book) writeReconcileSummary(rc *Reconciliation, units *unitIndex, sh st
 // each under its flag in words and with its sentence (DESIGN §8.1).
 func (b *book) writeProblems(g *grid, rc *Reconciliation) {
 	l, st := b.l, b.style
-	g.add(excelize.Cell{StyleID: st.title, Value: l.t("rc.problems", min(20, len(rc.Problems)), len(rc.Problems))})
+	g.add(textCell(st.title, l.t("rc.problems", min(20, len(rc.Problems)), len(rc.Problems))))
 	if len(rc.Problems) == 0 {
-		g.add(excelize.Cell{StyleID: st.text, Value: l.t("rc.noproblems")})
+		g.add(textCell(st.text, l.t("rc.noproblems")))
 		return
 	}
 	for i, p := range rc.Problems[:min(20, len(rc.Problems))] {
-		g.add(excelize.Cell{StyleID: st.bold, Value: fmt.Sprintf("%d. %s", i+1, l.t("flag."+p.Flag.Name()))},
-			excelize.Cell{Value: rc.problemText(i, msg.Lang(l))})
+		g.add(textCell(st.bold, fmt.Sprintf("%d. %s", i+1, l.t("flag."+p.Flag.Name()))),
+			textCell(0, rc.problemText(i, msg.Lang(l))))
 	}
 }
 
@@ -725,7 +724,7 @@ func (b *book) writeReconcileNotes(rc *Reconciliation, sheet string) error {
 	case rc.Budget != "recomputed":
 		budget = rc.Budget
 	}
-	g.add(excelize.Cell{StyleID: b.style.bold, Value: b.l.t("notes.budget")}, excelize.Cell{StyleID: b.style.wrap, Value: budget})
+	g.add(textCell(b.style.bold, b.l.t("notes.budget")), textCell(b.style.wrap, budget))
 	b.notesInputs(&g, rc.Inputs)
 	return b.writeGrid(sheet, &g, sheetSetup{widths: []float64{22, 90}, page: b.page(false, false)})
 }
@@ -736,7 +735,7 @@ func ratioFloat(a, b allocation.Fen) float64 { return float64(a) / float64(b) }
 // writeNote writes a sheet that holds one line of text.
 func (b *book) writeNote(sheet, note string) error {
 	var g grid
-	g.add(excelize.Cell{StyleID: b.style.title, Value: note})
+	g.add(textCell(b.style.title, note))
 	return b.writeGrid(sheet, &g, sheetSetup{widths: []float64{120}, page: b.page(true, false)})
 }
 

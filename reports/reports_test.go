@@ -129,15 +129,19 @@ func TestYuan(t *testing.T) {
 
 func TestSheetCellsAreExact(t *testing.T) {
 	sx := testSheet(t)
-	sx.row(2, []any{
-		excelize.Cell{StyleID: 3, Value: allocation.Fen(123456)},
-		excelize.Cell{Value: allocation.Fen(-5)},
-		excelize.Cell{Value: allocation.MaxExactFen},
-		excelize.Cell{Value: "=SUM(A1) & <b>"},
-		excelize.Cell{Formula: `SUMIFS(A:A,B:B,"<>")`, Value: allocation.Fen(10)},
-		excelize.Cell{Formula: "IF(A1=0,\"\",1)", Value: ""},
-		nil,
-		excelize.Cell{Value: 1.1},
+	sx.row(2, []xcell{
+		fenCell(3, 123456),
+		fenCell(0, -5),
+		fenCell(0, allocation.MaxExactFen),
+		textCell(0, "=SUM(A1) & <b>"),
+		fenCell(0, 10).withFormula(`SUMIFS(A:A,B:B,"<>")`),
+		textCell(0, "").withFormula("IF(A1=0,\"\",1)"),
+		{},
+		floatCell(0, 1.1),
+		intCell(4, -7),
+		ratioCell(0, allocation.Ratio{Num: 12345, Scale: 3}),
+		blankCell(5),
+		(&book{doc: Document{Unit: UnitWan}}).moneyCell(0, 123456),
 	})
 	pt, err := sx.close()
 	if err != nil {
@@ -157,10 +161,17 @@ func TestSheetCellsAreExact(t *testing.T) {
 		`<c r="E2"><f>SUMIFS(A:A,B:B,"&lt;&gt;")</f><v>0.10</v></c>`,
 		`<c r="F2" t="str"><f>IF(A1=0,"",1)</f><v></v></c>`,
 		`<c r="H2"><v>1.1</v></c>`,
+		`<c r="I2" s="4"><v>-7</v></c>`,
+		`<c r="J2"><v>12.345</v></c>`,
+		`<c r="K2" s="5"/>`,
+		`<c r="L2"><v>0.123456</v></c>`,
 	} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("sheet lacks %s:\n%s", want, data)
 		}
+	}
+	if strings.Contains(string(data), `r="G2"`) {
+		t.Errorf("a zero cell was written:\n%s", data)
 	}
 	if checkMoney(allocation.MaxExactFen+1) == nil {
 		t.Error("an amount past 15 digits was accepted for a spreadsheet")

@@ -7,6 +7,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"unicode/utf8"
@@ -28,15 +29,15 @@ import (
 // also writes money exactly: an allocation.Fen value becomes the decimal
 // text "1234.56", never a float64.
 //
-// Cells are given as excelize.Cell values (StyleID, Formula, Value) so that
-// the sheet code reads the same as with excelize. A Value may be a string
-// (an inline string, never a formula, whatever it starts with), an
-// allocation.Fen, an amount in 万元 (wanValue) or an allocation.Ratio
-// (each written as exact decimal text), an
-// int, int32, int64, a float64 (display-only rates), or nil for a styled
-// blank. Text is made safe here: invalid UTF-8 becomes U+FFFD, control
-// characters XML cannot hold are dropped, and text that looks like an
-// OOXML escape (_x0041_) is escaped so that it reads back as written.
+// Cells are given as xcell values: a style, a formula and a typed value
+// (text, an allocation.Fen in 元 or in 万元, an allocation.Ratio, an
+// integer, a display-only float64, or none for a styled blank), so that no
+// value is boxed into an interface on its way to the markup; a table
+// reuses one row of them. Text is made safe here: invalid UTF-8 becomes
+// U+FFFD, control characters XML cannot hold are dropped, and text that
+// looks like an OOXML escape (_x0041_) is escaped so that it reads back as
+// written. Text is always an inline string, never a formula, whatever it
+// starts with.
 //
 // Once ctx is done, row stops writing and the sheet fails with ctx's error.
 type sheetXML struct {
@@ -160,7 +161,7 @@ func newSheetXML(ctx context.Context, dir *outdir.Dir, f *os.File, setup sheetSe
 }
 
 // row writes row r (1-based, ascending) with its cells from column A.
-func (s *sheetXML) row(r int, cells []any, opts ...excelize.RowOpts) {
+func (s *sheetXML) row(r int, cells []xcell, opts ...excelize.RowOpts) {
 	if s.err != nil {
 		return
 	}
@@ -186,12 +187,8 @@ func (s *sheetXML) row(r int, cells []any, opts ...excelize.RowOpts) {
 		}
 	}
 	b = append(b, '>')
-	for i, v := range cells {
-		c, ok := v.(excelize.Cell)
-		if !ok {
-			c = excelize.Cell{Value: v}
-		}
-		b = s.cell(b, i, r, c)
+	for i := range cells {
+		b = s.cell(b, i, r, &cells[i])
 	}
 	b = append(b, "</row>"...)
 	s.buf = b
@@ -205,40 +202,37 @@ func (s *sheetXML) colName(i int) string {
 	return s.cols[i]
 }
 
-func (s *sheetXML) cell(b []byte, col, row int, c excelize.Cell) []byte {
-	if c.Value == nil && c.Formula == "" && c.StyleID == 0 {
+func (s *sheetXML) cell(b []byte, col, row int, c *xcell) []byte {
+	if c.kind == kindNone && c.formula == "" && c.style == 0 {
 		return b
 	}
 	b = append(b, `<c r="`...)
 	b = append(b, s.colName(col)...)
 	b = strconv.AppendInt(b, int64(row), 10)
 	b = append(b, '"')
-	if c.StyleID != 0 {
+	if c.style != 0 {
 		b = append(b, ` s="`...)
-		b = strconv.AppendInt(b, int64(c.StyleID), 10)
+		b = strconv.AppendInt(b, int64(c.style), 10)
 		b = append(b, '"')
 	}
 	var num []byte
-	switch v := c.Value.(type) {
-	case nil:
-	case allocation.Fen:
-		num, _ = v.AppendText(s.scratch())
-	case allocation.Ratio:
-		num, _ = v.AppendText(s.scratch())
-	case wanValue:
-		num = appendWan(s.scratch(), allocation.Fen(v))
-	case int:
-		num = strconv.AppendInt(s.scratch(), int64(v), 10)
-	case int32:
-		num = strconv.AppendInt(s.scratch(), int64(v), 10)
-	case int64:
-		num = strconv.AppendInt(s.scratch(), v, 10)
-	case float64:
-		num = strconv.AppendFloat(s.scratch(), v, 'f', -1, 64)
-	case string:
-		if c.Formula != "" {
+	switch c.kind {
+	case kindNone:
+	case kindFen:
+		num, _ = allocation.Fen(c.n).AppendText(s.scratch())
+	case kindRatio:
+		num, _ = allocation.Ratio{Num: uint64(c.n), Scale: c.scale}.AppendText(s.scratch())
+	case kindWan:
+		num = appendWan(s.scratch(), allocation.Fen(c.n))
+	case kindInt:
+		num = strconv.AppendInt(s.scratch(), c.n, 10)
+	case kindFloat:
+		num = strconv.AppendFloat(s.scratch(), math.Float64frombits(uint64(c.n)), 'f', -1, 64)
+	case kindText:
+		v := c.text
+		if c.formula != "" {
 			b = append(b, ` t="str"><f>`...)
-			b = appendXMLText(b, c.Formula)
+			b = appendXMLText(b, c.formula)
 			b = append(b, "</f><v>"...)
 			b = appendXMLText(b, v)
 			return append(b, "</v></c>"...)
@@ -253,16 +247,14 @@ func (s *sheetXML) cell(b []byte, col, row int, c excelize.Cell) []byte {
 		b = append(b, '>')
 		b = appendXMLText(b, v)
 		return append(b, "</t></is></c>"...)
-	default:
-		panic(fmt.Sprintf("reports: cell value of type %T", v))
 	}
-	if c.Formula == "" && num == nil {
+	if c.formula == "" && num == nil {
 		return append(b, "/>"...)
 	}
 	b = append(b, '>')
-	if c.Formula != "" {
+	if c.formula != "" {
 		b = append(b, "<f>"...)
-		b = appendXMLText(b, c.Formula)
+		b = appendXMLText(b, c.formula)
 		b = append(b, "</f>"...)
 	}
 	if num != nil {
