@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"hash"
@@ -46,7 +45,8 @@ type sheetXML struct {
 	rows int // rows written, to look at ctx now and then
 	dir  *outdir.Dir
 	file *os.File
-	w    *bufio.Writer
+	// buf collects rows until sheetChunk bytes are ready, then goes to
+	// Write in one piece: the rows are copied once, into the compressor.
 	buf  []byte
 	cols []string // column letters
 	tail sheetSetup
@@ -54,24 +54,20 @@ type sheetXML struct {
 	// A sheet without a drawing is compressed as it is written, on the
 	// goroutine that writes it, so big sheets compress in parallel; the
 	// part is later copied into the zip as it is.
-	zw    *flate.Writer
-	crc   hash.Hash32
-	count *countingWriter
-	// fw buffers the compressed bytes: the compressor hands them on in
-	// pieces of about 240 bytes, a system call each without it.
-	fw   *bufio.Writer
-	size int64 // uncompressed bytes
+	zw   *flate.Writer
+	crc  hash.Hash32
+	out  chunkWriter // the compressed bytes, on their way to file
+	size int64       // uncompressed bytes
 }
 
 // release gives the sheet's compressor and buffers back for the next sheet.
 func (s *sheetXML) release() {
-	putBuffer(&sheetBufPool, s.w)
-	putBuffer(&fileBufPool, s.fw)
-	if s.zw != nil {
-		s.zw.Reset(nil)
-		flatePool.Put(s.zw)
+	rowBufs.put(s.buf[:0])
+	if s.out.buf != nil {
+		fileBufs.put(s.out.buf[:0])
 	}
-	s.w, s.fw, s.zw = nil, nil, nil
+	putFlate(s.zw)
+	s.buf, s.out.buf, s.zw = nil, nil, nil
 }
 
 // part is a written worksheet part, compressed or not.
@@ -82,15 +78,34 @@ type part struct {
 	size       int64 // uncompressed
 }
 
-type countingWriter struct {
-	w io.Writer
-	n int64
+// chunkWriter buffers what the compressor writes and hands it to w in
+// pieces of fileChunk bytes: the compressor writes pieces of about 240
+// bytes, a system call each without it. Its buffer grows with what a sheet
+// writes, so a small sheet does not make and clear a big one.
+type chunkWriter struct {
+	w   io.Writer
+	buf []byte
 }
 
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
+const fileChunk = 256 << 10
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	c.buf = append(c.buf, p...)
+	if len(c.buf) >= fileChunk {
+		if err := c.flush(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (c *chunkWriter) flush() error {
+	if len(c.buf) == 0 {
+		return nil
+	}
+	_, err := c.w.Write(c.buf)
+	c.buf = c.buf[:0]
+	return err
 }
 
 // Write feeds the sheet's markup to its file, compressing and checksumming
@@ -126,14 +141,12 @@ type conditional struct {
 
 // newSheetXML starts a sheet in the temporary file f, made in dir.
 func newSheetXML(ctx context.Context, dir *outdir.Dir, f *os.File, setup sheetSetup) *sheetXML {
-	s := &sheetXML{ctx: ctx, dir: dir, file: f, buf: make([]byte, 0, 4096), tail: setup}
+	s := &sheetXML{ctx: ctx, dir: dir, file: f, buf: rowBufs.get(), tail: setup}
 	if !setup.drawing {
-		s.fw = getBuffer(&fileBufPool, f)
-		s.count = &countingWriter{w: s.fw}
-		s.zw = getFlate(s.count)
+		s.out = chunkWriter{w: f, buf: fileBufs.get()}
+		s.zw = getFlate(&s.out)
 		s.crc = crc32.NewIEEE()
 	}
-	s.w = getBuffer(&sheetBufPool, s)
 	b := s.buf[:0]
 	b = append(b, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`...)
@@ -156,7 +169,7 @@ func newSheetXML(ctx context.Context, dir *outdir.Dir, f *os.File, setup sheetSe
 		b = append(b, "</cols>"...)
 	}
 	b = append(b, "<sheetData>"...)
-	s.w.Write(b)
+	s.buf = b
 	return s
 }
 
@@ -170,8 +183,7 @@ func (s *sheetXML) row(r int, cells []xcell, opts ...excelize.RowOpts) {
 			return
 		}
 	}
-	b := s.buf[:0]
-	b = append(b, `<row r="`...)
+	b := append(s.buf, `<row r="`...)
 	b = strconv.AppendInt(b, int64(r), 10)
 	b = append(b, '"')
 	for _, o := range opts {
@@ -191,9 +203,16 @@ func (s *sheetXML) row(r int, cells []xcell, opts ...excelize.RowOpts) {
 		b = s.cell(b, i, r, &cells[i])
 	}
 	b = append(b, "</row>"...)
+	if len(b) >= sheetChunk {
+		_, s.err = s.Write(b)
+		b = b[:0]
+	}
 	s.buf = b
-	_, s.err = s.w.Write(b)
 }
+
+// sheetChunk is how many bytes of rows a sheet collects before handing them
+// to the compressor.
+const sheetChunk = 128 << 10
 
 func (s *sheetXML) colName(i int) string {
 	for len(s.cols) <= i {
@@ -366,8 +385,7 @@ func appendPage(b []byte, p page) []byte {
 // drawing element first.
 func (s *sheetXML) close() (part, error) {
 	t := s.tail
-	b := s.buf[:0]
-	b = append(b, "</sheetData>"...)
+	b := append(s.buf, "</sheetData>"...)
 	if t.autoFilter != "" {
 		b = append(b, `<autoFilter ref="`...)
 		b = append(b, t.autoFilter...)
@@ -398,17 +416,15 @@ func (s *sheetXML) close() (part, error) {
 	if !t.drawing {
 		b = append(b, "</worksheet>"...)
 	}
+	s.buf = b
 	if s.err == nil {
-		_, s.err = s.w.Write(b)
-	}
-	if s.err == nil {
-		s.err = s.w.Flush()
+		_, s.err = s.Write(b)
 	}
 	if s.err == nil && s.zw != nil {
 		s.err = s.zw.Close()
 	}
-	if s.err == nil && s.fw != nil {
-		s.err = s.fw.Flush()
+	if s.err == nil && s.zw != nil {
+		s.err = s.out.flush()
 	}
 	pt := part{name: outdir.TempName(s.file), compressed: s.zw != nil, size: s.size}
 	if s.crc != nil {
