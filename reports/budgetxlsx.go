@@ -357,6 +357,7 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 		}
 		return ""
 	}
+	bw := b.newBasisWriter(bb, drivers)
 	for i := range p.Lines {
 		if i > 5000 {
 			break
@@ -367,7 +368,7 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 		cols[1].fit(u.Code)
 		cols[2].fit(u.Name)
 		cols[4].fit(station(ln.Unit))
-		cols[12].fit(b.basis(bb, drivers, ln))
+		cols[12].fit(bw.line(ln))
 		switch ln.Stage {
 		case allocation.HubProject, allocation.Baseline, allocation.Pilot:
 			cols[11].fitAmount(b, allocation.Fen(ln.Basis.Weight().Num))
@@ -394,6 +395,7 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 	status := [2]string{l.t("status.allocated"), l.t("status.reserved")}
 	return b.writeTable(names, cols, layout{landscape: true}, len(p.Lines), func(t *table, from, to int) error {
 		row := make([]xcell, len(cols))
+		bw := b.newBasisWriter(bb, drivers) // one a goroutine
 		for i := from; i < to; i++ {
 			ln := &p.Lines[i]
 			u := &p.Units[ln.Unit]
@@ -418,7 +420,7 @@ func (b *book) writeLines(bb *Budget, names []string) (*table, error) {
 			case allocation.HubProject, allocation.Baseline, allocation.Pilot:
 				row[11] = b.moneyCell(st.amount, allocation.Fen(bs.Weight().Num))
 			}
-			basis := b.basis(bb, drivers, ln)
+			basis := bw.line(ln)
 			row[12] = textCell(st.wrap, basis)
 			row[13] = b.moneyCell(st.amount, ln.Amount)
 			if err := t.add(row, wrapped(basis, cols[12].width)); err != nil {
