@@ -242,19 +242,47 @@ func wrapped(text string, width float64) excelize.RowOpts {
 	// Printed widths, in widths of a digit: a CJK character takes about
 	// two, a letter or a digit about one (displayWidth overestimates both,
 	// which suits fitting a column but doubles rows of English).
-	w := 0.0
-	for _, r := range text {
-		if r < 0x1100 {
-			w += 0.95
-		} else {
-			w += 1.9
-		}
-	}
+	w := printedWidth(text)
 	lines := math.Ceil(w / max(width-2, 1))
 	if lines <= 1 {
 		return excelize.RowOpts{}
 	}
 	return excelize.RowOpts{Height: 13.5 * lines}
+}
+
+// printedWidth adds up text's printed width for wrapped: 0.95 for a rune
+// below U+1100, 1.9 for any other (an invalid byte reads as U+FFFD), rune
+// by rune. Valid UTF-8 is measured by its lead bytes, without decoding.
+func printedWidth(text string) float64 {
+	w := 0.0
+	if !utf8.ValidString(text) {
+		for _, r := range text {
+			if r < 0x1100 {
+				w += 0.95
+			} else {
+				w += 1.9
+			}
+		}
+		return w
+	}
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c < 0x80:
+			w += 0.95
+		case c < 0xC0: // a continuation byte
+		case c < 0xE1: // U+0080 to U+0FFF
+			w += 0.95
+		case c == 0xE1: // U+1000 to U+1FFF: below U+1100 when the next byte is 0x80 to 0x83
+			if text[i+1] < 0x84 {
+				w += 0.95
+			} else {
+				w += 1.9
+			}
+		default:
+			w += 1.9
+		}
+	}
+	return w
 }
 
 // column describes one column of a streamed table.

@@ -41,6 +41,7 @@ import (
 // Once ctx is done, row stops writing and the sheet fails with ctx's error.
 type sheetXML struct {
 	num  [32]byte
+	rnum [20]byte // the row being written's number, as cell references end
 	ctx  context.Context
 	rows int // rows written, to look at ctx now and then
 	dir  *outdir.Dir
@@ -199,8 +200,9 @@ func (s *sheetXML) row(r int, cells []xcell, opts ...excelize.RowOpts) {
 		}
 	}
 	b = append(b, '>')
+	rn := strconv.AppendInt(s.rnum[:0], int64(r), 10)
 	for i := range cells {
-		b = s.cell(b, i, r, &cells[i])
+		b = s.cell(b, i, rn, &cells[i])
 	}
 	b = append(b, "</row>"...)
 	if len(b) >= sheetChunk {
@@ -221,13 +223,14 @@ func (s *sheetXML) colName(i int) string {
 	return s.cols[i]
 }
 
-func (s *sheetXML) cell(b []byte, col, row int, c *xcell) []byte {
+// cell appends cell c of column col (0-based) of the row numbered rn.
+func (s *sheetXML) cell(b []byte, col int, rn []byte, c *xcell) []byte {
 	if c.kind == kindNone && c.formula == "" && c.style == 0 {
 		return b
 	}
 	b = append(b, `<c r="`...)
 	b = append(b, s.colName(col)...)
-	b = strconv.AppendInt(b, int64(row), 10)
+	b = append(b, rn...)
 	b = append(b, '"')
 	if c.style != 0 {
 		b = append(b, ` s="`...)
@@ -295,6 +298,66 @@ func (s *sheetXML) scratch() []byte { return s.num[:0] }
 // "_x005F_x0041_" becomes "_x005F_x005F_x005F_x0041_", which reads back as
 // itself.
 func appendXMLText(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return appendXMLTextSlow(b, s)
+	}
+	// Valid UTF-8, the text of nearly every cell: only the bytes marked in
+	// xmlSpecial need a look, and the only runes to replace are U+FFFE and
+	// U+FFFF (EF BF BE, EF BF BF).
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !xmlSpecial[c] {
+			continue
+		}
+		var esc string
+		switch {
+		case c == 0xEF:
+			if i+2 >= len(s) || s[i+1] != 0xBF || s[i+2] < 0xBE {
+				continue
+			}
+			esc = "\uFFFD"
+			b = append(b, s[start:i]...)
+			b = append(b, esc...)
+			i += 2
+			start = i + 1
+			continue
+		case c == '&':
+			esc = "&amp;"
+		case c == '<':
+			esc = "&lt;"
+		case c == '>':
+			esc = "&gt;"
+		case c == '\r':
+			esc = "&#13;"
+		case c == '_':
+			if !isXEscape(s[i:]) {
+				continue
+			}
+			esc = "_x005F_"
+		}
+		b = append(b, s[start:i]...)
+		b = append(b, esc...)
+		start = i + 1
+	}
+	return append(b, s[start:]...)
+}
+
+// xmlSpecial marks the bytes appendXMLText looks at in valid UTF-8: the
+// characters XML escapes, the control characters it drops, the underscore
+// of an OOXML escape and the lead byte of U+FFFE and U+FFFF.
+var xmlSpecial = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n'
+	}
+	for _, c := range []byte{'&', '<', '>', '\r', '_', 0xEF} {
+		t[c] = true
+	}
+	return t
+}()
+
+// appendXMLTextSlow is appendXMLText for text that is not valid UTF-8.
+func appendXMLTextSlow(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
