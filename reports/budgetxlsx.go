@@ -657,23 +657,29 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 	if err != nil {
 		return err
 	}
+	// Labels and column letters looked up once, and one row reused.
+	tier := [3]string{l.t("tier.hub"), l.t("tier.station"), l.t("tier.room")}
+	reserved := l.t("status.reserved")
+	firstCol, lastCol := msg.ColumnName(first), msg.ColumnName(last)
+	var row []xcell
+	var sum []byte
 	for _, ui := range m.order {
 		u := &p.Units[ui]
 		status := ""
 		if u.Reserved() {
-			status = l.t("status.reserved")
+			status = reserved
 		}
 		// The hub and the stations stand out from the rooms under them.
 		txt, amt := st.bold, st.boldAmount
 		if u.Tier == allocation.Room {
 			txt, amt = st.text, st.amount
 		}
-		row := []xcell{
+		row = append(row[:0],
 			textCell(txt, u.Code),
 			textCell(txt, u.Name),
-			textCell(txt, l.t("tier."+u.Tier.String())),
+			textCell(txt, tier[u.Tier]),
 			textCell(txt, status),
-		}
+		)
 		for c := range nc {
 			row = append(row, b.moneyCell(amt, m.amount[ui][c]))
 		}
@@ -681,15 +687,18 @@ func (b *book) writeAllocation(bb *Budget, m *matrix, names []string, poolSheet 
 		if r > maxSheetRows {
 			r = 2
 		}
-		row = append(row, b.moneyCell(amt, m.unitTotal(ui)).withFormula(fmt.Sprintf("SUM(%s:%s)", cell(first, r), cell(last, r))))
+		// SUM(E2:K2): the unit's categories.
+		sum = append(append(append(sum[:0], "SUM("...), firstCol...), strconv.Itoa(r)...)
+		sum = append(append(append(append(sum, ':'), lastCol...), strconv.Itoa(r)...), ')')
+		row = append(row, b.moneyCell(amt, m.unitTotal(ui)).withFormula(string(sum)))
 		if bb.Prior != nil {
 			row = append(row, b.priorCells(r, last+1, m.unitTotal(ui), bb.Prior.Unit[ui], bb.Prior.New[ui], false, amt, txt)...)
 		}
-		var opts []excelize.RowOpts
+		var opts excelize.RowOpts
 		if u.Tier == allocation.Room {
-			opts = append(opts, excelize.RowOpts{OutlineLevel: 1})
+			opts.OutlineLevel = 1
 		}
-		if err := t.add(row, opts...); err != nil {
+		if err := t.add(row, opts); err != nil {
 			return err
 		}
 	}
