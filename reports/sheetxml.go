@@ -88,7 +88,7 @@ type chunkWriter struct {
 	buf []byte
 }
 
-const fileChunk = 256 << 10
+const fileChunk = 64 << 10
 
 func (c *chunkWriter) Write(p []byte) (int, error) {
 	c.buf = append(c.buf, p...)
@@ -214,7 +214,7 @@ func (s *sheetXML) row(r int, cells []xcell, opts ...excelize.RowOpts) {
 
 // sheetChunk is how many bytes of rows a sheet collects before handing them
 // to the compressor.
-const sheetChunk = 128 << 10
+const sheetChunk = 64 << 10
 
 func (s *sheetXML) colName(i int) string {
 	for len(s.cols) <= i {
