@@ -22,6 +22,8 @@ var (
 	// sheet writes, to about sheetChunk and fileChunk.
 	rowBufs  = freeList[[]byte]{c: make(chan []byte, freeKept), new: func() []byte { return make([]byte, 0, 4<<10) }}
 	fileBufs = freeList[[]byte]{c: make(chan []byte, freeKept), new: func() []byte { return make([]byte, 0, 4<<10) }}
+	// The buffer a workbook's parts are copied through into its zip.
+	copyBufs = freeList[[]byte]{c: make(chan []byte, freeKept), new: func() []byte { return make([]byte, 128<<10) }}
 )
 
 // freeList keeps up to freeKept values for reuse.

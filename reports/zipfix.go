@@ -52,11 +52,13 @@ func saveDeterministic(b *book, w io.Writer) error {
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return pooledFlate{getFlate(out)}, nil
 	})
+	buf := copyBufs.get() // one copying buffer for every part, not one a part
+	defer copyBufs.put(buf)
 	for _, zf := range files {
 		src, replaced := replace[zf.Name]
 		switch {
 		case replaced:
-			if err := copySheet(zw, zf, b.tmp, src); err != nil {
+			if err := copySheet(zw, zf, b.tmp, src, buf); err != nil {
 				return err
 			}
 		case zf.Name == "[Content_Types].xml":
@@ -72,12 +74,27 @@ func saveDeterministic(b *book, w io.Writer) error {
 				return err
 			}
 		default:
-			if err := zw.Copy(zf); err != nil {
+			if err := copyRaw(zw, zf, buf); err != nil {
 				return err
 			}
 		}
 	}
 	return zw.Close()
+}
+
+// copyRaw is zip.Writer.Copy with the copying buffer buf.
+func copyRaw(zw *zip.Writer, zf *zip.File, buf []byte) error {
+	r, err := zf.OpenRaw()
+	if err != nil {
+		return err
+	}
+	fh := zf.FileHeader // a copy: zw must not hold on to zf's archive
+	out, err := zw.CreateRaw(&fh)
+	if err != nil {
+		return err
+	}
+	_, err = io.CopyBuffer(out, r, buf)
+	return err
 }
 
 func readZipFile(zf *zip.File) ([]byte, error) {
@@ -94,7 +111,7 @@ var drawingElem = regexp.MustCompile(`<drawing [^>]*r:id="[^"]*"[^>]*(/>|></draw
 // copySheet writes a sheetXML part in place of excelize's: a compressed
 // part as it is, an uncompressed one closed with the drawing element
 // excelize's version carries.
-func copySheet(zw *zip.Writer, old *zip.File, dir *outdir.Dir, src part) error {
+func copySheet(zw *zip.Writer, old *zip.File, dir *outdir.Dir, src part, buf []byte) error {
 	f, err := dir.Open(src.name)
 	if err != nil {
 		return err
@@ -110,7 +127,7 @@ func copySheet(zw *zip.Writer, old *zip.File, dir *outdir.Dir, src part) error {
 		if err != nil {
 			return err
 		}
-		_, err = io.Copy(out, f)
+		_, err = io.CopyBuffer(out, struct{ io.Reader }{f}, buf)
 		return err
 	}
 	orig, err := readZipFile(old)
@@ -121,7 +138,7 @@ func copySheet(zw *zip.Writer, old *zip.File, dir *outdir.Dir, src part) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, f); err != nil {
+	if _, err := io.CopyBuffer(out, struct{ io.Reader }{f}, buf); err != nil {
 		return err
 	}
 	if d := drawingElem.Find(orig); d != nil {
