@@ -107,10 +107,11 @@ func (b *book) writeDiffRows(dr *DiffReport, names []string) error {
 		return []conditional{b.checkRule(fmt.Sprintf("%s:%s", cell(dcCheck+1, 2), cell(dcCheck+1, last)))}
 	}}
 	_, err := b.writeTable(names, cols, lay, len(d.Rows), func(t *table, from, to int) error {
+		row := make([]xcell, len(cols)) // one row, cleared and filled for each
 		for i := from; i < to; i++ {
 			r := &d.Rows[i]
 			n := t.row + 1
-			row := make([]xcell, len(cols))
+			clear(row)
 			row[dcCode] = textCell(st.text, r.Unit)
 			row[dcName] = textCell(st.text, r.Name)
 			row[dcTier] = textCell(st.text, b.l.t("tier."+r.Tier.String()))
