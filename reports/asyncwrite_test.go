@@ -14,7 +14,7 @@ import (
 // smaller than a block, ending on a buffer's edge and ending mid-buffer,
 // fed in pieces that straddle the buffers.
 func TestAsyncWriterWritesEveryByte(t *testing.T) {
-	sizes := []int{0, 1, directAlign - 1, asyncFirstBuf, asyncFirstBuf + 1, asyncFirstBuf + asyncBuf, asyncFirstBuf + 3*asyncBuf + 4097}
+	sizes := []int{0, 1, directAlign - 1, asyncFirstBuf, asyncFirstBuf + 1, 3 * asyncFirstBuf, asyncFirstBuf + asyncBuf, asyncFirstBuf + 3*asyncBuf + 4097}
 	for _, direct := range []bool{true, false} {
 		for _, size := range sizes {
 			want := make([]byte, size)
