@@ -114,49 +114,72 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	defer out.Close()
 	book := budgetBook(cfg, in, plan, runDate)
 	b := reports.NewBatch(ctx)
-	// The JSON and the indicator CSV are independent: written at the same
-	// time, the one's formatting overlaps the other's copying to the disk.
-	// The JSON's error wins when both fail, as when they were written one
-	// after the other.
+	// The JSON, the indicator CSV and the workbook are independent: written
+	// at the same time, one's formatting overlaps another's copying to the
+	// disk, and the workbook's sheets use the core the others leave idle.
+	// When several fail, the JSON's error wins, then the CSV's, then the
+	// workbook's, as when they were written one after the other.
 	jsonName := fmt.Sprintf("budget-%d.json", cfg.FiscalYear)
 	csvName := fmt.Sprintf("budget-%d-indicators.csv", cfg.FiscalYear)
+	xlsxName := fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear)
+	withIndicators := func() (*reports.Budget, error) {
+		ind, err := indicators()
+		if err != nil {
+			return nil, err
+		}
+		with := *book
+		with.Indicators = ind
+		return &with, nil
+	}
 	csvDone := make(chan error, 1)
 	go func() {
 		csvDone <- b.WriteIn(out, csvName, func(w io.Writer) error {
-			ind, err := indicators()
+			with, err := withIndicators()
 			if err != nil {
 				return err
 			}
-			with := *book
-			with.Indicators = ind
-			return reports.WriteIndicatorsCSV(w, &with)
+			return reports.WriteIndicatorsCSV(w, with)
 		})
 	}()
+	xlsxDone := make(chan error, 1)
+	if workbook {
+		go func() {
+			err := b.WriteIn(out, xlsxName, func(w io.Writer) error {
+				with, err := withIndicators()
+				if err != nil {
+					return err
+				}
+				return reports.WriteBudgetWorkbook(ctx, prog.writer(w), with)
+			})
+			if err != nil {
+				err = msg.CmdBudgetBook.Err(err)
+			}
+			xlsxDone <- err
+		}()
+	} else {
+		xlsxDone <- nil
+	}
 	err = b.WriteIn(out, jsonName, func(w io.Writer) error {
 		return reports.WriteBudgetJSONAwaiting(prog.writer(w), book, indicators)
 	})
-	if csvErr := <-csvDone; err == nil {
+	csvErr, xlsxErr := <-csvDone, <-xlsxDone
+	if err == nil {
 		err = csvErr
+	}
+	if err == nil {
+		err = xlsxErr
 	}
 	if err != nil {
 		b.Abort()
 		return nil, stopped(ctx, err)
 	}
-	// Both writers had them.
-	if book.Indicators, err = indicators(); err != nil {
+	// Every writer had them.
+	if _, err := indicators(); err != nil {
 		b.Abort()
 		return nil, err
 	}
 	paths := []string{out.Join(jsonName), out.Join(csvName)}
 	if workbook {
-		xlsxName := fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear)
-		err := b.WriteIn(out, xlsxName, func(w io.Writer) error {
-			return reports.WriteBudgetWorkbook(ctx, prog.writer(w), book)
-		})
-		if err != nil {
-			b.Abort()
-			return nil, stopped(ctx, msg.CmdBudgetBook.Err(err))
-		}
 		paths = append(paths, out.Join(xlsxName))
 	}
 	if err := interrupted(ctx); err != nil {
