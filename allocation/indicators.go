@@ -66,12 +66,57 @@ func (s Source) Compare(t Source) int {
 // Indicator is one budget indicator (预算指标): what one unit holds in one
 // category from one source, with one status. Unit -1 is the category's
 // unallocated money of that source (待分配).
+//
+// The source is an index into its IndicatorTable's Sources: a national
+// budget has millions of indicators but a few hundred sources, and an
+// indicator without a string is half the size and holds no pointer for
+// the garbage collector to scan.
 type Indicator struct {
 	Unit     int32 // index into Plan.Units, or -1
 	Category int32
 	Status   Status
-	Source   Source
-	Amount   Fen // > 0
+	Source   int32 // index into IndicatorTable.Sources
+	Amount   Fen   // > 0
+}
+
+// IndicatorTable is a plan's indicators with the sources they name.
+type IndicatorTable struct {
+	Sources []Source // distinct, in Source order
+	Rows    []Indicator
+}
+
+// Len is the number of indicators.
+func (t *IndicatorTable) Len() int { return len(t.Rows) }
+
+// SourceOf is the source of indicator x, one of t.Rows.
+func (t *IndicatorTable) SourceOf(x *Indicator) Source { return t.Sources[x.Source] }
+
+// NewIndicatorTable gathers indicators given with their sources into a
+// table: sources[i] is the source of rows[i], whose Source field is set.
+// The rows keep their order.
+func NewIndicatorTable(rows []Indicator, sources []Source) *IndicatorTable {
+	ranked := rankSources(sources)
+	for i := range rows {
+		r, _ := slices.BinarySearchFunc(ranked, sources[i], Source.Compare)
+		rows[i].Source = int32(r)
+	}
+	return &IndicatorTable{Sources: ranked, Rows: rows}
+}
+
+// rankSources is the distinct sources in Source order. A national budget
+// has a million fund lines but a few hundred sources: they are gathered in
+// a set, not by sorting a copy of the million.
+func rankSources(sources []Source) []Source {
+	seen := make(map[Source]struct{})
+	for _, s := range sources {
+		seen[s] = struct{}{}
+	}
+	ranked := make([]Source, 0, len(seen))
+	for s := range seen {
+		ranked = append(ranked, s)
+	}
+	slices.SortFunc(ranked, Source.Compare)
+	return ranked
 }
 
 // Unallocated is the status of an indicator of a category's unallocated
@@ -106,24 +151,14 @@ func (e *TooManySourcesError) Error() string {
 // a *TooManySourcesError. A plan whose lines do not match its fund lines (a
 // directed line without its fund lines, pooled lines beyond the pooled
 // money) is ErrInvariant.
-func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) {
+func Indicators(p *Plan, sources []Source, maxSources int) (*IndicatorTable, error) {
 	if len(sources) != len(p.Funds) {
 		return nil, errors.New("allocation: one source per fund line needed")
 	}
 	nc := len(p.Categories)
 	// Every source gets its rank in Source order: indicators of one unit
-	// and category are listed by rank.
-	// A national budget has a million fund lines but a few hundred sources:
-	// they are gathered in a set, not by sorting a copy of the million.
-	seen := make(map[Source]struct{})
-	for _, s := range sources {
-		seen[s] = struct{}{}
-	}
-	ranked := make([]Source, 0, len(seen))
-	for s := range seen {
-		ranked = append(ranked, s)
-	}
-	slices.SortFunc(ranked, Source.Compare)
+	// and category are listed by rank, and name their source by it.
+	ranked := rankSources(sources)
 	rank := func(s Source) uint64 {
 		r, _ := slices.BinarySearchFunc(ranked, s, Source.Compare)
 		return uint64(r)
@@ -318,7 +353,7 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 				sum += group[i].amount // bounded by the pool, which fits
 			}
 			if sum > 0 {
-				out = append(out, Indicator{Unit: unit, Category: cat, Status: g.status, Source: ranked[g.rank], Amount: sum})
+				out = append(out, Indicator{Unit: unit, Category: cat, Status: g.status, Source: int32(g.rank), Amount: sum})
 			}
 		}
 	}
@@ -326,11 +361,11 @@ func Indicators(p *Plan, sources []Source, maxSources int) ([]Indicator, error) 
 	for c := range pools {
 		for j, b := range pools[c].bal {
 			if b > 0 {
-				out = append(out, Indicator{Unit: -1, Category: int32(c), Status: Allocated, Source: ranked[pools[c].rank[j]], Amount: b})
+				out = append(out, Indicator{Unit: -1, Category: int32(c), Status: Allocated, Source: int32(pools[c].rank[j]), Amount: b})
 			}
 		}
 	}
-	return out, nil
+	return &IndicatorTable{Sources: ranked, Rows: out}, nil
 }
 
 // poolDraw is what a line of a category with several pooled sources draws

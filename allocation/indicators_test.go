@@ -9,12 +9,46 @@ import (
 	"testing"
 )
 
+// wideIndicator is an indicator with its source in place of the source's
+// index: what the tests compare.
+type wideIndicator struct {
+	Unit     int32
+	Category int32
+	Status   Status
+	Source   Source
+	Amount   Fen
+}
+
+// indicatorsWide is Indicators with every indicator's source looked up in
+// the table, checking the table on the way: its sources distinct and in
+// Source order, every index within them.
+func indicatorsWide(p *Plan, sources []Source, maxSources int) ([]wideIndicator, error) {
+	tab, err := Indicators(p, sources, maxSources)
+	if err != nil {
+		return nil, err
+	}
+	for i := 1; i < len(tab.Sources); i++ {
+		if tab.Sources[i-1].Compare(tab.Sources[i]) >= 0 {
+			return nil, fmt.Errorf("sources %d and %d out of order: %v", i-1, i, tab.Sources)
+		}
+	}
+	out := make([]wideIndicator, tab.Len())
+	for i := range tab.Rows {
+		x := &tab.Rows[i]
+		if x.Source < 0 || int(x.Source) >= len(tab.Sources) {
+			return nil, fmt.Errorf("indicator %d: source %d of %d", i, x.Source, len(tab.Sources))
+		}
+		out[i] = wideIndicator{x.Unit, x.Category, x.Status, tab.SourceOf(x), x.Amount}
+	}
+	return out, nil
+}
+
 // checkIndicators checks the invariants of DESIGN §12 independently of how
 // Indicators computes them: every amount positive; per unit and category,
 // per status, the indicators sum to the lines; per category and source, the
 // indicators (unallocated included) sum to the fund lines of that source;
 // designated money stays with its unit in its own source.
-func checkIndicators(t *testing.T, name string, p *Plan, src []Source, ind []Indicator) {
+func checkIndicators(t *testing.T, name string, p *Plan, src []Source, ind []wideIndicator) {
 	t.Helper()
 	type us struct {
 		unit, cat int32
@@ -72,7 +106,7 @@ func TestIndicatorsSmallCity(t *testing.T) {
 	}
 	gen := Source{Document: "神财社〔2026〕12号"}
 	src := []Source{gen, {Type: 1, From: 1, Document: "陕财社〔2026〕8号"}, {Type: 5}, {Type: 2, Document: "X"}, {Type: 5}}
-	ind, err := Indicators(p, src, 0)
+	ind, err := indicatorsWide(p, src, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,10 +139,10 @@ func TestIndicatorsSmallCity(t *testing.T) {
 	p.Unallocated[0]++
 	src2 = append(src2, Source{Document: "Y"})
 	var tm *TooManySourcesError
-	if _, err := Indicators(p, src2, 1); !errors.As(err, &tm) || tm.Category != 0 || tm.Count != 2 {
+	if _, err := indicatorsWide(p, src2, 1); !errors.As(err, &tm) || tm.Category != 0 || tm.Count != 2 {
 		t.Errorf("limit: %v", err)
 	}
-	if ind, err := Indicators(p, src2, 2); err != nil {
+	if ind, err := indicatorsWide(p, src2, 2); err != nil {
 		t.Errorf("within the limit: %v", err)
 	} else {
 		checkIndicators(t, "small+F6", p, src2, ind)
@@ -130,7 +164,7 @@ func TestIndicatorsRandomCities(t *testing.T) {
 		for j := range src {
 			src[j] = Source{Type: FundType(rng.IntN(6)), From: FundSource(rng.IntN(2)), Document: docs[rng.IntN(len(docs))]}
 		}
-		ind, err := Indicators(p, src, 0)
+		ind, err := indicatorsWide(p, src, 0)
 		if err != nil {
 			t.Fatalf("city %d: %v", i, err)
 		}
@@ -153,7 +187,7 @@ func TestIndicatorsRandomCities(t *testing.T) {
 			k := rng.IntN(len(q.Lines) + 1)
 			q.Lines = append(q.Lines[k:], q.Lines[:k]...)
 		}
-		ind, err = Indicators(&q, src, 0)
+		ind, err = indicatorsWide(&q, src, 0)
 		want, werr := indicatorsReference(&q, src, 0)
 		if (err == nil) != (werr == nil) || !slices.Equal(ind, want) {
 			t.Fatalf("city %d, lines reordered: indicators differ from the reference (%v, %v):\n%v\n%v", i, err, werr, ind, want)
@@ -169,14 +203,14 @@ func TestIndicatorsRefuseAMismatch(t *testing.T) {
 	}
 	src := make([]Source, len(p.Funds))
 	p.Funds = p.Funds[:4] // F5, designated to R1, gone: the directed line no longer matches
-	if _, err := Indicators(p, src[:4], 0); !errors.Is(err, ErrInvariant) {
+	if _, err := indicatorsWide(p, src[:4], 0); !errors.Is(err, ErrInvariant) {
 		t.Errorf("err = %v, want ErrInvariant", err)
 	}
 }
 
 // indicatorsReference is the first Indicators, written with maps: the plain
 // statement of DESIGN §12 that the faster one must match exactly.
-func indicatorsReference(p *Plan, sources []Source, maxSources int) ([]Indicator, error) {
+func indicatorsReference(p *Plan, sources []Source, maxSources int) ([]wideIndicator, error) {
 	if len(sources) != len(p.Funds) {
 		return nil, errors.New("allocation: one source per fund line needed")
 	}
@@ -273,11 +307,11 @@ func indicatorsReference(p *Plan, sources []Source, maxSources int) ([]Indicator
 		}
 	}
 
-	out := make([]Indicator, 0, len(sum))
+	out := make([]wideIndicator, 0, len(sum))
 	for k, a := range sum {
-		out = append(out, Indicator{Unit: k.unit, Category: k.cat, Status: k.status, Source: k.src, Amount: a})
+		out = append(out, wideIndicator{Unit: k.unit, Category: k.cat, Status: k.status, Source: k.src, Amount: a})
 	}
-	slices.SortFunc(out, func(a, b Indicator) int {
+	slices.SortFunc(out, func(a, b wideIndicator) int {
 		if c := cmp.Compare(uint32(a.Unit), uint32(b.Unit)); c != 0 { // -1 sorts last
 			return c
 		}

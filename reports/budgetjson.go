@@ -26,7 +26,7 @@ func WriteBudgetJSON(w io.Writer, bb *Budget) error {
 // bb.Indicators, or the error that ends the writing. A national budget's
 // units, lines and fund lines are then formatted and on their way to the
 // disk while its indicators are worked out.
-func WriteBudgetJSONAwaiting(w io.Writer, bb *Budget, indicators func() ([]allocation.Indicator, error)) error {
+func WriteBudgetJSONAwaiting(w io.Writer, bb *Budget, indicators func() (*allocation.IndicatorTable, error)) error {
 	p := bb.Plan
 	l := msg.Of(bb.Language)
 	j := &jsonWriter{w: w, buf: make([]byte, 0, 64<<10)}
@@ -124,7 +124,7 @@ func WriteBudgetJSONAwaiting(w io.Writer, bb *Budget, indicators func() ([]alloc
 	}
 	if bb.Indicators != nil { // nil: not computed (a budget always computes them)
 		j.raw(",\n  \"indicators\": [")
-		for i := range bb.Indicators {
+		for i := range bb.Indicators.Rows {
 			j.indicator(bb, i)
 			if err := j.flushIfFull(); err != nil {
 				return err
@@ -189,7 +189,8 @@ func (lt *lineTexts) code(u int32) []byte {
 // from one source; a category's unallocated money of a source has no unit
 // and the status unallocated.
 func (j *jsonWriter) indicator(bb *Budget, i int) {
-	x := &bb.Indicators[i]
+	x := &bb.Indicators.Rows[i]
+	src := bb.Indicators.SourceOf(x)
 	j.sep(i)
 	j.raw(`{"unit": `)
 	status := allocation.Unallocated
@@ -204,11 +205,11 @@ func (j *jsonWriter) indicator(bb *Budget, i int) {
 	j.raw(`, "status": `)
 	j.str(status)
 	j.raw(`, "fund_type": `)
-	j.str(x.Source.Type.String())
+	j.str(src.Type.String())
 	j.raw(`, "fund_source": `)
-	j.str(x.Source.From.String())
+	j.str(src.From.String())
 	j.raw(`, "document_no": `)
-	j.str(x.Source.Document)
+	j.str(src.Document)
 	j.field("amount", x.Amount)
 	j.raw("}")
 }

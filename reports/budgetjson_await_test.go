@@ -12,7 +12,7 @@ import (
 // place of the indicators ends the writing with it.
 func TestBudgetJSONAwaitingIndicators(t *testing.T) {
 	bb := testBudget(t)
-	if len(bb.Indicators) == 0 {
+	if bb.Indicators.Len() == 0 {
 		t.Fatal("the test budget has no indicators")
 	}
 	var want, got bytes.Buffer
@@ -23,7 +23,7 @@ func TestBudgetJSONAwaitingIndicators(t *testing.T) {
 	ind := late.Indicators
 	late.Indicators = nil
 	calls := 0
-	err := WriteBudgetJSONAwaiting(&got, &late, func() ([]allocation.Indicator, error) { calls++; return ind, nil })
+	err := WriteBudgetJSONAwaiting(&got, &late, func() (*allocation.IndicatorTable, error) { calls++; return ind, nil })
 	if err != nil || calls != 1 || !bytes.Equal(got.Bytes(), want.Bytes()) {
 		t.Errorf("err %v, %d calls, same bytes %v", err, calls, bytes.Equal(got.Bytes(), want.Bytes()))
 	}
@@ -31,7 +31,7 @@ func TestBudgetJSONAwaitingIndicators(t *testing.T) {
 		t.Error("the budget was changed")
 	}
 	bad := errors.New("no indicators")
-	if err := WriteBudgetJSONAwaiting(&got, &late, func() ([]allocation.Indicator, error) { return nil, bad }); !errors.Is(err, bad) {
+	if err := WriteBudgetJSONAwaiting(&got, &late, func() (*allocation.IndicatorTable, error) { return nil, bad }); !errors.Is(err, bad) {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -38,7 +38,7 @@ type Budget struct {
 	PriorName string
 	// Indicators are the plan's lines split by source (DESIGN §12), as
 	// allocation.Indicators gives them; Funds' lines are their fund lines.
-	Indicators []allocation.Indicator
+	Indicators *allocation.IndicatorTable
 }
 
 // Contract decisions (DESIGN §8).

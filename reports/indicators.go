@@ -67,11 +67,12 @@ func (w *indicatorWords) label(memo *[256]string, v uint8, prefix, name string) 
 func (w *indicatorWords) row(x *allocation.Indicator) indicatorRow {
 	l, bb := w.l, w.bb
 	cat := bb.Categories[x.Category]
+	src := bb.Indicators.SourceOf(x)
 	r := indicatorRow{
 		category: catName(l, cat), function: cat.FunctionCode, economic: cat.EconomicCode, govEconomic: cat.GovEconomicCode,
-		fundType:   w.label(&w.fundType, uint8(x.Source.Type), "fundtype.", x.Source.Type.String()),
-		fundSource: w.label(&w.fundSource, uint8(x.Source.From), "fundsource.", x.Source.From.String()),
-		document:   x.Source.Document, amount: x.Amount,
+		fundType:   w.label(&w.fundType, uint8(src.Type), "fundtype.", src.Type.String()),
+		fundSource: w.label(&w.fundSource, uint8(src.From), "fundsource.", src.From.String()),
+		document:   src.Document, amount: x.Amount,
 	}
 	if x.Unit >= 0 {
 		u := &bb.Plan.Units[x.Unit]
@@ -92,7 +93,7 @@ func (w *indicatorWords) row(x *allocation.Indicator) indicatorRow {
 		r.project = w.project
 		r.status = r.name
 	}
-	if x.Source.Type == allocation.Donation {
+	if src.Type == allocation.Donation {
 		r.note = w.nonfiscal
 	}
 	return r
@@ -121,8 +122,8 @@ func WriteIndicatorsCSV(w io.Writer, bb *Budget) error {
 	}
 	cw.row(row...)
 	words := newIndicatorWords(l, bb)
-	for i := range bb.Indicators {
-		r := words.row(&bb.Indicators[i])
+	for i := range bb.Indicators.Rows {
+		r := words.row(&bb.Indicators.Rows[i])
 		cw.row(r.code, r.name, r.project, r.category, r.function, r.economic, r.govEconomic,
 			r.fundType, r.fundSource, r.document, r.status, r.amount, r.note)
 		if cw.err != nil {
@@ -134,7 +135,7 @@ func WriteIndicatorsCSV(w io.Writer, bb *Budget) error {
 
 // indicatorsFit reports whether the indicators fit on one sheet with the
 // total and check rows below them.
-func indicatorsFit(bb *Budget) bool { return len(bb.Indicators)+8 < maxSheetRows }
+func indicatorsFit(bb *Budget) bool { return bb.Indicators.Len()+8 < maxSheetRows }
 
 // writeIndicators writes the 预算指标 sheet: the indicator table with a
 // total (a live SUM), the budget's total (the Pool sheet's) and a check
@@ -147,11 +148,11 @@ func (b *book) writeIndicators(bb *Budget, name, poolSheet string) error {
 	for i := range h {
 		cols[i] = column{header: h[i], style: styles[i]} // headers wrap: the content sets the width
 	}
-	rows := make([]indicatorRow, len(bb.Indicators))
+	rows := make([]indicatorRow, bb.Indicators.Len())
 	var total allocation.Fen
 	words := newIndicatorWords(l, bb)
-	for i := range bb.Indicators {
-		r := words.row(&bb.Indicators[i])
+	for i := range bb.Indicators.Rows {
+		r := words.row(&bb.Indicators.Rows[i])
 		rows[i] = r
 		for k, s := range []string{r.code, r.name, r.project, r.category, r.function, r.economic, r.govEconomic, r.fundType, r.fundSource, r.document, r.status, "", r.note} {
 			cols[k].fit(s)

@@ -26,8 +26,8 @@ func TestIndicatorsCSV(t *testing.T) {
 	if strings.Join(recs[0], ",") != "单位编码,单位名称,项目名称,类别,支出功能分类科目,部门预算支出经济分类,政府预算支出经济分类,资金性质,指标来源,指标文号,状态,金额,备注" {
 		t.Errorf("header %q", recs[0])
 	}
-	if len(recs) != 1+len(bb.Indicators) {
-		t.Fatalf("%d records for %d indicators", len(recs), len(bb.Indicators))
+	if len(recs) != 1+bb.Indicators.Len() {
+		t.Fatalf("%d records for %d indicators", len(recs), bb.Indicators.Len())
 	}
 	var total, pool allocation.Fen
 	for _, e := range bb.Plan.Pool {
@@ -66,7 +66,7 @@ func TestIndicatorsSheet(t *testing.T) {
 	}
 	defer f.Close()
 	rows := mustRows(t, f, "预算指标")
-	n := len(bb.Indicators)
+	n := bb.Indicators.Len()
 	if len(rows) < n+4 || rows[n+1][1] != "合计" || rows[n+2][1] != "预算总额（资金池合计）" || !strings.HasPrefix(rows[n+3][1], "校验") {
 		t.Fatalf("rows %q", rows)
 	}

@@ -41,7 +41,7 @@ type Notices struct {
 	Plan       *allocation.Plan
 	Rules      *allocation.Rules // nil when the budget does not record them
 	Categories []allocation.Category
-	Indicators []allocation.Indicator
+	Indicators *allocation.IndicatorTable
 	TempDir    string
 	// Previous is the version before this one (v1 for v2), nil for v1 or a
 	// draft: its notices then show, per line, 已下达 (the previous
@@ -107,7 +107,11 @@ func (n *Notices) Prepare() (units []int, totals []allocation.Fen) {
 			}
 		}
 	}
-	for i, x := range n.Indicators {
+	var ind []allocation.Indicator
+	if n.Indicators != nil {
+		ind = n.Indicators.Rows
+	}
+	for i, x := range ind {
 		if x.Unit < 0 {
 			continue
 		}
@@ -387,8 +391,8 @@ func (n *Notices) WriteNotice(ctx context.Context, w io.Writer, k int) error {
 	sums := map[key]allocation.Fen{}
 	var order []key
 	for _, xi := range g.ind {
-		x := &n.Indicators[xi]
-		k := key{x.Category, x.Status, x.Source}
+		x := &n.Indicators.Rows[xi]
+		k := key{x.Category, x.Status, n.Indicators.SourceOf(x)}
 		if _, seen := sums[k]; !seen {
 			order = append(order, k)
 		}

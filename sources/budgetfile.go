@@ -31,7 +31,7 @@ type BudgetFile struct {
 	// Indicators are the budget's indicators (DESIGN §12), checked against
 	// its lines and unallocated money; nil for a budget written before
 	// them.
-	Indicators []allocation.Indicator
+	Indicators *allocation.IndicatorTable
 }
 
 // Annual returns the file's lines summed per unit and category, sorted by

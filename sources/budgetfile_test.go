@@ -109,8 +109,8 @@ func TestReadBudgetFileWhole(t *testing.T) {
 	if a := bf.Annual(); len(a) != 4 || bf.Codes()[a[0].Unit] != "H" || a[0].Annual != 100_00 {
 		t.Errorf("annual %+v", a)
 	}
-	if len(bf.Indicators) != 5 || bf.Indicators[4].Unit != -1 || bf.Indicators[1].Source.Type != allocation.Donation ||
-		p.Units[bf.Indicators[3].Unit].Code != "S2" || bf.Indicators[3].Status != allocation.Reserved {
+	if bf.Indicators.Len() != 5 || bf.Indicators.Rows[4].Unit != -1 || bf.Indicators.SourceOf(&bf.Indicators.Rows[1]).Type != allocation.Donation ||
+		p.Units[bf.Indicators.Rows[3].Unit].Code != "S2" || bf.Indicators.Rows[3].Status != allocation.Reserved {
 		t.Errorf("indicators %+v", bf.Indicators)
 	}
 	if len(bf.Sources) != 2 || bf.Sources[1] != (allocation.Source{Type: allocation.Donation}) {

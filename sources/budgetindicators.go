@@ -86,6 +86,7 @@ func (r *budgetReader) checkIndicators(bf *BudgetFile, catIndex map[string]int, 
 	}
 	unal := make([]allocation.Fen, len(p.Categories))
 	out := make([]allocation.Indicator, 0, len(r.inds))
+	srcs := make([]allocation.Source, 0, len(r.inds))
 	for _, x := range r.inds {
 		at := func(field string) string { return fmt.Sprintf("indicators[%d].%s", x.index, field) }
 		c, ok := catIndex[x.category]
@@ -110,7 +111,8 @@ func (r *budgetReader) checkIndicators(bf *BudgetFile, catIndex map[string]int, 
 			k := key{u, int32(c), x.status}
 			got[k] = min(got[k]+a, maxAmount+1)
 		}
-		out = append(out, allocation.Indicator{Unit: u, Category: int32(c), Status: x.status, Source: x.source, Amount: x.amount})
+		out = append(out, allocation.Indicator{Unit: u, Category: int32(c), Status: x.status, Amount: x.amount})
+		srcs = append(srcs, x.source)
 	}
 	if r.p.Len() > 0 {
 		return
@@ -134,5 +136,5 @@ func (r *budgetReader) checkIndicators(bf *BudgetFile, catIndex map[string]int, 
 			r.add(msg.BudgetIndicatorsUnal, ErrBadAmount, "indicators", p.Categories[c], unal[c], p.Unallocated[c])
 		}
 	}
-	bf.Indicators = out
+	bf.Indicators = allocation.NewIndicatorTable(out, srcs)
 }

@@ -81,14 +81,14 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 	// The indicators are worked out while the budget JSON's lines, units
 	// and fund lines are written: they come last in it, and the indicator
 	// CSV waits for them.
-	var ind []allocation.Indicator
+	var ind *allocation.IndicatorTable
 	var indErr error
 	indDone := make(chan struct{})
 	go func() {
 		defer close(indDone)
 		ind, indErr = in.indicators(plan, cfg)
 	}()
-	indicators := func() ([]allocation.Indicator, error) {
+	indicators := func() (*allocation.IndicatorTable, error) {
 		<-indDone
 		return ind, indErr
 	}
@@ -106,7 +106,7 @@ func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) 
 // paths; indicators waits for the plan's indicators and gives them, or the
 // error that writes nothing. Once ctx is done the writers stop, and nothing
 // is written.
-func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, indicators func() ([]allocation.Indicator, error), runDate time.Time, workbook bool, prog *progress) ([]string, error) {
+func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allocation.Plan, indicators func() (*allocation.IndicatorTable, error), runDate time.Time, workbook bool, prog *progress) ([]string, error) {
 	out, err := openOut(cfg.Out)
 	if err != nil {
 		return nil, err

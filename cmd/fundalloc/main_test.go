@@ -84,12 +84,14 @@ func TestBudgetSampleCity(t *testing.T) {
 		t.Fatal(err)
 	}
 	var transfer, donation bool
-	for _, x := range bf.Indicators {
-		transfer = transfer || x.Source.Document == "陕财社〔2026〕8号" && x.Source.From == allocation.Transfer
-		donation = donation || x.Unit >= 0 && bf.Plan.Units[x.Unit].Code == "SM15-06" && x.Source.Type == allocation.Donation
+	for i := range bf.Indicators.Rows {
+		x := &bf.Indicators.Rows[i]
+		src := bf.Indicators.SourceOf(x)
+		transfer = transfer || src.Document == "陕财社〔2026〕8号" && src.From == allocation.Transfer
+		donation = donation || x.Unit >= 0 && bf.Plan.Units[x.Unit].Code == "SM15-06" && src.Type == allocation.Donation
 	}
-	if len(bf.Indicators) == 0 || !transfer || !donation {
-		t.Errorf("indicators read back: %d, transfer %v, SM15-06's donation %v", len(bf.Indicators), transfer, donation)
+	if bf.Indicators.Len() == 0 || !transfer || !donation {
+		t.Errorf("indicators read back: %d, transfer %v, SM15-06's donation %v", bf.Indicators.Len(), transfer, donation)
 	}
 
 	r = fundalloc(t, dir, nil, "budget", "--lang", "en", "--out", "en")

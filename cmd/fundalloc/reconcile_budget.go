@@ -202,7 +202,7 @@ func compareWithWritten(cfg *config.Config, in *inputs, plan *allocation.Plan) m
 	}
 	// The budget command writes the indicators last in the JSON; they are
 	// worked out only if everything before them matched.
-	indicators := func() ([]allocation.Indicator, error) { return in.indicators(plan, cfg) }
+	indicators := func() (*allocation.IndicatorTable, error) { return in.indicators(plan, cfg) }
 	same := sameAsFile(f, st.Size(), func(w io.Writer) error {
 		return reports.WriteBudgetJSONAwaiting(w, budgetBook(cfg, in, plan, time.Time{}), indicators)
 	})
