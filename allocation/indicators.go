@@ -95,7 +95,7 @@ func (t *IndicatorTable) SourceOf(x *Indicator) Source { return t.Sources[x.Sour
 // table: sources[i] is the source of rows[i], whose Source field is set.
 // The rows keep their order.
 func NewIndicatorTable(rows []Indicator, sources []Source) *IndicatorTable {
-	ranked := rankSources(sources)
+	ranked := rankSources(len(sources), func(i int) Source { return sources[i] })
 	for i := range rows {
 		r, _ := slices.BinarySearchFunc(ranked, sources[i], Source.Compare)
 		rows[i].Source = int32(r)
@@ -106,10 +106,10 @@ func NewIndicatorTable(rows []Indicator, sources []Source) *IndicatorTable {
 // rankSources is the distinct sources in Source order. A national budget
 // has a million fund lines but a few hundred sources: they are gathered in
 // a set, not by sorting a copy of the million.
-func rankSources(sources []Source) []Source {
+func rankSources(n int, source func(i int) Source) []Source {
 	seen := make(map[Source]struct{})
-	for _, s := range sources {
-		seen[s] = struct{}{}
+	for i := range n {
+		seen[source(i)] = struct{}{}
 	}
 	ranked := make([]Source, 0, len(seen))
 	for s := range seen {
@@ -155,10 +155,26 @@ func Indicators(p *Plan, sources []Source, maxSources int) (*IndicatorTable, err
 	if len(sources) != len(p.Funds) {
 		return nil, errors.New("allocation: one source per fund line needed")
 	}
+	return indicators(p, func(i int) Source { return sources[i] }, maxSources)
+}
+
+// RecordIndicators is Indicators of a plan allocated from r.Funds(), with
+// r's lines' sources: they are read in place, not copied out (a national
+// budget's million sources are 40 MB).
+func RecordIndicators(p *Plan, r *FundRecords, maxSources int) (*IndicatorTable, error) {
+	if len(r.Lines) != len(p.Funds) {
+		return nil, errors.New("allocation: one fund record per fund line needed")
+	}
+	return indicators(p, func(i int) Source { return r.Lines[i].Source }, maxSources)
+}
+
+// indicators is Indicators with the source of p.Funds[i] given by
+// source(i).
+func indicators(p *Plan, source func(i int) Source, maxSources int) (*IndicatorTable, error) {
 	nc := len(p.Categories)
 	// Every source gets its rank in Source order: indicators of one unit
 	// and category are listed by rank, and name their source by it.
-	ranked := rankSources(sources)
+	ranked := rankSources(len(p.Funds), source)
 	rank := func(s Source) uint64 {
 		r, _ := slices.BinarySearchFunc(ranked, s, Source.Compare)
 		return uint64(r)
@@ -188,7 +204,7 @@ func Indicators(p *Plan, sources []Source, maxSources int) (*IndicatorTable, err
 			continue
 		}
 		pl := &pools[f.Category]
-		r := rank(sources[i])
+		r := rank(source(i))
 		j, found := slices.BinarySearch(pl.rank, r)
 		if !found {
 			pl.rank = slices.Insert(pl.rank, j, r)
@@ -324,7 +340,7 @@ func Indicators(p *Plan, sources []Source, maxSources int) (*IndicatorTable, err
 			switch pl := &pools[l.Category]; {
 			case l.Stage == Directed:
 				for _, i := range designated[uc{l.Unit, l.Category}] {
-					group = append(group, share{rank(sources[i]), l.Status, p.Funds[i].Amount})
+					group = append(group, share{rank(source(i)), l.Status, p.Funds[i].Amount})
 				}
 			case len(pl.bal) == 1:
 				group = append(group, share{pl.rank[0], l.Status, l.Amount})

@@ -176,6 +176,18 @@ func TestIndicatorsRandomCities(t *testing.T) {
 		if !slices.Equal(ind, want) {
 			t.Fatalf("city %d: indicators differ from the reference:\n%v\n%v", i, ind, want)
 		}
+		// The same from the fund records, their sources read in place.
+		recs := &FundRecords{Lines: make([]FundRecord, len(p.Funds))}
+		for j := range p.Funds {
+			recs.Lines[j] = FundRecord{Fund: p.Funds[j], Source: src[j]}
+		}
+		tab, err := RecordIndicators(p, recs, 0)
+		if err != nil {
+			t.Fatalf("city %d: from records: %v", i, err)
+		}
+		if tab2, _ := Indicators(p, src, 0); !slices.Equal(tab.Rows, tab2.Rows) || !slices.Equal(tab.Sources, tab2.Sources) {
+			t.Fatalf("city %d: indicators from the records differ", i)
+		}
 		// Lines in another order draw on the pools in that order; the
 		// runs of (unit, category) order are then many, down to single
 		// lines when the order is reversed.

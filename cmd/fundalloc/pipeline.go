@@ -172,7 +172,7 @@ func (in *inputs) allocate(ctx context.Context) (*allocation.Plan, error) {
 // indicators splits the plan's lines by source (DESIGN §12). Too many
 // sources in a category is bad input naming the category.
 func (in *inputs) indicators(plan *allocation.Plan, cfg *config.Config) (*allocation.IndicatorTable, error) {
-	ind, err := allocation.Indicators(plan, in.funds.Sources(), cfg.Limits.MaxSources)
+	ind, err := allocation.RecordIndicators(plan, &in.funds.FundRecords, cfg.Limits.MaxSources)
 	var tm *allocation.TooManySourcesError
 	if errors.As(err, &tm) {
 		return nil, badInput(msg.CmdTooManySources, plan.Categories[tm.Category], tm.Count, tm.Limit)
