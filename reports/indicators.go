@@ -41,15 +41,30 @@ type indicatorWords struct {
 	// The project of the last unit (or unallocated category) put in words.
 	unit, cat int32
 	project   string
+	// A unit's project is projectPre + its name + projectPost when the
+	// name's place in the words is known (ok): one string a unit, not a
+	// formatting's boxed arguments and result (50 MB of a national
+	// budget's garbage, made while nothing else is collected).
+	projectPre, projectPost string
+	projectOK               bool
 }
+
+// projectMark stands for a unit's name while its project's words are
+// split around it; no label holds it.
+const projectMark = "\x00"
 
 func newIndicatorWords(l lang, bb *Budget) *indicatorWords {
 	city := bb.Document.City
 	if l == en && city != "" {
 		city = ", " + city
 	}
-	return &indicatorWords{l: l, bb: bb, city: city, unit: -1, cat: -1,
+	w := &indicatorWords{l: l, bb: bb, city: city, unit: -1, cat: -1,
 		unallocated: l.t("status.unallocated"), nonfiscal: l.t("note.nonfiscal")}
+	if s := l.t("project.unit", city, bb.Year, projectMark); strings.Count(s, projectMark) == 1 {
+		w.projectPre, w.projectPost, _ = strings.Cut(s, projectMark)
+		w.projectOK = !strings.Contains(city, projectMark)
+	}
+	return w
 }
 
 // label is l.t(prefix + name), looked up once per value v.
@@ -80,7 +95,11 @@ func (w *indicatorWords) row(x *allocation.Indicator) indicatorRow {
 		if w.unit != x.Unit || w.cat != -1 {
 			// A unit named after its city (神木市社工服务中心) does not repeat it.
 			w.unit, w.cat = x.Unit, -1
-			w.project = l.t("project.unit", w.city, bb.Year, strings.TrimPrefix(u.Name, bb.Document.City))
+			if name := strings.TrimPrefix(u.Name, bb.Document.City); w.projectOK {
+				w.project = w.projectPre + name + w.projectPost
+			} else {
+				w.project = l.t("project.unit", w.city, bb.Year, name)
+			}
 		}
 		r.project = w.project
 		r.status = w.label(&w.status, uint8(x.Status), "status.", x.Status.String())

@@ -80,3 +80,34 @@ func TestIndicatorsSheet(t *testing.T) {
 		t.Errorf("cached total %q, pool %q, check %q", rows[n+1][11], rows[n+2][11], rows[n+3][11])
 	}
 }
+
+// A unit's project, put together around its name, reads as the label
+// formatted with it, in both languages and with or without a city.
+func TestIndicatorProjectWords(t *testing.T) {
+	bb := testBudget(t)
+	for _, city := range []string{"", "神木市", "%d\x00"} {
+		for _, l := range []lang{zh, en} {
+			bb.Document.City = city
+			w := newIndicatorWords(l, bb)
+			n := 0
+			for i := range bb.Indicators.Rows {
+				x := &bb.Indicators.Rows[i]
+				if x.Unit < 0 {
+					continue
+				}
+				wc := city
+				if l == en && wc != "" {
+					wc = ", " + wc
+				}
+				want := l.t("project.unit", wc, bb.Year, strings.TrimPrefix(bb.Plan.Units[x.Unit].Name, city))
+				if got := w.row(x).project; got != want {
+					t.Errorf("city %q, %v: project %q, want %q", city, l, got, want)
+				}
+				n++
+			}
+			if n == 0 {
+				t.Fatal("no unit's indicators")
+			}
+		}
+	}
+}
