@@ -268,10 +268,10 @@ func (ft *FundTable) CheckSources(cats *Categories, max int, p *Problems) {
 // made only when a code is not found.
 func (ft *FundTable) CheckUnits(units *UnitTable, p *Problems) {
 	known := func(code string) bool {
-		_, ok := units.byCode[code]
+		_, ok := units.byCode(code)
 		return ok || units.clashed[code]
 	}
-	if units.byCode == nil {
+	if units.folded == nil {
 		codes := make(map[string]bool, len(units.Units))
 		for _, u := range units.Units {
 			codes[u.Code] = true

@@ -295,3 +295,24 @@ func TestDriverName(t *testing.T) {
 		}
 	}
 }
+
+// byCode finds a unit by its code as written, never by the code in
+// another case, ASCII or not, short or past its stack buffer.
+func TestUnitByCode(t *testing.T) {
+	long := strings.Repeat("Ab", 40)
+	ut := &UnitTable{Units: []allocation.Unit{{Code: "HUB"}, {Code: "s1"}, {Code: "Ä1"}, {Code: long}}}
+	ut.folded = map[string]int{}
+	for i, u := range ut.Units {
+		ut.folded[strings.ToLower(u.Code)] = i
+	}
+	for _, c := range []struct {
+		code string
+		i    int
+		ok   bool
+	}{{"HUB", 0, true}, {"hub", 0, false}, {"Hub", 0, false}, {"s1", 1, true}, {"S1", 0, false}, {"Ä1", 2, true}, {"ä1", 0, false},
+		{long, 3, true}, {strings.ToLower(long), 0, false}, {"", 0, false}, {"x", 0, false}} {
+		if i, ok := ut.byCode(c.code); ok != c.ok || ok && i != c.i {
+			t.Errorf("byCode(%q) = %d, %v; want %d, %v", c.code, i, ok, c.i, c.ok)
+		}
+	}
+}
