@@ -54,21 +54,8 @@ func atCommonScale(weights []Ratio, ws []uint64) (scale uint8, ok bool) {
 // ApportionFen is Apportion with whole-fen weights, as used when a need is
 // drawn from category balances or needs are scaled to what is available.
 func ApportionFen(total Fen, weights []Fen) ([]Fen, error) {
-	ws := make([]uint64, len(weights))
-	for i, w := range weights {
-		if w < 0 {
-			return nil, errors.New("allocation: negative weight")
-		}
-		ws[i] = uint64(w)
-	}
-	if total < 0 {
-		return nil, errors.New("allocation: apportion of a negative total")
-	}
-	out := make([]Fen, len(weights))
-	if total == 0 {
-		return out, nil
-	}
-	return apportionUint(total, ws, out)
+	// A fresh apportioner: its arrays, and so the result, are the caller's.
+	return new(apportioner).fen(total, weights)
 }
 
 // apportionUint is the integer fast path: weights at one common scale, each

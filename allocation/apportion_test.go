@@ -217,8 +217,8 @@ func TestParseFen(t *testing.T) {
 	}
 }
 
-// The stages' reused apportioner gives every fen Apportion and
-// ApportionFen give, and the same errors, call after call with the sizes
+// The stages' reused apportioner gives every fen Apportion gives, for
+// ratios and for whole-fen weights, and the same errors, call after call with the sizes
 // changing, on the fast path and the big-integer one.
 func TestApportionerMatchesApportion(t *testing.T) {
 	r := rand.New(rand.NewPCG(16, 16))
@@ -246,10 +246,16 @@ func TestApportionerMatchesApportion(t *testing.T) {
 		if !errors.Is(err, werr) || (err == nil && !slices.Equal(got, want)) {
 			t.Fatalf("ratios(%d, %v) = %v, %v; Apportion %v, %v", total, weights, got, err, want, werr)
 		}
-		want, werr = ApportionFen(total, fens)
+		// ApportionFen is a fresh apportioner's fen: the reference for
+		// whole-fen weights is Apportion with them as ratios at scale 0.
+		asRatios := make([]Ratio, n)
+		for i, f := range fens {
+			asRatios[i] = Ratio{Num: uint64(f)}
+		}
+		want, werr = Apportion(total, asRatios)
 		got, err = a.fen(total, fens)
 		if !errors.Is(err, werr) || (err == nil && !slices.Equal(got, want)) {
-			t.Fatalf("fen(%d, %v) = %v, %v; ApportionFen %v, %v", total, fens, got, err, want, werr)
+			t.Fatalf("fen(%d, %v) = %v, %v; Apportion %v, %v", total, fens, got, err, want, werr)
 		}
 	}
 }
