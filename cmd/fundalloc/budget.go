@@ -26,6 +26,7 @@ func newBudgetCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer lock.Release()
+			defer collectLessIfSmall(cfg)()
 			g.showProgress = true
 			res, err := budget(cmd.Context(), g, cfg, !noWorkbook)
 			if err != nil {

@@ -10,7 +10,52 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"fundalloc/config"
 )
+
+// smallInputs is the size of a budget's input files below which its run
+// collects garbage at GOGC=200 instead of 50.
+const smallInputs = 4 << 20
+
+// collectLessIfSmall sets GOGC=200 for a command-line budget whose units
+// and fund files come to less than smallInputs, and returns what puts the
+// setting back. GOGC=50 is for national runs' memory; a small city's heap
+// stays under 10 MB, and at 50 the collector's floor is 2 MB: the sample
+// city collected 11 times, and took 0.19 s of CPU instead of 0.14 s
+// (mean of 15 runs each, interleaved). GOGC in the environment still wins.
+// The scheduler, which runs jobs side by side in one process, keeps 50.
+func collectLessIfSmall(cfg *config.Config) (restore func()) {
+	restore = func() {}
+	if os.Getenv("GOGC") != "" {
+		return restore
+	}
+	units, err := cfg.UnitsSource()
+	if err != nil {
+		return restore
+	}
+	funds, err := cfg.Base.Resolve(cfg.FundLines)
+	if err != nil {
+		return restore
+	}
+	var total int64
+	for _, s := range append(funds, units) {
+		f, err := s.Open()
+		if err != nil {
+			return restore
+		}
+		st, err := f.Stat()
+		f.Close()
+		if err != nil {
+			return restore
+		}
+		if total += st.Size(); total >= smallInputs {
+			return restore
+		}
+	}
+	old := debug.SetGCPercent(200)
+	return func() { debug.SetGCPercent(old) }
+}
 
 func main() { os.Exit(mainCode()) }
 
