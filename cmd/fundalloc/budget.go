@@ -119,7 +119,9 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	// at the same time, one's formatting overlaps another's copying to the
 	// disk, and the workbook's sheets use the core the others leave idle.
 	// When several fail, the JSON's error wins, then the CSV's, then the
-	// workbook's, as when they were written one after the other.
+	// workbook's, as when they were written one after the other. The JSON
+	// always waits for the indicators, so its success means they were
+	// worked out without error.
 	jsonName := fmt.Sprintf("budget-%d.json", cfg.FiscalYear)
 	csvName := fmt.Sprintf("budget-%d-indicators.csv", cfg.FiscalYear)
 	xlsxName := fmt.Sprintf("budget-%d.xlsx", cfg.FiscalYear)
@@ -173,11 +175,6 @@ func writeBudget(ctx context.Context, cfg *config.Config, in *inputs, plan *allo
 	if err != nil {
 		b.Abort()
 		return nil, stopped(ctx, err)
-	}
-	// Every writer had them.
-	if _, err := indicators(); err != nil {
-		b.Abort()
-		return nil, err
 	}
 	paths := []string{out.Join(jsonName), out.Join(csvName)}
 	if workbook {
