@@ -4,3 +4,6 @@ package allocation
 
 // adviseHuge does nothing where madvise(MADV_HUGEPAGE) is not known.
 func adviseHuge[T any]([]T) {}
+
+// HugeHeap does nothing where madvise(MADV_HUGEPAGE) is not known.
+func HugeHeap(int) bool { return false }

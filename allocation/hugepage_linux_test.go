@@ -1,0 +1,82 @@
+package allocation
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// hugeAdvised sums the sizes of this process's mappings that carry the
+// "hg" flag (madvise(MADV_HUGEPAGE)) in /proc/self/smaps.
+func hugeAdvised(t *testing.T) int64 {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Skip("no /proc/self/smaps:", err)
+	}
+	defer f.Close()
+	var total, size int64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		switch {
+		case len(fields) >= 2 && fields[0] == "Size:":
+			kb, err := strconv.ParseInt(fields[1], 10, 64)
+			if err != nil {
+				t.Fatalf("smaps %q: %v", sc.Text(), err)
+			}
+			size = kb << 10
+		case len(fields) >= 1 && fields[0] == "VmFlags:":
+			for _, fl := range fields[1:] {
+				if fl == "hg" {
+					total += size
+				}
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return total
+}
+
+func TestHugeHeapAdvisesWhereItCan(t *testing.T) {
+	can := sysfsHas("/sys/kernel/mm/transparent_hugepage/enabled", "[madvise]") &&
+		!sysfsHas("/proc/sys/vm/overcommit_memory", "2")
+	const n = 64 << 20
+	before := hugeAdvised(t)
+	if got := HugeHeap(n); got != can {
+		t.Fatalf("HugeHeap(%d) = %v, want %v (THP madvise and no strict overcommit)", n, got, can)
+	}
+	if !can {
+		t.Skip("transparent huge pages are not \"madvise\" here; nothing to advise")
+	}
+	if after := hugeAdvised(t); after-before < n-4<<20 {
+		t.Errorf("advised for huge pages: %d bytes before, %d after; want at least %d more", before, after, n-4<<20)
+	}
+	if HugeHeap(1 << 20) {
+		t.Error("HugeHeap(1 MB) = true; want false below 8 MB")
+	}
+}
+
+func TestSysfsHas(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "enabled")
+	if err := os.WriteFile(p, []byte("always [madvise] never\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, word string
+		want       bool
+	}{
+		{p, "[madvise]", true},
+		{p, "[always]", false},
+		{filepath.Join(t.TempDir(), "missing"), "[madvise]", false},
+	} {
+		if got := sysfsHas(c.path, c.word); got != c.want {
+			t.Errorf("sysfsHas(%s, %q) = %v, want %v", c.path, c.word, got, c.want)
+		}
+	}
+}
