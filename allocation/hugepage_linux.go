@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 )
@@ -27,6 +30,50 @@ func adviseHuge[T any](s []T) {
 	lo := (start + page - 1) &^ (page - 1)
 	hi := (start + n) &^ (page - 1)
 	_ = syscall.Madvise(unsafe.Slice((*byte)(unsafe.Add(p, lo-start)), hi-lo), syscall.MADV_HUGEPAGE)
+}
+
+// madvPopulateWrite is MADV_POPULATE_WRITE (Linux 5.14): fault the pages
+// in, writable, without changing what they hold.
+const madvPopulateWrite = 23
+
+// prefault has the kernel fault in the pages of s's array (up to its
+// capacity) from its end backwards, on a goroutine of its own, while the
+// caller fills the array from its start; stop ends it and waits for it.
+// A national plan's lines are 400 MB that the single-threaded allocation
+// writes once: on a VM, fresh memory faults in at about 0.5 GB/s, and the
+// rooms stage spent most of its 0.95 s in the kernel zeroing pages while
+// the other core was idle. The contents are never touched, so the caller
+// may write the array meanwhile. Nothing is done on one core, for arrays
+// under 8 MB, or where the kernel does not know the advice.
+func prefault[T any](s []T) (stop func()) {
+	var zero T
+	n := uintptr(cap(s)) * unsafe.Sizeof(zero)
+	if n < 8<<20 || runtime.GOMAXPROCS(0) < 2 {
+		return func() {}
+	}
+	p := unsafe.Pointer(unsafe.SliceData(s[:cap(s)]))
+	page := uintptr(syscall.Getpagesize())
+	start := uintptr(p)
+	lo := (start + page - 1) &^ (page - 1)
+	hi := (start + n) &^ (page - 1)
+	const chunk = 4 << 20
+	var stopped atomic.Bool
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for end := hi; end > lo && !stopped.Load(); {
+			from := max(lo, end-chunk)
+			b := unsafe.Slice((*byte)(unsafe.Add(p, from-start)), end-from)
+			if syscall.Madvise(b, madvPopulateWrite) != nil {
+				return
+			}
+			end = from
+		}
+		runtime.KeepAlive(s)
+	})
+	return func() {
+		stopped.Store(true)
+		wg.Wait()
+	}
 }
 
 // HugeHeap reserves up to n bytes of heap address space advised for 2 MB

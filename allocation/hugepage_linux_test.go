@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+	"unsafe"
 )
 
 // hugeAdvised sums the sizes of this process's mappings that carry the
@@ -79,4 +83,64 @@ func TestSysfsHas(t *testing.T) {
 			t.Errorf("sysfsHas(%s, %q) = %v, want %v", c.path, c.word, got, c.want)
 		}
 	}
+}
+
+// resident counts the pages of b that are in memory (mincore).
+func resident(t *testing.T, b []byte) (in, all int) {
+	t.Helper()
+	page := syscall.Getpagesize()
+	vec := make([]byte, (len(b)+page-1)/page)
+	_, _, e := syscall.Syscall(syscall.SYS_MINCORE, uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)), uintptr(unsafe.Pointer(unsafe.SliceData(vec))))
+	if e != 0 {
+		t.Skip("mincore:", e)
+	}
+	for _, v := range vec {
+		if v&1 != 0 {
+			in++
+		}
+	}
+	return in, len(vec)
+}
+
+func TestPrefaultFaultsInAndKeepsWhatIsWritten(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("prefault does nothing on one core")
+	}
+	const n = 64 << 20
+	// Mapped here, not by the Go heap, so that nothing else touches it.
+	mem, err := syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skip("mmap:", err)
+	}
+	defer syscall.Munmap(mem)
+	s := unsafe.Slice((*uint64)(unsafe.Pointer(&mem[0])), n/8)
+	stop := prefault(s)
+	// Written from the start while the kernel faults pages in from the end:
+	// nothing written may be lost.
+	for i := range s[:len(s)/2] {
+		s[i] = uint64(i) * 0x9E3779B97F4A7C15
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		in, all := resident(t, mem)
+		if in == all {
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("%d of %d pages in memory 10 s after prefault; want all", in, all)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	for i, v := range s {
+		want := uint64(0)
+		if i < len(s)/2 {
+			want = uint64(i) * 0x9E3779B97F4A7C15
+		}
+		if v != want {
+			t.Fatalf("s[%d] = %#x after prefault, want %#x", i, v, want)
+		}
+	}
+	stop() // a second stop is harmless
 }

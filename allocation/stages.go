@@ -25,6 +25,9 @@ func AllocateContext(ctx context.Context, in Input, r Rules) (*Plan, error) {
 		return nil, err
 	}
 	a.ctx = ctx
+	// The rooms' lines are most of the array: the kernel faults it in on
+	// the other core while the first stages run.
+	defer prefault(a.plan.Lines)()
 	steps := []func() error{a.directed, a.hub, a.baseline, a.pilot, a.demand, a.rooms}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
