@@ -66,7 +66,6 @@ func WriteBudgetJSONAwaiting(w io.Writer, bb *Budget, indicators func() (*alloca
 			return err
 		}
 	}
-	lt = nil
 	j.end()
 	j.raw(",\n  \"unallocated\": [")
 	for c, a := range p.Unallocated {
@@ -124,8 +123,9 @@ func WriteBudgetJSONAwaiting(w io.Writer, bb *Budget, indicators func() (*alloca
 	}
 	if bb.Indicators != nil { // nil: not computed (a budget always computes them)
 		j.raw(",\n  \"indicators\": [")
+		it := newIndicatorTexts(p, bb.Indicators)
 		for i := range bb.Indicators.Rows {
-			j.indicator(bb, i)
+			j.indicator(bb, lt, it, i)
 			if err := j.flushIfFull(); err != nil {
 				return err
 			}
@@ -187,31 +187,50 @@ func (lt *lineTexts) code(u int32) []byte {
 
 // indicator writes indicators[i] (DESIGN §12): a unit's money in a category
 // from one source; a category's unallocated money of a source has no unit
-// and the status unallocated.
-func (j *jsonWriter) indicator(bb *Budget, i int) {
+// and the status unallocated. Its texts come escaped from lt and it.
+func (j *jsonWriter) indicator(bb *Budget, lt *lineTexts, it *indicatorTexts, i int) {
 	x := &bb.Indicators.Rows[i]
-	src := bb.Indicators.SourceOf(x)
 	j.sep(i)
-	j.raw(`{"unit": `)
-	status := allocation.Unallocated
 	if x.Unit >= 0 {
-		j.str(bb.Plan.Units[x.Unit].Code)
-		status = x.Status.String()
+		j.raw(`{"unit": `)
+		j.buf = append(j.buf, lt.code(x.Unit)...)
+		j.buf = append(j.buf, it.cats[x.Category]...)
+		j.buf = append(j.buf, it.status[x.Status]...)
 	} else {
-		j.raw(`""`)
+		j.raw(`{"unit": ""`)
+		j.buf = append(j.buf, it.cats[x.Category]...)
+		j.buf = append(j.buf, it.unallocated...)
 	}
-	j.raw(`, "category": `)
-	j.str(bb.Plan.Categories[x.Category])
-	j.raw(`, "status": `)
-	j.str(status)
-	j.raw(`, "fund_type": `)
-	j.str(src.Type.String())
-	j.raw(`, "fund_source": `)
-	j.str(src.From.String())
-	j.raw(`, "document_no": `)
-	j.str(src.Document)
+	j.buf = append(j.buf, it.sources[x.Source]...)
 	j.field("amount", x.Amount)
 	j.raw("}")
+}
+
+// indicatorTexts are the texts the indicators repeat millions of times,
+// escaped once: what follows the unit up to the status, the status, and
+// what follows the status up to the amount.
+type indicatorTexts struct {
+	cats        [][]byte // `, "category": <code>, "status": ` by category
+	status      [2][]byte
+	unallocated []byte
+	sources     [][]byte // `, "fund_type": …, "document_no": <no>` by source
+}
+
+func newIndicatorTexts(p *allocation.Plan, t *allocation.IndicatorTable) *indicatorTexts {
+	it := &indicatorTexts{cats: make([][]byte, len(p.Categories)), sources: make([][]byte, len(t.Sources))}
+	for c, code := range p.Categories {
+		it.cats[c] = append(AppendJSONString([]byte(`, "category": `), code), `, "status": `...)
+	}
+	for st := range it.status {
+		it.status[st] = AppendJSONString(nil, allocation.Status(st).String())
+	}
+	it.unallocated = AppendJSONString(nil, allocation.Unallocated)
+	for k, src := range t.Sources {
+		b := AppendJSONString([]byte(`, "fund_type": `), src.Type.String())
+		b = AppendJSONString(append(b, `, "fund_source": `...), src.From.String())
+		it.sources[k] = AppendJSONString(append(b, `, "document_no": `...), src.Document)
+	}
+	return it
 }
 
 // params writes the parameters the plan was computed with, nested as in
