@@ -14,6 +14,11 @@ type csvWriter struct {
 	w   io.Writer
 	buf []byte
 	err error
+	// plain[i] is the last text in column i that needed neither quotes
+	// nor a guard. An indicator CSV repeats the unit's name, its project
+	// and the category's words on row after row: compared with it (the
+	// same string compares by its pointer), they are not scanned again.
+	plain []string
 }
 
 func newCSVWriter(w io.Writer) *csvWriter {
@@ -31,7 +36,16 @@ func (c *csvWriter) row(fields ...any) {
 		}
 		switch v := f.(type) {
 		case string:
-			c.field(v)
+			if i < len(c.plain) && v == c.plain[i] {
+				c.buf = append(c.buf, v...)
+				break
+			}
+			if c.field(v) {
+				if i >= len(c.plain) {
+					c.plain = append(c.plain, make([]string, i+1-len(c.plain))...)
+				}
+				c.plain[i] = v
+			}
 		case allocation.Fen:
 			c.buf, _ = v.AppendText(c.buf)
 		case allocation.Rate:
@@ -58,7 +72,8 @@ func (c *csvWriter) row(fields ...any) {
 // It looks the bytes up in a table and appends in place: a national
 // reconciliation writes some 40 million fields, and strings.ContainsAny
 // (which builds its set on every call) took two thirds of the time.
-func (c *csvWriter) field(s string) {
+// It reports whether s went as it is.
+func (c *csvWriter) field(s string) (plain bool) {
 	guard := s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 	quote := false
 	for i := 0; i < len(s); i++ {
@@ -75,7 +90,7 @@ func (c *csvWriter) field(s string) {
 	}
 	if !quote {
 		c.buf = append(c.buf, s...)
-		return
+		return !guard
 	}
 	for {
 		i := strings.IndexByte(s, '"')
@@ -88,6 +103,7 @@ func (c *csvWriter) field(s string) {
 	}
 	c.buf = append(c.buf, s...)
 	c.buf = append(c.buf, '"')
+	return false
 }
 
 // csvQuoted marks the bytes that make a field quoted.
