@@ -27,7 +27,7 @@ func newBudgetCmd(g *globals) *cobra.Command {
 			}
 			defer lock.Release()
 			defer collectLessIfSmall(cfg)()
-			g.showProgress = true
+			g.showProgress, g.soleJob = true, true
 			res, err := budget(cmd.Context(), g, cfg, !noWorkbook)
 			if err != nil {
 				return err
@@ -62,7 +62,12 @@ type budgetResult struct {
 func budget(ctx context.Context, g *globals, cfg *config.Config, workbook bool) (*budgetResult, error) {
 	prog := newProgress(g)
 	defer prog.done()
+	collect := func() {}
+	if g.soleJob {
+		collect = pauseCollector()
+	}
 	in, err := readInputs(ctx, cfg, prog)
+	collect()
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -55,6 +56,24 @@ func collectLessIfSmall(cfg *config.Config) (restore func()) {
 		}
 	}
 	old := debug.SetGCPercent(200)
+	return func() { debug.SetGCPercent(old) }
+}
+
+// pauseCollector turns the garbage collector off until restore is called,
+// while a command-line budget reads its inputs. The readers keep most of
+// what they allocate: a national budget's heap grew to 588 MB while it
+// read, of which 438 MB was live, and the four collections on the way
+// (at 93, 161, 227 and 427 MB) marked the growing heap again and again
+// for 0.35 s of CPU, half of it in assists that slowed the readers. The
+// memory limit still collects if the heap reaches it; where there is none
+// (GOMEMLIMIT=off) or GOGC is set in the environment, nothing is paused.
+// The scheduler, which runs jobs side by side in one process, never
+// pauses.
+func pauseCollector() (restore func()) {
+	if os.Getenv("GOGC") != "" || debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		return func() {}
+	}
+	old := debug.SetGCPercent(-1)
 	return func() { debug.SetGCPercent(old) }
 }
 

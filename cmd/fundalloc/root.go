@@ -30,7 +30,11 @@ type globals struct {
 	// showProgress allows a progress bar: set by the interactive commands,
 	// never by the scheduler, whose stderr is its log.
 	showProgress bool
-	getenv       func(string) string
+	// soleJob is set by the command-line budget, whose run is the
+	// process's only job: it may turn the garbage collector off while it
+	// reads. Never by the scheduler.
+	soleJob bool
+	getenv  func(string) string
 	// environ lists the environment for the warning about FUNDALLOC_
 	// variables that name no setting; nil with getenv nil is os.Environ.
 	environ func() []string
