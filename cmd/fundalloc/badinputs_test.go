@@ -815,3 +815,27 @@ func mkfifo(t *testing.T, p string) {
 		t.Skip("no FIFOs here:", err)
 	}
 }
+
+// TestFundProblemsInOrder: a fund file's designated unit that is not in the
+// units file is listed before its category's too many sources, though the
+// sources are counted while the units file is still being read.
+func TestFundProblemsInOrder(t *testing.T) {
+	tc := badCase{
+		files: map[string]any{"funds/a.csv": "id,category,provider,amount,designated_unit,document_no\n" +
+			"F1,charity,p,1.00,,民财〔2026〕1号\nF2,charity,p,2.00,,民财〔2026〕2号\nF3,charity,p,3.00,NOPE,\n"},
+		config: appendConfig("limits:\n  max_sources: 1\n"),
+	}
+	dir := cityFor(t, tc)
+	r := fundalloc(t, dir, nil, tc.command()...)
+	stderr := strings.ReplaceAll(r.stderr, dir+string(filepath.Separator), "")
+	lines := strings.Split(stderr, "\n")
+	if r.code != exitInput || len(lines) < 2 {
+		t.Fatalf("exit %d, want %d, with two problems:\n%s", r.code, exitInput, r.stderr)
+	}
+	if !strings.HasPrefix(lines[0], "funds/a.csv:4:E: ") || !strings.Contains(lines[0], `"NOPE"`) {
+		t.Errorf("first problem %q, want the unknown designated unit on row 4", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], "funds/a.csv:3:F: ") || !strings.Contains(lines[1], "limits.max_sources") {
+		t.Errorf("second problem %q, want the sources past limits.max_sources from row 3", lines[1])
+	}
+}

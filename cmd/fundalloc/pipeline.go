@@ -25,6 +25,8 @@ type inputs struct {
 	prior  *sources.BudgetFile   // last year's budget (prior_budget), or nil
 	// priorName is prior_budget's file as the inputs name it.
 	priorName string
+	// fundLines are funds' lines as the allocation takes them.
+	fundLines []allocation.Fund
 }
 
 // readInputs reads and validates the units and fund lines the config names.
@@ -64,14 +66,20 @@ func readInputs(ctx context.Context, cfg *config.Config, prog *progress) (*input
 		defer close(done)
 		in.units = sources.ReadUnits(read[0], cfg.UnitOptions(ctx), &unitProblems)
 	}()
-	var fundProblems sources.Problems
+	var fundProblems, sourceProblems sources.Problems
 	in.funds = sources.ReadFunds(read[1:], cfg.FundOptions(ctx), in.cats, &fundProblems)
+	// The units file is read for longer than the fund files (a national
+	// one 0.4 s more, with the other core idle): meanwhile the fund lines'
+	// own work is done. Their sources' problems are listed after the
+	// designated units', as when they were found after them.
+	in.funds.CheckSources(in.cats, cfg.Limits.MaxSources, &sourceProblems)
+	in.fundLines = in.funds.Funds()
 	<-done
 	if err := interrupted(ctx); err != nil {
 		return nil, err
 	}
 	in.funds.CheckUnits(in.units, &fundProblems)
-	in.funds.CheckSources(in.cats, cfg.Limits.MaxSources, &fundProblems)
+	fundProblems.Append(&sourceProblems)
 	all := unitProblems
 	all.Append(&p)
 	all.Append(&fundProblems)
@@ -164,7 +172,7 @@ func (in *inputs) allocate(ctx context.Context) (*allocation.Plan, error) {
 		Categories: in.cats.Codes(),
 		Drivers:    in.units.Drivers,
 		Units:      in.units.Units,
-		Funds:      in.funds.Funds(),
+		Funds:      in.fundLines,
 	}, in.cfg.Rules)
 	return plan, stopped(ctx, err)
 }
