@@ -19,17 +19,28 @@ import (
 // alone). Arrays under 8 MB are left alone; failure changes nothing but
 // the speed.
 func adviseHuge[T any](s []T) {
+	if b := arrayPages(s); len(b) >= 8<<20 {
+		_ = syscall.Madvise(b, syscall.MADV_HUGEPAGE)
+	}
+}
+
+// arrayPages is the whole pages of s's array (up to its capacity), as
+// bytes, for madvise.
+func arrayPages[T any](s []T) []byte {
 	var zero T
 	n := uintptr(cap(s)) * unsafe.Sizeof(zero)
-	if n < 8<<20 {
-		return
+	if n == 0 {
+		return nil
 	}
 	p := unsafe.Pointer(unsafe.SliceData(s[:cap(s)]))
 	page := uintptr(syscall.Getpagesize())
 	start := uintptr(p)
 	lo := (start + page - 1) &^ (page - 1)
 	hi := (start + n) &^ (page - 1)
-	_ = syscall.Madvise(unsafe.Slice((*byte)(unsafe.Add(p, lo-start)), hi-lo), syscall.MADV_HUGEPAGE)
+	if hi <= lo {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Add(p, lo-start)), hi-lo)
 }
 
 // madvPopulateWrite is MADV_POPULATE_WRITE (Linux 5.14): fault the pages
@@ -46,29 +57,21 @@ const madvPopulateWrite = 23
 // may write the array meanwhile. Nothing is done on one core, for arrays
 // under 8 MB, or where the kernel does not know the advice.
 func prefault[T any](s []T) (stop func()) {
-	var zero T
-	n := uintptr(cap(s)) * unsafe.Sizeof(zero)
-	if n < 8<<20 || runtime.GOMAXPROCS(0) < 2 {
+	b := arrayPages(s)
+	if len(b) < 8<<20 || runtime.GOMAXPROCS(0) < 2 {
 		return func() {}
 	}
-	p := unsafe.Pointer(unsafe.SliceData(s[:cap(s)]))
-	page := uintptr(syscall.Getpagesize())
-	start := uintptr(p)
-	lo := (start + page - 1) &^ (page - 1)
-	hi := (start + n) &^ (page - 1)
 	const chunk = 4 << 20
 	var stopped atomic.Bool
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		for end := hi; end > lo && !stopped.Load(); {
-			from := max(lo, end-chunk)
-			b := unsafe.Slice((*byte)(unsafe.Add(p, from-start)), end-from)
-			if syscall.Madvise(b, madvPopulateWrite) != nil {
+		for end := len(b); end > 0 && !stopped.Load(); {
+			from := max(0, end-chunk)
+			if syscall.Madvise(b[from:end], madvPopulateWrite) != nil {
 				return
 			}
 			end = from
 		}
-		runtime.KeepAlive(s)
 	})
 	return func() {
 		stopped.Store(true)
