@@ -5,9 +5,7 @@ import (
 	"testing"
 )
 
-// TestCSVFieldQuoting checks csvWriter.field against the rule it follows,
-// written the plain way: a formula guard first, then quotes doubled and
-// the field quoted when it holds a comma, a quote or a line break.
+// TestCSVFieldQuoting checks csvWriter.field against csvFieldPlain.
 func TestCSVFieldQuoting(t *testing.T) {
 	for _, s := range csvFieldCases {
 		c := &csvWriter{}

@@ -30,20 +30,18 @@ func newCSVWriter(w io.Writer) *csvWriter {
 // row writes one record. Fields may be strings, ints, allocation.Fen,
 // allocation.Rate, or nil.
 func (c *csvWriter) row(fields ...any) {
+	if len(c.plain) < len(fields) {
+		c.plain = append(c.plain, make([]string, len(fields)-len(c.plain))...)
+	}
 	for i, f := range fields {
 		if i > 0 {
 			c.buf = append(c.buf, ',')
 		}
 		switch v := f.(type) {
 		case string:
-			if i < len(c.plain) && v == c.plain[i] {
+			if v == c.plain[i] {
 				c.buf = append(c.buf, v...)
-				break
-			}
-			if c.field(v) {
-				if i >= len(c.plain) {
-					c.plain = append(c.plain, make([]string, i+1-len(c.plain))...)
-				}
+			} else if c.field(v) {
 				c.plain[i] = v
 			}
 		case allocation.Fen:
